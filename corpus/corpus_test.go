@@ -1,0 +1,112 @@
+package corpus
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseManifest(t *testing.T) {
+	ok := "documents:\n  - {file: a.pdf, city: Pécs, region: Europe, year: 2017, pages: \"3-9\"}\n  - {file: a.pdf, city: Suwon, region: Asia-Pacific, year: 2017}\n"
+	m, err := ParseManifest(strings.NewReader(ok), "corpus.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Entries) != 2 || m.Entries[1].Line() != 3 {
+		t.Fatalf("entries = %+v", m.Entries)
+	}
+	if first, last, has, err := m.Entries[0].PageRange(); !has || err != nil || first != 3 || last != 9 {
+		t.Errorf("PageRange = %d %d %v %v", first, last, has, err)
+	}
+	tests := []struct {
+		name, src, field string
+		line             int
+	}{
+		{"unknown key", "documents:\n  - file: a.pdf\n    city: X\n    colour: red\n", "", 4},
+		{"no file", "documents:\n  - city: X\n", "file", 2},
+		{"no city", "documents:\n  - file: a.pdf\n", "city", 2},
+		{"bad region", "documents:\n  - {file: a.pdf, city: X, region: Africa}\n", "region", 2},
+		{"bad pages", "documents:\n  - {file: a.pdf, city: X, pages: 9-3}\n", "pages", 2},
+		{"duplicate", "documents:\n  - {file: a.pdf, city: X}\n  - {file: b.pdf, city: X}\n", "city", 3},
+		{"empty", "", "", 1},
+		{"no documents", "documents: []\n", "documents", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseManifest(strings.NewReader(tt.src), "corpus.yaml")
+			var e *ManifestError
+			if !errors.As(err, &e) {
+				t.Fatalf("ParseManifest error = %v, want *ManifestError", err)
+			}
+			if e.Field != tt.field || e.Line != tt.line {
+				t.Errorf("ParseManifest error = %q (field %q line %d), want field %q line %d", err, e.Field, e.Line, tt.field, tt.line)
+			}
+		})
+	}
+}
+
+func TestSlugAndCity(t *testing.T) {
+	for in, want := range map[string]string{"Câmara de Lobos": "camara-de-lobos", "Pécs": "pecs", "  Cork, Ireland ": "cork-ireland"} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := CityFromFile("dir/camara-de-lobos.pdf"); got != "Camara De Lobos" {
+		t.Errorf("CityFromFile = %q", got)
+	}
+	if got := MatchKey("PÉCS (Hungary)"); got != "pecs hungary" {
+		t.Errorf("MatchKey = %q", got)
+	}
+}
+
+func TestEvidenceRoundTrip(t *testing.T) {
+	ev := []Evidence{{Term: "partner*", Start: 3, End: 10}, {Term: "a NEAR/3 b", Start: 20, End: 31}}
+	got, err := ParseEvidence(FormatEvidence(ev))
+	if err != nil || !reflect.DeepEqual(got, ev) {
+		t.Errorf("ParseEvidence(FormatEvidence(%v)) = %v, %v", ev, got, err)
+	}
+	if _, err := ParseEvidence("term@x:1"); err == nil {
+		t.Error("ParseEvidence accepted bad offsets")
+	}
+}
+
+func TestSample(t *testing.T) {
+	c := Sample()
+	if len(c.Manifest.Entries) != 17 {
+		t.Fatalf("sample has %d entries, want 17", len(c.Manifest.Entries))
+	}
+	regions := map[string]int{}
+	for _, e := range c.Manifest.Entries {
+		regions[e.Region]++
+	}
+	if regions[RegionEurope] != 9 || regions[RegionAsiaPacific] != 8 {
+		t.Errorf("regions = %v, want Europe 9, Asia-Pacific 8", regions)
+	}
+	if !strings.HasPrefix(string(FocusCSV()), "city,focus1,focus2,focus3,focus4\n") {
+		t.Error("focus.csv header")
+	}
+}
+
+func FuzzParseManifest(f *testing.F) {
+	f.Add("documents:\n  - {file: a.pdf, city: Pécs, region: Europe, year: 2017, pages: \"3-9\"}\n")
+	f.Add("documents:\n  - file: x\n    city: y\n    outline: z\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		m, err := ParseManifest(strings.NewReader(src), "fuzz.yaml")
+		if err != nil {
+			var e *ManifestError
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not a *ManifestError", err)
+			}
+			return
+		}
+		for _, e := range m.Entries {
+			if e.File == "" || e.City == "" {
+				t.Fatalf("accepted entry without file or city: %+v", e)
+			}
+			if _, _, _, err := e.PageRange(); err != nil {
+				t.Fatalf("accepted bad pages: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,154 @@
+package corpus
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+//go:generate go run ../internal/samplegen -dir sample
+
+//go:embed sample/corpus.yaml sample/*.pdf
+var sampleFS embed.FS
+
+//go:embed focus.csv
+var focusCSV []byte
+
+// SampleSource is the path lcity records for the embedded sample corpus.
+const SampleSource = "embedded:sample"
+
+// Corpus is a set of input files and the manifest that describes them.
+type Corpus struct {
+	// Source is the corpus as the user named it (a folder, a manifest file
+	// or SampleSource).
+	Source string
+	// FS holds the files; Manifest entries' File paths are relative to it.
+	FS       fs.FS
+	Manifest *Manifest
+	// Display turns a manifest file path into the path recorded in outputs.
+	Display func(file string) string
+}
+
+// Sample returns the embedded illustrative sample corpus: two compilation
+// PDFs with 17 case studies written by the lcity authors (not UNESCO text).
+func Sample() *Corpus {
+	sub, err := fs.Sub(sampleFS, "sample")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	m, err := readManifest(sub, ManifestName, ManifestName)
+	if err != nil {
+		panic(fmt.Sprintf("embedded sample manifest: %v", err))
+	}
+	return &Corpus{Source: SampleSource, FS: sub, Manifest: m,
+		Display: func(file string) string { return SampleSource + "/" + file }}
+}
+
+// FocusCSV returns the human-coded focus table of the sample cities
+// (city, focus1..focus4).
+func FocusCSV() []byte { return focusCSV }
+
+// Load opens a corpus: a manifest file, a folder with a corpus.yaml, or a
+// folder of PDF, TXT and MD files without a manifest, where each file is one
+// document, its city taken from the file name and its region unknown.
+func Load(p string) (*Corpus, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("open corpus: %w", err)
+	}
+	dir, name := p, ManifestName
+	if !st.IsDir() {
+		dir, name = filepath.Dir(p), filepath.Base(p)
+	}
+	fsys := os.DirFS(dir)
+	display := func(file string) string { return filepath.Join(dir, filepath.FromSlash(file)) }
+	c := &Corpus{Source: p, FS: fsys, Display: display}
+	if _, err := fs.Stat(fsys, name); err == nil {
+		c.Manifest, err = readManifest(fsys, name, filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("open corpus: %w", err)
+	}
+	c.Manifest, err = folderManifest(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("open corpus %s: %w", p, err)
+	}
+	return c, nil
+}
+
+func readManifest(fsys fs.FS, name, display string) (*Manifest, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseManifest(f, display)
+}
+
+// Inputs are the extensions a corpus folder is scanned for.
+var Inputs = []string{".pdf", ".txt", ".md"}
+
+func folderManifest(fsys fs.FS) (*Manifest, error) {
+	var m Manifest
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		ext := strings.ToLower(path.Ext(p))
+		for _, want := range Inputs {
+			if ext == want {
+				m.Entries = append(m.Entries, Entry{File: p, City: CityFromFile(p), Region: RegionUnknown})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Entries) == 0 {
+		return nil, errors.New("no PDF, TXT or MD files and no corpus.yaml")
+	}
+	sort.Slice(m.Entries, func(i, j int) bool { return m.Entries[i].File < m.Entries[j].File })
+	// Two files may name the same city (melton.pdf, melton.txt): keep them
+	// apart by the file name.
+	seen := map[string]bool{}
+	for i := range m.Entries {
+		if seen[m.Entries[i].City] {
+			m.Entries[i].City = path.Base(m.Entries[i].File)
+		}
+		seen[m.Entries[i].City] = true
+	}
+	return &m, nil
+}
+
+// CityFromFile guesses a city name from a file name: "camara-de-lobos.pdf"
+// → "Camara De Lobos", "2017_Okayama report.pdf" → "Okayama Report".
+func CityFromFile(p string) string {
+	base := strings.TrimSuffix(path.Base(p), path.Ext(p))
+	words := strings.FieldsFunc(base, func(r rune) bool { return !unicode.IsLetter(r) })
+	for i, w := range words {
+		rs := []rune(strings.ToLower(w))
+		rs[0] = unicode.ToUpper(rs[0])
+		words[i] = string(rs)
+	}
+	if len(words) == 0 {
+		return base
+	}
+	return strings.Join(words, " ")
+}

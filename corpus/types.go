@@ -1,0 +1,149 @@
+package corpus
+
+import "errors"
+
+// Regions a document can belong to.
+const (
+	RegionEurope      = "Europe"
+	RegionAsiaPacific = "Asia-Pacific"
+	RegionUnknown     = "unknown"
+)
+
+// Failure reasons, the fixed vocabulary of failures.csv.
+const (
+	ReasonEncrypted   = "encrypted"
+	ReasonCorrupt     = "corrupt"
+	ReasonNoText      = "no-text-layer"
+	ReasonTooLarge    = "too-large"
+	ReasonTimeout     = "timeout"
+	ReasonUnsupported = "unsupported"
+)
+
+// Sentinel errors the ingest stage wraps; callers branch on them with errors.Is
+// and Reason maps them to the failures.csv vocabulary.
+var (
+	ErrEncrypted   = errors.New("encrypted PDF")
+	ErrCorrupt     = errors.New("corrupt or unreadable file")
+	ErrNoText      = errors.New("no text layer (image-only or empty)")
+	ErrTooLarge    = errors.New("file larger than the size limit")
+	ErrTimeout     = errors.New("extraction exceeded the time limit")
+	ErrUnsupported = errors.New("unsupported file type")
+)
+
+// Reason returns the failures.csv reason for err: one of the Reason*
+// constants, "corrupt" when err wraps no known sentinel.
+func Reason(err error) string {
+	switch {
+	case errors.Is(err, ErrEncrypted):
+		return ReasonEncrypted
+	case errors.Is(err, ErrNoText):
+		return ReasonNoText
+	case errors.Is(err, ErrTooLarge):
+		return ReasonTooLarge
+	case errors.Is(err, ErrTimeout):
+		return ReasonTimeout
+	case errors.Is(err, ErrUnsupported):
+		return ReasonUnsupported
+	default:
+		return ReasonCorrupt
+	}
+}
+
+// Document is one city's case study: a whole file, or the pages of a
+// compilation PDF that belong to one city.
+type Document struct {
+	ID          string `json:"id"`
+	City        string `json:"city"`
+	Country     string `json:"country"`
+	Region      string `json:"region"`
+	Year        int    `json:"year"`
+	Publication string `json:"publication"`
+	Source      string `json:"source"`
+	SHA256      string `json:"sha256"`
+	// FirstPage and LastPage are the 1-based pages of Source this document
+	// was cut from (equal to 1 and Pages for a whole file).
+	FirstPage int    `json:"first_page"`
+	LastPage  int    `json:"last_page"`
+	Pages     int    `json:"pages"`
+	Extractor string `json:"extractor"`
+	Words     int    `json:"words"`
+	Passages  int    `json:"passages"`
+	// Text is the cleaned text of the document; passages' Start and End are
+	// byte offsets into it. It is written to texts/<id>.txt, not to
+	// documents.jsonl.
+	Text string `json:"-"`
+}
+
+// Span is a half-open byte range [Start, End) of a document's text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Passage is a paragraph of a document: the unit that is indexed and coded.
+// Start and End are byte offsets into the document's Text, so that
+// doc.Text[p.Start:p.End] == p.Text.
+type Passage struct {
+	ID        string `json:"id"`
+	DocID     string `json:"doc_id"`
+	City      string `json:"city"`
+	Region    string `json:"region"`
+	Year      int    `json:"year"`
+	Page      int    `json:"page"`
+	Section   string `json:"section"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Words     int    `json:"words"`
+	Text      string `json:"text"`
+	Sentences []Span `json:"sentences,omitempty"`
+}
+
+// Failure records an input that could not be processed.
+type Failure struct {
+	Source string `json:"source"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail"`
+}
+
+// Code is a theme of a codebook. ID is "<codebook>.<code>".
+type Code struct {
+	ID          string   `json:"id"`
+	Codebook    string   `json:"codebook"`
+	Label       string   `json:"label"`
+	Description string   `json:"description"`
+	Colour      string   `json:"colour,omitempty"`
+	Parent      string   `json:"parent,omitempty"`
+	Group       bool     `json:"group,omitempty"`
+	Terms       []string `json:"terms,omitempty"`
+}
+
+// Evidence is one match of a code's term in a passage; Start and End are
+// byte offsets into the document's text.
+type Evidence struct {
+	Term  string `json:"term"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Coding assigns a code to a passage, with the evidence that triggered it.
+type Coding struct {
+	PassageID string     `json:"passage_id"`
+	DocID     string     `json:"doc_id"`
+	City      string     `json:"city"`
+	Region    string     `json:"region"`
+	Page      int        `json:"page"`
+	CodeID    string     `json:"code_id"`
+	Score     float64    `json:"score"`
+	Evidence  []Evidence `json:"evidence"`
+}
+
+// Profile is one cell of the city × code matrix.
+type Profile struct {
+	City     string  `json:"city"`
+	Region   string  `json:"region"`
+	CodeID   string  `json:"code_id"`
+	Passages int     `json:"passages"`
+	Matches  int     `json:"matches"`
+	Rate     float64 `json:"rate_per_1k_words"`
+	Share    float64 `json:"share"`
+}
