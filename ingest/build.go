@@ -1,0 +1,140 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/jdkato/prose/v2"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// build assembles a document's text from its blocks (headings and
+// paragraphs joined by blank lines) and cuts one passage per paragraph.
+// Each passage's section is the most recent heading; its Start and End are
+// byte offsets into doc.Text.
+func build(doc *corpus.Document, bs []block) []corpus.Passage {
+	var text strings.Builder
+	var passages []corpus.Passage
+	section := ""
+	for _, b := range bs {
+		if text.Len() > 0 {
+			text.WriteString("\n\n")
+		}
+		start := text.Len()
+		text.WriteString(b.text)
+		if b.kind == heading {
+			section = b.text
+			continue
+		}
+		passages = append(passages, corpus.Passage{
+			ID:      fmt.Sprintf("%s-p%04d", doc.ID, len(passages)+1),
+			DocID:   doc.ID,
+			City:    doc.City,
+			Region:  doc.Region,
+			Year:    doc.Year,
+			Page:    b.page,
+			Section: section,
+			Start:   start,
+			End:     text.Len(),
+			Words:   countWords(b.text),
+			Text:    b.text,
+		})
+	}
+	doc.Text = text.String()
+	doc.Passages = len(passages)
+	doc.Words = 0
+	for _, p := range passages {
+		doc.Words += p.Words
+	}
+	segment(doc.Text, passages)
+	return passages
+}
+
+// countWords counts runs of letters or digits.
+func countWords(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// segment fills in each passage's sentence spans (offsets into text) with
+// prose's sentence segmenter, run once over the passages of a document:
+// its model is loaded per call, so one call per document keeps it off the
+// per-passage path. Tagging and entity extraction stay off.
+func segment(text string, passages []corpus.Passage) {
+	if len(passages) == 0 {
+		return
+	}
+	var joined strings.Builder
+	for i, p := range passages {
+		if i > 0 {
+			joined.WriteString("\n\n")
+		}
+		joined.WriteString(p.Text)
+	}
+	doc, err := prose.NewDocument(joined.String(),
+		prose.WithTagging(false), prose.WithExtraction(false), prose.WithTokenization(false))
+	if err != nil {
+		for i := range passages {
+			passages[i].Sentences = []corpus.Span{{Start: passages[i].Start, End: passages[i].End}}
+		}
+		return
+	}
+	// Map each sentence back onto the passages by searching forward, and
+	// cut sentences at passage boundaries.
+	pi, off := 0, 0 // current passage and offset within its text
+	for _, s := range doc.Sentences() {
+		rest := strings.TrimSpace(s.Text)
+		for rest != "" && pi < len(passages) {
+			p := &passages[pi]
+			pt := p.Text[off:]
+			lead := len(pt) - len(strings.TrimLeft(pt, " \n"))
+			pt = pt[lead:]
+			off += lead
+			if pt == "" {
+				pi, off = pi+1, 0
+				continue
+			}
+			n := commonPrefix(pt, rest)
+			if n == 0 {
+				// The segmenter changed the text; give up on exact spans
+				// and fall back to whole-passage sentences for the rest.
+				pi = len(passages)
+				break
+			}
+			p.Sentences = append(p.Sentences, corpus.Span{Start: p.Start + off, End: p.Start + off + n})
+			off += n
+			rest = strings.TrimLeft(rest[n:], " \n")
+			if off >= len(p.Text) {
+				pi, off = pi+1, 0
+			}
+		}
+	}
+	for i := range passages {
+		if len(passages[i].Sentences) == 0 {
+			passages[i].Sentences = []corpus.Span{{Start: passages[i].Start, End: passages[i].End}}
+		}
+	}
+}
+
+// commonPrefix returns the length of the longest common prefix of a and b
+// that ends at a rune boundary, treating whitespace runs as equal.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	for n > 0 && n < len(a) && (a[n]&0xC0) == 0x80 {
+		n--
+	}
+	return n
+}

@@ -1,0 +1,75 @@
+package ingest
+
+import (
+	"testing"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+func TestBuildOffsets(t *testing.T) {
+	doc := corpus.Document{ID: "pecs-2017", City: "Pécs", Region: corpus.RegionEurope, Year: 2017}
+	bs := []block{
+		{kind: heading, text: "Pécs, Hungary", page: 1},
+		{kind: heading, text: "Introduction and motives", page: 1},
+		{kind: paragraph, text: "Pécs is a city in southern Hungary. It was European Capital of Culture in 2010.", page: 1},
+		{kind: paragraph, text: "Its learning festival brings generations together.", page: 2},
+		{kind: heading, text: "Vision and plan", page: 2},
+		{kind: paragraph, text: "The green city plan links heritage and environment. Citizens take part.", page: 3},
+	}
+	ps := build(&doc, bs)
+	if len(ps) != 3 {
+		t.Fatalf("build gave %d passages, want 3", len(ps))
+	}
+	wantSections := []string{"Introduction and motives", "Introduction and motives", "Vision and plan"}
+	wantPages := []int{1, 2, 3}
+	for i, p := range ps {
+		if got := doc.Text[p.Start:p.End]; got != p.Text {
+			t.Errorf("passage %s: text[%d:%d] = %q, want %q", p.ID, p.Start, p.End, got, p.Text)
+		}
+		if p.Section != wantSections[i] || p.Page != wantPages[i] {
+			t.Errorf("passage %s: section %q page %d, want %q page %d", p.ID, p.Section, p.Page, wantSections[i], wantPages[i])
+		}
+		if len(p.Sentences) == 0 {
+			t.Errorf("passage %s has no sentences", p.ID)
+		}
+		for _, s := range p.Sentences {
+			if s.Start < p.Start || s.End > p.End || s.Start >= s.End {
+				t.Errorf("passage %s: sentence %v outside [%d,%d)", p.ID, s, p.Start, p.End)
+			}
+		}
+	}
+	if n := len(ps[0].Sentences); n != 2 {
+		t.Errorf("first passage has %d sentences, want 2: %v", n, ps[0].Sentences)
+	}
+	if ps[0].ID != "pecs-2017-p0001" {
+		t.Errorf("first passage ID = %q", ps[0].ID)
+	}
+	if doc.Words != ps[0].Words+ps[1].Words+ps[2].Words || doc.Passages != 3 {
+		t.Errorf("doc words %d passages %d do not add up", doc.Words, doc.Passages)
+	}
+}
+
+func TestSplitRanges(t *testing.T) {
+	es := []corpus.Entry{{City: "Melton"}, {City: "Câmara de Lobos"}, {City: "Espoo", Pages: "9-10"}, {City: "Atlantis"}}
+	outline := []outlineEntry{
+		{title: "Foreword", level: 0, page: 1},
+		{title: "Melton, Australia", level: 0, page: 2},
+		{title: "Introduction", level: 1, page: 2},
+		{title: "Vision", level: 1, page: 3},
+		{title: "CAMARA DE LOBOS (Portugal)", level: 0, page: 5},
+		{title: "Espoo", level: 0, page: 8},
+	}
+	ranges, notes, _ := splitRanges(es, outline, 12)
+	want := []pageRange{{first: 2, last: 4}, {first: 5, last: 7}, {first: 9, last: 10}}
+	for i, w := range want {
+		if ranges[i].err != nil || ranges[i].first != w.first || ranges[i].last != w.last {
+			t.Errorf("%s: range %+v, want %d-%d", es[i].City, ranges[i], w.first, w.last)
+		}
+	}
+	if ranges[3].err == nil {
+		t.Errorf("Atlantis matched an outline entry: %+v", ranges[3])
+	}
+	if len(notes) != 2 { // Foreword and Espoo's outline entry are unmatched
+		t.Errorf("notes = %q, want the 2 unmatched top-level entries", notes)
+	}
+}

@@ -1,0 +1,265 @@
+package ingest
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// blockKind tells headings from body paragraphs.
+type blockKind int
+
+const (
+	paragraph blockKind = iota
+	heading
+)
+
+// block is a heading or a paragraph, on the page where it starts.
+type block struct {
+	kind blockKind
+	text string
+	page int
+}
+
+var pageNumberRE = regexp.MustCompile(`^(?i)(page\s*)?[-–—(\[]?\s*([0-9]{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(\s*(of|/)\s*[0-9]{1,4})?$`)
+
+// furnitureKey is the form in which candidate running headers and footers
+// are compared across pages: digits folded, so "Page 3" equals "Page 4".
+func furnitureKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsDigit(r):
+			if !strings.HasSuffix(b.String(), "#") {
+				b.WriteByte('#')
+			}
+		case unicode.IsLetter(r) || r == '#':
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// removeFurniture drops running headers, running footers and page numbers:
+// among the first two and last two lines of each page, a line that is a bare
+// page number, or a line not larger than body text whose digit-folded form
+// recurs at the top or bottom of at least 3 pages and 30% of the pages.
+func removeFurniture(pages []page) []page {
+	const edge = 2
+	st := measure(pages)
+	isCandidate := func(l line) bool { return l.size <= st.bodySize*1.05 || st.bodySize == 0 }
+	count := map[string]int{}
+	for _, p := range pages {
+		seen := map[string]bool{}
+		for _, i := range edgeIndexes(len(p.lines), edge) {
+			if !isCandidate(p.lines[i]) {
+				continue
+			}
+			k := furnitureKey(p.lines[i].text)
+			if k != "" && !seen[k] {
+				seen[k] = true
+				count[k]++
+			}
+		}
+	}
+	min := 3
+	if t := int(math.Ceil(0.3 * float64(len(pages)))); t > min {
+		min = t
+	}
+	out := make([]page, len(pages))
+	for pi, p := range pages {
+		drop := map[int]bool{}
+		for _, i := range edgeIndexes(len(p.lines), edge) {
+			l := p.lines[i]
+			if pageNumberRE.MatchString(l.text) || (isCandidate(l) && count[furnitureKey(l.text)] >= min) {
+				drop[i] = true
+			}
+		}
+		np := page{number: p.number}
+		for i, l := range p.lines {
+			if !drop[i] {
+				np.lines = append(np.lines, l)
+			}
+		}
+		out[pi] = np
+	}
+	return out
+}
+
+func edgeIndexes(n, edge int) []int {
+	var idx []int
+	for i := 0; i < n && i < edge; i++ {
+		idx = append(idx, i)
+	}
+	for i := n - edge; i < n; i++ {
+		if i >= edge {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// layoutStats are the body text's typical font size and line pitch.
+type layoutStats struct {
+	bodySize float64
+	pitch    float64
+}
+
+func measure(pages []page) layoutStats {
+	sizes := map[float64]int{}
+	for _, p := range pages {
+		for _, l := range p.lines {
+			sizes[l.size] += utf8.RuneCountInString(l.text)
+		}
+	}
+	var st layoutStats
+	best := -1
+	for s, n := range sizes {
+		if n > best || (n == best && s < st.bodySize) {
+			st.bodySize, best = s, n
+		}
+	}
+	var pitches []float64
+	for _, p := range pages {
+		for i := 1; i < len(p.lines); i++ {
+			a, b := p.lines[i-1], p.lines[i]
+			if a.size == st.bodySize && b.size == st.bodySize {
+				if d := a.y - b.y; d > 0 && d < 4*st.bodySize {
+					pitches = append(pitches, d)
+				}
+			}
+		}
+	}
+	if len(pitches) > 0 {
+		// The lower quartile: line gaps inside paragraphs, even where
+		// paragraph gaps are as frequent.
+		sort.Float64s(pitches)
+		st.pitch = pitches[len(pitches)/4]
+	}
+	if st.pitch == 0 {
+		st.pitch = 1.2 * st.bodySize
+	}
+	return st
+}
+
+func (st layoutStats) isHeading(l line) bool {
+	if st.bodySize <= 0 {
+		return false
+	}
+	n := utf8.RuneCountInString(l.text)
+	if l.size >= 1.15*st.bodySize && n < 200 {
+		return true
+	}
+	return l.bold && n < 100 && !strings.HasSuffix(l.text, ".")
+}
+
+// blocks rebuilds headings and paragraphs from the lines of pages: a new
+// paragraph starts after a vertical gap wider than 1.3 line pitches, at an
+// indented first line after a finished sentence, or at a change between
+// heading and body style. A paragraph cut by a page break continues on the
+// next page when it did not end a sentence and the next page's first line
+// starts in lower case.
+func blocks(pages []page) []block {
+	st := measure(pages)
+	var out []block
+	var cur *block
+	var lines []string
+	flush := func() {
+		if cur != nil && len(lines) > 0 {
+			cur.text = joinLines(lines)
+			if cur.text != "" {
+				out = append(out, *cur)
+			}
+		}
+		cur, lines = nil, nil
+	}
+	for _, p := range pages {
+		left := math.Inf(1)
+		for _, l := range p.lines {
+			left = math.Min(left, l.x)
+		}
+		var prev *line
+		for i := range p.lines {
+			l := p.lines[i]
+			kind := paragraph
+			if st.isHeading(l) {
+				kind = heading
+			}
+			newBlock := cur == nil || cur.kind != kind || l.brk
+			if !newBlock && kind == heading && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
+				newBlock = true // a title followed by a smaller heading
+			}
+			if !newBlock && prev == nil && kind == paragraph {
+				// First line of a page: continue the paragraph only if it
+				// was cut mid-sentence.
+				last := lines[len(lines)-1]
+				newBlock = endsSentence(last) || !startsLower(l.text)
+			}
+			if !newBlock && prev != nil {
+				gap := prev.y - l.y
+				switch {
+				case gap > 1.3*st.pitch || gap < 0:
+					newBlock = true
+				case kind == paragraph && l.x > left+1.5*st.bodySize && endsSentence(lines[len(lines)-1]):
+					newBlock = true
+				}
+			}
+			if newBlock {
+				flush()
+				cur = &block{kind: kind, page: p.number}
+			}
+			lines = append(lines, l.text)
+			prev = &p.lines[i]
+		}
+	}
+	flush()
+	return out
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " \"'”’)")
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, ":")
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}
+
+// joinLines joins the lines of a paragraph with spaces, mending words
+// hyphenated at a line end ("learn-" + "ing" → "learning"; a hyphen before
+// an upper-case letter or a digit is kept: "Asia-" + "Pacific").
+func joinLines(lines []string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			s := b.String()
+			if strings.HasSuffix(s, "-") && len(s) > 1 && isLetterBefore(s) && startsLower(l) {
+				trimmed := strings.TrimSuffix(s, "-")
+				b.Reset()
+				b.WriteString(trimmed)
+			} else if !(strings.HasSuffix(s, "-") && i > 0 && isLetterBefore(s) && startsUpperOrDigit(l)) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+func isLetterBefore(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(s, "-"))
+	return unicode.IsLetter(r)
+}
+
+func startsUpperOrDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}

@@ -1,0 +1,422 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// Version identifies the extraction logic; it changes whenever the same
+// file would yield different text. It is recorded in every document.
+const Version = "1"
+
+// Extractor names recorded in documents.jsonl.
+const (
+	ExtractorPDF  = "ledongthuc-pdf/v" + Version
+	ExtractorText = "text/v" + Version
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxBytes = 256 << 20
+	DefaultTimeout  = 2 * time.Minute
+)
+
+// Options limit what one input may cost.
+type Options struct {
+	// MaxBytes is the largest file accepted; larger files fail as too-large.
+	MaxBytes int64
+	// Timeout bounds the extraction of one file; slower files fail as timeout.
+	Timeout time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	return o
+}
+
+// Input is one file of a corpus with the manifest entries (cities) it holds.
+type Input struct {
+	File    string // path inside the corpus FS
+	Source  string // path as recorded in outputs
+	Entries []corpus.Entry
+}
+
+// Inputs groups a corpus's manifest entries by file, in manifest order of
+// first appearance.
+func Inputs(c *corpus.Corpus) []Input {
+	var out []Input
+	at := map[string]int{}
+	for _, e := range c.Manifest.Entries {
+		i, ok := at[e.File]
+		if !ok {
+			i = len(out)
+			at[e.File] = i
+			out = append(out, Input{File: e.File, Source: c.Display(e.File)})
+		}
+		out[i].Entries = append(out[i].Entries, e)
+	}
+	return out
+}
+
+// Doc is a document with its passages.
+type Doc struct {
+	corpus.Document
+	Passages []corpus.Passage
+}
+
+// Result is what one input file yields. Every entry of the input ends either
+// in Docs or in Failures.
+type Result struct {
+	Input    Input
+	SHA256   string
+	Docs     []Doc
+	Failures []corpus.Failure
+	// Notes are warnings that did not stop the file, such as outline
+	// entries that match no city of the manifest.
+	Notes []string
+}
+
+// File extracts the documents of one input. It never panics and never
+// returns an error: a file that cannot be read becomes a Result with one
+// failure per entry, its reason from corpus.Reason. It returns early when
+// ctx is done.
+func File(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
+	opt = opt.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	defer cancel()
+	done := make(chan Result, 1)
+	go func() {
+		var res Result
+		defer func() {
+			if x := recover(); x != nil {
+				res = failAll(in, res.SHA256, fmt.Errorf("%w: panic: %v", corpus.ErrCorrupt, x))
+			}
+			done <- res
+		}()
+		res = extractFile(ctx, fsys, in, opt)
+	}()
+	select {
+	case res := <-done:
+		return res
+	case <-ctx.Done():
+		err := ctx.Err()
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w: more than %s", corpus.ErrTimeout, opt.Timeout)
+		}
+		return failAll(in, "", err)
+	}
+}
+
+func failAll(in Input, sum string, err error) Result {
+	res := Result{Input: in, SHA256: sum}
+	for _, e := range in.Entries {
+		detail := err.Error()
+		if len(in.Entries) > 1 {
+			detail = e.City + ": " + detail
+		}
+		res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(err), Detail: detail})
+	}
+	return res
+}
+
+func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
+	data, size, sum, err := readInput(fsys, in.File, opt.MaxBytes)
+	if err != nil {
+		return failAll(in, sum, err)
+	}
+	defer data.Close()
+	res := Result{Input: in, SHA256: sum}
+
+	var pages []page
+	var outline []outlineEntry
+	extractor := ExtractorText
+	ext := strings.ToLower(path.Ext(in.File))
+	head := make([]byte, 5)
+	data.ReadAt(head, 0)
+	switch {
+	case ext == ".pdf" || bytes.Equal(head, []byte("%PDF-")):
+		extractor = ExtractorPDF
+		f, err := openPDF(data, size)
+		if err != nil {
+			return failAll(in, sum, err)
+		}
+		want := neededPages(in.Entries, f.pages)
+		pages = make([]page, 0, f.pages)
+		for n := 1; n <= f.pages; n++ {
+			if !want[n] {
+				continue
+			}
+			p, err := f.page(ctx, n)
+			if err != nil {
+				if ctx.Err() != nil {
+					return failAll(in, sum, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n))
+				}
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: %v", in.Source, err))
+				p = page{number: n}
+			}
+			pages = append(pages, p)
+		}
+		if needsOutline(in.Entries) {
+			outline = f.outline()
+		}
+	case ext == ".txt" || ext == ".md":
+		raw, err := io.ReadAll(io.NewSectionReader(data, 0, size))
+		if err != nil {
+			return failAll(in, sum, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err))
+		}
+		if !utf8.Valid(raw) {
+			raw = []byte(strings.ToValidUTF8(string(raw), "\uFFFD"))
+		}
+		pages = textPages(string(raw), ext == ".md")
+	default:
+		return failAll(in, sum, fmt.Errorf("%w: %q is not PDF, TXT or MD", corpus.ErrUnsupported, path.Ext(in.File)))
+	}
+
+	total := len(pages)
+	if extractor == ExtractorPDF {
+		pages = removeFurniture(pages)
+	}
+	ranges, notes, err := splitRanges(in.Entries, outline, total)
+	res.Notes = append(res.Notes, notes...)
+	for i, e := range in.Entries {
+		r := ranges[i]
+		if r.err != nil {
+			res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(r.err), Detail: e.City + ": " + r.err.Error()})
+			continue
+		}
+		doc := corpus.Document{
+			ID: corpus.DocID(e.City, e.Year), City: e.City, Country: e.Country, Region: e.Region,
+			Year: e.Year, Publication: e.Publication, Source: in.Source, SHA256: sum,
+			FirstPage: r.first, LastPage: r.last, Pages: r.last - r.first + 1, Extractor: extractor,
+		}
+		var sel []page
+		for _, p := range pages {
+			if p.number >= r.first && p.number <= r.last {
+				sel = append(sel, p)
+			}
+		}
+		ps := build(&doc, blocks(sel))
+		if len(ps) == 0 {
+			err := fmt.Errorf("%w: pages %d-%d", corpus.ErrNoText, r.first, r.last)
+			detail := err.Error()
+			if len(in.Entries) > 1 {
+				detail = e.City + ": " + detail
+			}
+			res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(err), Detail: detail})
+			continue
+		}
+		res.Docs = append(res.Docs, Doc{Document: doc, Passages: ps})
+	}
+	_ = err
+	return res
+}
+
+// readInput opens a corpus file, checks its size and hashes it.
+func readInput(fsys fs.FS, name string, max int64) (ra readerAtCloser, size int64, sum string, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	size = st.Size()
+	if size > max {
+		f.Close()
+		return nil, size, "", fmt.Errorf("%w: %d bytes, limit %d", corpus.ErrTooLarge, size, max)
+	}
+	h := sha256.New()
+	if ra, ok := f.(readerAtCloser); ok {
+		if _, err := io.Copy(h, io.NewSectionReader(ra, 0, size)); err != nil {
+			f.Close()
+			return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+		}
+		return ra, size, hex.EncodeToString(h.Sum(nil)), nil
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	h.Write(b)
+	return nopCloser{bytes.NewReader(b)}, int64(len(b)), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type readerAtCloser interface {
+	io.ReaderAt
+	io.Closer
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+// textPages turns a text file into pages (split at form feeds, as
+// pdftotext writes them) of one line per paragraph. In Markdown, lines
+// starting with # are headings.
+func textPages(s string, markdown bool) []page {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var pages []page
+	for i, chunk := range strings.Split(s, "\f") {
+		p := page{number: i + 1}
+		y := 0.0
+		var para []string
+		flush := func() {
+			if len(para) > 0 {
+				p.lines = append(p.lines, line{text: cleanLine(joinLines(para)), y: y, size: 10, brk: true})
+				y -= 30
+				para = nil
+			}
+		}
+		for _, l := range strings.Split(chunk, "\n") {
+			t := strings.TrimSpace(l)
+			switch {
+			case t == "":
+				flush()
+			case markdown && strings.HasPrefix(t, "#"):
+				flush()
+				h := cleanLine(strings.TrimLeft(t, "# "))
+				if h != "" {
+					p.lines = append(p.lines, line{text: h, y: y, size: 14, bold: true, brk: true})
+					y -= 30
+				}
+			default:
+				para = append(para, t)
+			}
+		}
+		flush()
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+// pageRange is the pages of a file that belong to one entry.
+type pageRange struct {
+	first, last int
+	err         error
+}
+
+func needsOutline(es []corpus.Entry) bool {
+	if len(es) < 2 {
+		return false
+	}
+	for _, e := range es {
+		if _, _, ok, _ := e.PageRange(); !ok {
+			return true
+		}
+	}
+	return false
+}
+
+func neededPages(es []corpus.Entry, total int) map[int]bool {
+	want := map[int]bool{}
+	all := needsOutline(es) || len(es) == 1
+	for _, e := range es {
+		first, last, ok, _ := e.PageRange()
+		if !ok {
+			all = true
+			continue
+		}
+		for n := first; n <= last && n <= total; n++ {
+			want[n] = true
+		}
+	}
+	if all {
+		for n := 1; n <= total; n++ {
+			want[n] = true
+		}
+	}
+	return want
+}
+
+// splitRanges decides which pages belong to which entry: an entry's own
+// page range wins; a file with one entry is whole; otherwise each entry is
+// matched to an outline entry whose title contains the city name (accents,
+// case and punctuation ignored) and runs to the page before the next
+// outline entry of the same or a higher level.
+func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRange, []string, error) {
+	ranges := make([]pageRange, len(es))
+	var notes []string
+	if len(es) == 1 {
+		if first, last, ok, _ := es[0].PageRange(); ok {
+			ranges[0] = clampRange(first, last, total)
+		} else {
+			ranges[0] = pageRange{first: 1, last: total}
+		}
+		return ranges, nil, nil
+	}
+	used := map[int]bool{}
+	for i, e := range es {
+		if first, last, ok, _ := e.PageRange(); ok {
+			ranges[i] = clampRange(first, last, total)
+			continue
+		}
+		want := corpus.MatchKey(e.City)
+		if e.Outline != "" {
+			want = corpus.MatchKey(e.Outline)
+		}
+		best := -1
+		for j, o := range outline {
+			if used[j] || o.page == 0 {
+				continue
+			}
+			k := corpus.MatchKey(o.title)
+			if k == want || strings.HasPrefix(k, want+" ") || strings.Contains(" "+k+" ", " "+want+" ") {
+				if best < 0 || o.level < outline[best].level {
+					best = j
+				}
+			}
+		}
+		if best < 0 {
+			ranges[i] = pageRange{err: fmt.Errorf("%w: no outline entry matches %q; give its pages in the manifest", corpus.ErrUnsupported, e.City)}
+			continue
+		}
+		used[best] = true
+		o := outline[best]
+		last := total
+		for _, next := range outline[best+1:] {
+			if next.level <= o.level && next.page > o.page {
+				last = next.page - 1
+				break
+			}
+		}
+		ranges[i] = pageRange{first: o.page, last: last}
+	}
+	for j, o := range outline {
+		if o.level == 0 && !used[j] {
+			notes = append(notes, fmt.Sprintf("outline entry %q (page %d) matches no city of the manifest", o.title, o.page))
+		}
+	}
+	sort.Strings(notes)
+	return ranges, notes, nil
+}
+
+func clampRange(first, last, total int) pageRange {
+	if first > total {
+		return pageRange{err: fmt.Errorf("%w: pages %d-%d beyond the file's %d pages", corpus.ErrUnsupported, first, last, total)}
+	}
+	if last > total {
+		last = total
+	}
+	return pageRange{first: first, last: last}
+}

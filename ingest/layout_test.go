@@ -1,0 +1,105 @@
+package ingest
+
+import (
+	"testing"
+)
+
+// glyphs lays out s as glyphs of width w at baseline y starting at x; a
+// space advances x without a glyph when positioned is true (as PDFs that
+// place every word themselves do).
+func glyphs(s string, x, y, w, size float64, positioned bool) []glyph {
+	var gs []glyph
+	for _, r := range s {
+		if r == ' ' && positioned {
+			x += w * 1.2
+			continue
+		}
+		gs = append(gs, glyph{s: string(r), x: x, y: y, w: w, size: size})
+		x += w
+	}
+	return gs
+}
+
+func TestAssembleLines(t *testing.T) {
+	tests := []struct {
+		name string
+		gs   []glyph
+		want []string
+	}{
+		{"spaces as glyphs", glyphs("learning city", 10, 700, 5, 10, false), []string{"learning city"}},
+		{"words placed by position", glyphs("learning city festival", 10, 700, 5, 10, true), []string{"learning city festival"}},
+		{"two lines top to bottom", append(glyphs("second", 10, 680, 5, 10, false), glyphs("first", 10, 700, 5, 10, false)...), []string{"first", "second"}},
+		{"ligature normalised", []glyph{{s: "ﬁ", x: 0, y: 10, w: 5, size: 10}, {s: "nd", x: 5, y: 10, w: 10, size: 10}}, []string{"find"}},
+		{"no widths keep stream order", []glyph{{s: "a", x: 3, y: 10, size: 10}, {s: "b", x: 3, y: 10, size: 10}, {s: " ", x: 3, y: 10, size: 10}, {s: "c", x: 3, y: 10, size: 10}}, []string{"ab c"}},
+		{"slightly uneven baseline is one line", append(glyphs("ab", 0, 100, 5, 10, false), glyphs("cd", 10, 101.5, 5, 10, false)...), []string{"abcd"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := assembleLines(tt.gs)
+			var got []string
+			for _, l := range lines {
+				got = append(got, l.text)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("assembleLines = %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("line %d = %q, want %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestJoinLines(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"lifelong learn-", "ing for all"}, "lifelong learning for all"},
+		{[]string{"the Asia-", "Pacific region"}, "the Asia-Pacific region"},
+		{[]string{"one line", "two lines"}, "one line two lines"},
+		{[]string{"ends with dash -", "next"}, "ends with dash - next"},
+		{[]string{"", "  spaced  "}, "spaced"},
+	}
+	for _, tt := range tests {
+		if got := joinLines(tt.in); got != tt.want {
+			t.Errorf("joinLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRemoveFurniture(t *testing.T) {
+	var pages []page
+	for n := 1; n <= 5; n++ {
+		pages = append(pages, page{number: n, lines: []line{
+			{text: "Learning Cities Case Studies | illustrative sample", y: 800, size: 8},
+			{text: "Body text of page that is unique " + string(rune('A'+n)), y: 700, size: 10},
+			{text: "Another unique line " + string(rune('a'+n)), y: 680, size: 10},
+			{text: string(rune('0' + n)), y: 40, size: 8},
+		}})
+	}
+	got := removeFurniture(pages)
+	for _, p := range got {
+		if len(p.lines) != 2 {
+			t.Fatalf("page %d kept %d lines, want 2: %+v", p.number, len(p.lines), p.lines)
+		}
+		for _, l := range p.lines {
+			if l.size != 10 {
+				t.Errorf("page %d kept furniture %q", p.number, l.text)
+			}
+		}
+	}
+}
+
+func TestPageNumberRE(t *testing.T) {
+	for s, want := range map[string]bool{
+		"12": true, "- 12 -": true, "Page 3": true, "page 3 of 20": true, "xiv": true, "(4)": true,
+		"12 cities took part": false, "Learning": false, "2015 award": false,
+	} {
+		if got := pageNumberRE.MatchString(s); got != want {
+			t.Errorf("pageNumberRE.MatchString(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -1,0 +1,310 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// outlineEntry is a bookmark of a PDF with the 1-based page it points at
+// (0 when the destination could not be resolved).
+type outlineEntry struct {
+	title string
+	level int
+	page  int
+}
+
+// pdfFile is an opened PDF.
+type pdfFile struct {
+	r     *pdf.Reader
+	pages int
+	ids   map[uint64]int // page object → 1-based page number
+}
+
+// openPDF opens a PDF held in ra. It tolerates two common deviations the
+// library rejects: a header of a newer version (%PDF-2.0) and bytes after
+// the last %%EOF. Encrypted files that do not open with the empty password
+// give corpus.ErrEncrypted; anything else unreadable gives corpus.ErrCorrupt.
+func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			f, err = nil, fmt.Errorf("%w: pdf library panic: %v", corpus.ErrCorrupt, x)
+		}
+	}()
+	head := make([]byte, 1024)
+	n, _ := ra.ReadAt(head, 0)
+	head = head[:n]
+	if !bytes.HasPrefix(head, []byte("%PDF-")) {
+		if i := bytes.Index(head, []byte("%PDF-")); i < 0 {
+			return nil, fmt.Errorf("%w: no %%PDF header", corpus.ErrUnsupported)
+		}
+	}
+	ra, size = normalisePDF(ra, size, head)
+	r, err := pdf.NewReader(ra, size)
+	if err != nil {
+		if errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
+			return nil, fmt.Errorf("%w: %v", corpus.ErrEncrypted, err)
+		}
+		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	f = &pdfFile{r: r, pages: r.NumPage()}
+	if f.pages <= 0 {
+		return nil, fmt.Errorf("%w: no pages", corpus.ErrCorrupt)
+	}
+	f.ids = pageIDs(r.Trailer().Key("Root").Key("Pages"))
+	return f, nil
+}
+
+// normalisePDF presents a view of the file the PDF library accepts: the
+// first line rewritten to %PDF-1.7 when it names another version, and the
+// file cut after its last %%EOF marker when garbage follows it.
+func normalisePDF(ra io.ReaderAt, size int64, head []byte) (io.ReaderAt, int64) {
+	tailLen := int64(4096)
+	if tailLen > size {
+		tailLen = size
+	}
+	tail := make([]byte, tailLen)
+	n, _ := ra.ReadAt(tail, size-tailLen)
+	tail = tail[:n]
+	if i := bytes.LastIndex(tail, []byte("%%EOF")); i >= 0 {
+		end := size - tailLen + int64(i) + 5
+		if end < size {
+			size = end
+		}
+	}
+	v := &pdfView{ra: ra, size: size}
+	// The library wants exactly "%PDF-1.x" (x in 0..7) and a line end at
+	// byte 8. Rewrite the header line in place (keeping every offset) when
+	// it names another version or has trailing blanks.
+	if bytes.HasPrefix(head, []byte("%PDF-")) {
+		eol := bytes.IndexAny(head, "\r\n")
+		okVersion := len(head) > 7 && head[5] == '1' && head[6] == '.' && head[7] >= '0' && head[7] <= '7'
+		switch {
+		case eol == 8 && !okVersion:
+			v.patch = []byte("%PDF-1.7")
+		case eol > 8:
+			v.patch = append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte(" "), eol-9)...)
+		}
+	}
+	return v, size
+}
+
+// pdfView is a ReaderAt over the first size bytes of ra with an optional
+// patch over the first bytes.
+type pdfView struct {
+	ra    io.ReaderAt
+	size  int64
+	patch []byte
+}
+
+func (v *pdfView) ReadAt(p []byte, off int64) (int, error) {
+	if off >= v.size {
+		return 0, io.EOF
+	}
+	want := len(p)
+	if int64(want) > v.size-off {
+		p = p[:v.size-off]
+	}
+	n, err := v.ra.ReadAt(p, off)
+	for i := 0; i < n; i++ {
+		if o := off + int64(i); o < int64(len(v.patch)) {
+			p[i] = v.patch[o]
+		}
+	}
+	if n < want && err == nil {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// objID returns the object number and generation of an indirect value. The
+// PDF library does not export them; the page a bookmark points at can only be
+// identified by its object, so they are read by reflection.
+func objID(v pdf.Value) uint64 {
+	rv := reflect.ValueOf(v).FieldByName("ptr")
+	if !rv.IsValid() {
+		return 0
+	}
+	id, gen := rv.FieldByName("id"), rv.FieldByName("gen")
+	if !id.IsValid() || !gen.IsValid() {
+		return 0
+	}
+	return id.Uint()<<16 | gen.Uint()
+}
+
+// pageIDs walks the page tree and numbers the page objects in order.
+func pageIDs(root pdf.Value) map[uint64]int {
+	ids := map[uint64]int{}
+	seen := map[uint64]bool{}
+	n := 0
+	var walk func(v pdf.Value, depth int)
+	walk = func(v pdf.Value, depth int) {
+		if depth > 64 || v.Kind() != pdf.Dict {
+			return
+		}
+		id := objID(v)
+		if id != 0 {
+			if seen[id] {
+				return
+			}
+			seen[id] = true
+		}
+		kids := v.Key("Kids")
+		if v.Key("Type").Name() == "Pages" || kids.Kind() == pdf.Array {
+			for i := 0; i < kids.Len(); i++ {
+				walk(kids.Index(i), depth+1)
+			}
+			return
+		}
+		n++
+		if id != 0 {
+			ids[id] = n
+		}
+	}
+	walk(root, 0)
+	return ids
+}
+
+// outline returns the bookmarks in document order with their levels and
+// target pages. Destinations may be explicit arrays, GoTo actions or named
+// destinations (old-style /Dests dictionary or the /Names name tree).
+func (f *pdfFile) outline() (entries []outlineEntry) {
+	defer func() {
+		if recover() != nil {
+			entries = nil
+		}
+	}()
+	root := f.r.Trailer().Key("Root")
+	seen := map[uint64]bool{}
+	var walk func(v pdf.Value, level int)
+	walk = func(v pdf.Value, level int) {
+		for item := v.Key("First"); item.Kind() == pdf.Dict && len(entries) < 100000; item = item.Key("Next") {
+			if id := objID(item); id != 0 {
+				if seen[id] {
+					return
+				}
+				seen[id] = true
+			}
+			title := cleanLine(outlineTitle(item.Key("Title")))
+			dest := item.Key("Dest")
+			if dest.IsNull() {
+				if a := item.Key("A"); a.Key("S").Name() == "GoTo" {
+					dest = a.Key("D")
+				}
+			}
+			entries = append(entries, outlineEntry{title: title, level: level, page: f.destPage(root, dest, 0)})
+			if level < 32 {
+				walk(item, level+1)
+			}
+		}
+	}
+	walk(root.Key("Outlines"), 0)
+	return entries
+}
+
+func outlineTitle(v pdf.Value) string {
+	raw := v.RawString()
+	if strings.HasPrefix(raw, "\xfe\xff") {
+		return v.Text()
+	}
+	// PDFDocEncoding agrees with Latin-1 for the letters that matter here.
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		b.WriteRune(rune(raw[i]))
+	}
+	return b.String()
+}
+
+func (f *pdfFile) destPage(root, dest pdf.Value, depth int) int {
+	if depth > 8 {
+		return 0
+	}
+	switch dest.Kind() {
+	case pdf.Array:
+		if dest.Len() == 0 {
+			return 0
+		}
+		p := dest.Index(0)
+		switch p.Kind() {
+		case pdf.Dict:
+			return f.ids[objID(p)]
+		case pdf.Integer:
+			if n := int(p.Int64()) + 1; n >= 1 && n <= f.pages {
+				return n
+			}
+		}
+	case pdf.Dict:
+		return f.destPage(root, dest.Key("D"), depth+1)
+	case pdf.Name, pdf.String:
+		name := dest.RawString()
+		if dest.Kind() == pdf.Name {
+			name = dest.Name()
+		}
+		if d := root.Key("Dests").Key(name); !d.IsNull() {
+			return f.destPage(root, d, depth+1)
+		}
+		if d := lookupNameTree(root.Key("Names").Key("Dests"), name, 0); !d.IsNull() {
+			return f.destPage(root, d, depth+1)
+		}
+	}
+	return 0
+}
+
+func lookupNameTree(node pdf.Value, name string, depth int) pdf.Value {
+	if node.Kind() != pdf.Dict || depth > 32 {
+		return pdf.Value{}
+	}
+	names := node.Key("Names")
+	for i := 0; i+1 < names.Len(); i += 2 {
+		if names.Index(i).RawString() == name {
+			return names.Index(i + 1)
+		}
+	}
+	kids := node.Key("Kids")
+	for i := 0; i < kids.Len(); i++ {
+		kid := kids.Index(i)
+		if lim := kid.Key("Limits"); lim.Len() == 2 {
+			if name < lim.Index(0).RawString() || name > lim.Index(1).RawString() {
+				continue
+			}
+		}
+		if v := lookupNameTree(kid, name, depth+1); !v.IsNull() {
+			return v
+		}
+	}
+	return pdf.Value{}
+}
+
+// page extracts the text lines of page n (1-based). A panic inside the PDF
+// library becomes an error for this page.
+func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%w: page %d: pdf library panic: %v", corpus.ErrCorrupt, n, x)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return page{}, err
+	}
+	pg := f.r.Page(n)
+	if pg.V.IsNull() {
+		return page{number: n}, nil
+	}
+	content := pg.Content()
+	gs := make([]glyph, 0, len(content.Text))
+	for _, t := range content.Text {
+		gs = append(gs, glyph{
+			s: t.S, x: t.X, y: t.Y, w: t.W, size: t.FontSize,
+			bold: strings.Contains(strings.ToLower(t.Font), "bold"),
+		})
+	}
+	return page{number: n, lines: assembleLines(gs)}, nil
+}
