@@ -1,0 +1,345 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	kwtok "github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// DirName is the index folder inside a workspace.
+const DirName = "index.bleve"
+
+// BatchSize is the number of passages per Bleve batch.
+const BatchSize = 500
+
+// passageDoc is what is stored in Bleve for one passage. Display fields
+// keep their case for facets; the *_key fields are lower-cased for filters.
+type passageDoc struct {
+	Text    string   `json:"text"`
+	DocID   string   `json:"doc_id"`
+	City    string   `json:"city"`
+	Region  string   `json:"region"`
+	Year    string   `json:"year"`
+	Section string   `json:"section"`
+	Codes   []string `json:"codes"`
+	Page    float64  `json:"page"`
+
+	CityKey    string `json:"city_key"`
+	RegionKey  string `json:"region_key"`
+	SectionKey string `json:"section_key"`
+}
+
+const lowerKeyword = "keyword_lower"
+
+func newMapping() (mapping.IndexMapping, error) {
+	im := bleve.NewIndexMapping()
+	if err := im.AddCustomAnalyzer(lowerKeyword, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     kwtok.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+	dm := bleve.NewDocumentMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = en.AnalyzerName
+	text.Store = true
+	text.IncludeTermVectors = true
+	dm.AddFieldMappingsAt("text", text)
+	for _, f := range []string{"doc_id", "city", "region", "year", "section", "codes"} {
+		k := bleve.NewTextFieldMapping()
+		k.Analyzer = keyword.Name
+		k.Store = true
+		k.IncludeInAll = false
+		dm.AddFieldMappingsAt(f, k)
+	}
+	for _, f := range []string{"city_key", "region_key", "section_key"} {
+		k := bleve.NewTextFieldMapping()
+		k.Analyzer = lowerKeyword
+		k.Store = false
+		k.IncludeInAll = false
+		dm.AddFieldMappingsAt(f, k)
+	}
+	page := bleve.NewNumericFieldMapping()
+	page.Store = true
+	page.IncludeInAll = false
+	dm.AddFieldMappingsAt("page", page)
+	im.AddDocumentMapping("passage", dm)
+	im.DefaultMapping = dm
+	im.DefaultField = "text"
+	im.DefaultAnalyzer = en.AnalyzerName
+	return im, nil
+}
+
+// Build writes a new index of passages at dir, replacing any index there.
+// codes maps a passage ID to its code IDs. The index is built in a
+// temporary folder beside dir and renamed into place, so a crash never
+// leaves a half-built index at dir. Passages are added in batches by the
+// calling goroutine (a Bleve batch is not safe for concurrent use).
+func Build(ctx context.Context, dir string, passages []corpus.Passage, codes map[string][]string) error {
+	m, err := newMapping()
+	if err != nil {
+		return fmt.Errorf("index mapping: %w", err)
+	}
+	tmp := dir + ".tmp"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	idx, err := bleve.New(tmp, m)
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", tmp, err)
+	}
+	fail := func(err error) error {
+		idx.Close()
+		os.RemoveAll(tmp)
+		return err
+	}
+	b := idx.NewBatch()
+	for _, p := range passages {
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		cs := append([]string(nil), codes[p.ID]...)
+		sort.Strings(cs)
+		d := passageDoc{
+			Text: p.Text, DocID: p.DocID, City: p.City, Region: p.Region, Section: p.Section,
+			Codes: cs, Page: float64(p.Page),
+			CityKey: strings.ToLower(p.City), RegionKey: strings.ToLower(p.Region), SectionKey: strings.ToLower(p.Section),
+		}
+		if p.Year != 0 {
+			d.Year = strconv.Itoa(p.Year)
+		}
+		if err := b.Index(p.ID, d); err != nil {
+			return fail(fmt.Errorf("index passage %s: %w", p.ID, err))
+		}
+		if b.Size() >= BatchSize {
+			if err := idx.Batch(b); err != nil {
+				return fail(fmt.Errorf("index batch: %w", err))
+			}
+			b.Reset()
+		}
+	}
+	if b.Size() > 0 {
+		if err := idx.Batch(b); err != nil {
+			return fail(fmt.Errorf("index batch: %w", err))
+		}
+	}
+	if err := idx.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("close index: %w", err)
+	}
+	old := dir + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.Rename(dir, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// Index is an open, read-only passage index. It is safe for concurrent use.
+type Index struct {
+	idx bleve.Index
+}
+
+// ErrNoIndex is returned by Open when the workspace has no index.
+var ErrNoIndex = errors.New("no index: run `lcity run` or `lcity index` first")
+
+// Open opens the index at dir read-only.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, ErrNoIndex)
+	}
+	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	return &Index{idx: idx}, nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// Query is a search: a Bleve query string plus filters on facet fields.
+// Filters compare case-insensitively; Code and Year match exactly.
+type Query struct {
+	Q       string
+	City    string
+	Region  string
+	Code    string
+	Section string
+	Year    string
+	Limit   int
+	From    int
+}
+
+// Hit is one passage found.
+type Hit struct {
+	PassageID string   `json:"passage_id"`
+	DocID     string   `json:"doc_id"`
+	City      string   `json:"city"`
+	Region    string   `json:"region"`
+	Year      string   `json:"year,omitempty"`
+	Page      int      `json:"page"`
+	Section   string   `json:"section"`
+	Codes     []string `json:"codes"`
+	Score     float64  `json:"score"`
+	// Snippet is the best fragment of the passage, HTML-escaped, with the
+	// matched terms in <mark>…</mark>.
+	Snippet string `json:"snippet"`
+}
+
+// FacetCount is a facet value and its number of hits.
+type FacetCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Result is a page of hits with the total and facet counts over all hits.
+type Result struct {
+	Total  uint64                  `json:"total"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets"`
+}
+
+// QueryError is a query the parser rejects; it is the user's error.
+type QueryError struct {
+	Q   string
+	Err error
+}
+
+func (e *QueryError) Error() string { return fmt.Sprintf("bad query %q: %v", e.Q, e.Err) }
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// FacetFields are the fields counted under every search.
+var FacetFields = []string{"region", "city", "codes", "section", "year"}
+
+// ParseQuery checks a query string without running it.
+func ParseQuery(q string) error {
+	if strings.TrimSpace(q) == "" {
+		return &QueryError{Q: q, Err: errors.New("empty query")}
+	}
+	if _, err := bleve.NewQueryStringQuery(q).Parse(); err != nil {
+		return &QueryError{Q: q, Err: err}
+	}
+	return nil
+}
+
+// Search runs q. A query the parser rejects gives a *QueryError.
+func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if err := ParseQuery(q.Q); err != nil {
+		return nil, err
+	}
+	parts := []query.Query{bleve.NewQueryStringQuery(q.Q)}
+	filter := func(field, val string, lower bool) {
+		if val == "" {
+			return
+		}
+		if lower {
+			val = strings.ToLower(val)
+		}
+		tq := bleve.NewTermQuery(val)
+		tq.SetField(field)
+		parts = append(parts, tq)
+	}
+	filter("city_key", q.City, true)
+	filter("region_key", q.Region, true)
+	filter("section_key", q.Section, true)
+	filter("codes", q.Code, false)
+	filter("year", q.Year, false)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	if limit > 1000 {
+		limit = 1000
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(parts...), limit, max(q.From, 0), false)
+	req.Fields = []string{"doc_id", "city", "region", "year", "section", "codes", "page"}
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.AddField("text")
+	req.SortBy([]string{"-_score", "_id"})
+	for _, f := range FacetFields {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Q, err)
+	}
+	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
+	for _, h := range res.Hits {
+		hit := Hit{PassageID: h.ID, Score: h.Score, Codes: []string{}}
+		hit.DocID, _ = h.Fields["doc_id"].(string)
+		hit.City, _ = h.Fields["city"].(string)
+		hit.Region, _ = h.Fields["region"].(string)
+		hit.Year, _ = h.Fields["year"].(string)
+		hit.Section, _ = h.Fields["section"].(string)
+		if p, ok := h.Fields["page"].(float64); ok {
+			hit.Page = int(p)
+		}
+		switch c := h.Fields["codes"].(type) {
+		case string:
+			hit.Codes = []string{c}
+		case []any:
+			for _, v := range c {
+				if s, ok := v.(string); ok {
+					hit.Codes = append(hit.Codes, s)
+				}
+			}
+		}
+		if frags := h.Fragments["text"]; len(frags) > 0 {
+			hit.Snippet = strings.TrimSpace(frags[0])
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	for _, f := range FacetFields {
+		fr, ok := res.Facets[f]
+		counts := []FacetCount{}
+		if ok && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
+			}
+		}
+		sort.SliceStable(counts, func(i, j int) bool {
+			if counts[i].Count != counts[j].Count {
+				return counts[i].Count > counts[j].Count
+			}
+			return counts[i].Term < counts[j].Term
+		})
+		out.Facets[f] = counts
+	}
+	return out, nil
+}
+
+// PlainSnippet renders a snippet for a terminal: with ANSI bold yellow
+// around matches when colour is true, else with [brackets].
+func PlainSnippet(s string, colour bool) string {
+	open, close := "[", "]"
+	if colour {
+		open, close = "\x1b[1;33m", "\x1b[0m"
+	}
+	s = strings.ReplaceAll(s, "<mark>", open)
+	s = strings.ReplaceAll(s, "</mark>", close)
+	return html.UnescapeString(s)
+}

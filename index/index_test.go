@@ -1,0 +1,136 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+func buildTest(t *testing.T) *Index {
+	t.Helper()
+	ps := []corpus.Passage{
+		{ID: "okayama-2017-p0001", DocID: "okayama-2017", City: "Okayama", Region: corpus.RegionAsiaPacific, Year: 2017, Page: 12, Section: "Making learning accessible",
+			Text: "Okayama's kominkan are community learning centres in every junior high school district."},
+		{ID: "cork-2015-p0001", DocID: "cork-2015", City: "Cork", Region: corpus.RegionEurope, Year: 2015, Page: 30, Section: "Celebrating learning",
+			Text: "The Cork Lifelong Learning Festival welcomes migrants and families."},
+		{ID: "espoo-2015-p0001", DocID: "espoo-2015", City: "Espoo", Region: corpus.RegionEurope, Year: 2015, Page: 20, Section: "Vision and plan",
+			Text: "Espoo plans quality learning paths for every learner."},
+	}
+	codes := map[string][]string{"cork-2015-p0001": {"charter.celebration", "charter.inclusion"}, "okayama-2017-p0001": {"keyfeatures.families-communities"}}
+	dir := filepath.Join(t.TempDir(), DirName)
+	if err := Build(context.Background(), dir, ps, codes); err != nil {
+		t.Fatal(err)
+	}
+	// Building again replaces the index.
+	if err := Build(context.Background(), dir, ps, codes); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
+}
+
+func TestSearch(t *testing.T) {
+	x := buildTest(t)
+	ctx := context.Background()
+	tests := []struct {
+		q    Query
+		want []string
+	}{
+		{Query{Q: "kominkan"}, []string{"okayama-2017-p0001"}},
+		{Query{Q: "learn*", Region: "europe"}, []string{"cork-2015-p0001", "espoo-2015-p0001"}},
+		{Query{Q: "learning", City: "CORK"}, []string{"cork-2015-p0001"}},
+		{Query{Q: "learning", Code: "charter.inclusion"}, []string{"cork-2015-p0001"}},
+		{Query{Q: `"learning festival"`}, []string{"cork-2015-p0001"}},
+		{Query{Q: "learning -migrants", Region: "Europe"}, []string{"espoo-2015-p0001"}},
+		{Query{Q: "festivl~1"}, []string{"cork-2015-p0001"}},
+		{Query{Q: "learning", Year: "2017"}, []string{"okayama-2017-p0001"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q.Q, func(t *testing.T) {
+			res, err := x.Search(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.PassageID)
+			}
+			if strings.Join(sorted(got), ",") != strings.Join(tt.want, ",") {
+				t.Errorf("Search(%+v) = %v, want %v", tt.q, got, tt.want)
+			}
+			if int(res.Total) != len(tt.want) {
+				t.Errorf("total = %d, want %d", res.Total, len(tt.want))
+			}
+		})
+	}
+	res, err := x.Search(ctx, Query{Q: "kominkan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := res.Hits[0]
+	if h.City != "Okayama" || h.Page != 12 || h.Region != corpus.RegionAsiaPacific || !strings.Contains(h.Snippet, "<mark>kominkan</mark>") ||
+		len(h.Codes) != 1 || h.Section != "Making learning accessible" {
+		t.Errorf("hit = %+v", h)
+	}
+	if c := res.Facets["region"]; len(c) != 1 || c[0].Term != corpus.RegionAsiaPacific || c[0].Count != 1 {
+		t.Errorf("region facet = %+v", c)
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestBadQuery(t *testing.T) {
+	x := buildTest(t)
+	for _, q := range []string{"", "a:", "+", `"unclosed`} {
+		_, err := x.Search(context.Background(), Query{Q: q})
+		var qe *QueryError
+		if !errors.As(err, &qe) {
+			t.Errorf("Search(%q) error = %v, want *QueryError", q, err)
+		}
+	}
+	if _, err := Open(t.TempDir()); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("Open(empty dir) = %v, want ErrNoIndex", err)
+	}
+}
+
+func TestPlainSnippet(t *testing.T) {
+	s := "a &amp; <mark>b</mark>"
+	if got := PlainSnippet(s, false); got != "a & [b]" {
+		t.Errorf("PlainSnippet = %q", got)
+	}
+	if got := PlainSnippet(s, true); got != "a & \x1b[1;33mb\x1b[0m" {
+		t.Errorf("PlainSnippet colour = %q", got)
+	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"kominkan", `"learning festival" +migrants -youth`, "city:Cork learn*", "festivl~2", "a AND (b OR c)", "year:>2015"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if err := ParseQuery(q); err != nil {
+			var qe *QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("ParseQuery(%q) error %v is not a *QueryError", q, err)
+			}
+		}
+	})
+}
