@@ -1,0 +1,467 @@
+package analysis
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// Weightings of the city × code matrix.
+const (
+	WeightRate   = "rate"   // matches per 1,000 words
+	WeightShare  = "share"  // share of the city's passages coded
+	WeightTFIDF  = "tfidf"  // rate × log(N cities / cities coded)
+	WeightBinary = "binary" // 1 when the city has the code at all
+)
+
+// Weights lists the valid weightings.
+var Weights = []string{WeightRate, WeightShare, WeightTFIDF, WeightBinary}
+
+// Options set the analysis.
+type Options struct {
+	Weight       string
+	Seed         uint64
+	Permutations int
+	Alpha        float64
+}
+
+// Defaults for Options.
+const (
+	DefaultSeed         = 20150917
+	DefaultPermutations = 10000
+	DefaultAlpha        = 0.05
+)
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Weight == "" {
+		o.Weight = WeightRate
+	}
+	ok := false
+	for _, w := range Weights {
+		ok = ok || w == o.Weight
+	}
+	if !ok {
+		return o, fmt.Errorf("weight %q: want one of %v", o.Weight, Weights)
+	}
+	if o.Permutations <= 0 {
+		o.Permutations = DefaultPermutations
+	}
+	if o.Alpha <= 0 {
+		o.Alpha = DefaultAlpha
+	}
+	return o, nil
+}
+
+// Input is what the analysis needs from the earlier stages.
+type Input struct {
+	Documents []corpus.Document
+	Passages  []corpus.Passage
+	Codings   []corpus.Coding
+	Codes     []corpus.Code // codable codes, in the order to report them
+	Codebooks []string
+}
+
+// City is one row of the profile matrix: the documents of a city pooled.
+type City struct {
+	Name     string
+	Country  string
+	Region   string
+	Year     int
+	Pages    int
+	Passages int
+	Words    int
+}
+
+// Contrast compares a code between Europe and Asia-Pacific.
+type Contrast struct {
+	CodeID       string
+	Label        string
+	EuropeMean   float64
+	AsiaMean     float64
+	Diff         float64 // EuropeMean - AsiaMean
+	CliffDelta   float64 // P(Europe > Asia) - P(Europe < Asia), in [-1, 1]
+	EuropeCities int     // cities of Europe with the code at all
+	AsiaCities   int
+	P            float64 // two-sided permutation p of the mean difference
+	PAdj         float64 // Benjamini–Hochberg adjusted
+}
+
+// RegionTest is the permutation test of "regions differ" on the similarity
+// matrix: the statistic is the mean within-region similarity minus the mean
+// between-region similarity.
+type RegionTest struct {
+	WithinEurope float64
+	WithinAsia   float64
+	Between      float64
+	Statistic    float64
+	P            float64
+	Permutations int
+	CentroidCos  float64 // cosine between the two region centroids
+}
+
+// Result is the whole analysis.
+type Result struct {
+	Options  Options
+	Input    *Input
+	Cities   []City
+	Codes    []corpus.Code
+	Profiles []corpus.Profile // city-major, in Cities × Codes order
+	// Matrix holds the weighted profile: rows Cities, columns Codes.
+	Matrix     *mat.Dense
+	Similarity *mat.SymDense
+	Region     RegionTest
+	Contrasts  []Contrast
+}
+
+// Analyze computes profiles, the similarity matrix, the region test and
+// the per-code contrasts. It is deterministic for a given Options.Seed.
+func Analyze(in *Input, opt Options) (*Result, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Codes) == 0 {
+		return nil, fmt.Errorf("analyze: no codes")
+	}
+	r := &Result{Options: opt, Input: in, Codes: in.Codes}
+	r.cities()
+	if len(r.Cities) == 0 {
+		return nil, fmt.Errorf("analyze: no documents")
+	}
+	r.profiles()
+	r.Matrix = weighted(r.Profiles, len(r.Cities), len(r.Codes), opt.Weight)
+	r.Similarity = Cosine(r.Matrix)
+	r.regionTest()
+	r.contrasts()
+	return r, nil
+}
+
+func (r *Result) cities() {
+	by := map[string]*City{}
+	for _, d := range r.Input.Documents {
+		c, ok := by[d.City]
+		if !ok {
+			c = &City{Name: d.City, Country: d.Country, Region: d.Region, Year: d.Year}
+			by[d.City] = c
+		}
+		c.Pages += d.Pages
+		if d.Year > c.Year {
+			c.Year = d.Year
+		}
+	}
+	for _, p := range r.Input.Passages {
+		if c, ok := by[p.City]; ok {
+			c.Passages++
+			c.Words += p.Words
+		}
+	}
+	for _, c := range by {
+		r.Cities = append(r.Cities, *c)
+	}
+	sort.Slice(r.Cities, func(i, j int) bool {
+		a, b := r.Cities[i], r.Cities[j]
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.Name < b.Name
+	})
+}
+
+func (r *Result) cityIndex() map[string]int {
+	m := map[string]int{}
+	for i, c := range r.Cities {
+		m[c.Name] = i
+	}
+	return m
+}
+
+func (r *Result) profiles() {
+	ci := r.cityIndex()
+	ki := map[string]int{}
+	for j, c := range r.Codes {
+		ki[c.ID] = j
+	}
+	n, k := len(r.Cities), len(r.Codes)
+	r.Profiles = make([]corpus.Profile, n*k)
+	for i, c := range r.Cities {
+		for j, code := range r.Codes {
+			r.Profiles[i*k+j] = corpus.Profile{City: c.Name, Region: c.Region, CodeID: code.ID}
+		}
+	}
+	for _, cd := range r.Input.Codings {
+		i, ok1 := ci[cd.City]
+		j, ok2 := ki[cd.CodeID]
+		if !ok1 || !ok2 {
+			continue
+		}
+		p := &r.Profiles[i*k+j]
+		p.Passages++
+		p.Matches += len(cd.Evidence)
+	}
+	for i, c := range r.Cities {
+		for j := 0; j < k; j++ {
+			p := &r.Profiles[i*k+j]
+			if c.Words > 0 {
+				p.Rate = 1000 * float64(p.Matches) / float64(c.Words)
+			}
+			if c.Passages > 0 {
+				p.Share = float64(p.Passages) / float64(c.Passages)
+			}
+		}
+	}
+}
+
+func weighted(ps []corpus.Profile, n, k int, weight string) *mat.Dense {
+	m := mat.NewDense(n, k, nil)
+	df := make([]int, k)
+	for i := 0; i < n; i++ {
+		for j := 0; j < k; j++ {
+			if ps[i*k+j].Matches > 0 {
+				df[j]++
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < k; j++ {
+			p := ps[i*k+j]
+			var v float64
+			switch weight {
+			case WeightShare:
+				v = p.Share
+			case WeightBinary:
+				if p.Matches > 0 {
+					v = 1
+				}
+			case WeightTFIDF:
+				if df[j] > 0 {
+					v = p.Rate * math.Log(float64(n)/float64(df[j]))
+				}
+			default:
+				v = p.Rate
+			}
+			m.Set(i, j, v)
+		}
+	}
+	return m
+}
+
+// Cosine returns the cosine similarity of the rows of m. A row of zeros has
+// similarity 0 with every other row and 1 with itself.
+func Cosine(m *mat.Dense) *mat.SymDense {
+	n, _ := m.Dims()
+	s := mat.NewSymDense(n, nil)
+	norms := make([]float64, n)
+	for i := 0; i < n; i++ {
+		norms[i] = floats.Norm(m.RawRowView(i), 2)
+	}
+	for i := 0; i < n; i++ {
+		s.SetSym(i, i, 1)
+		for j := i + 1; j < n; j++ {
+			var v float64
+			if norms[i] > 0 && norms[j] > 0 {
+				v = floats.Dot(m.RawRowView(i), m.RawRowView(j)) / (norms[i] * norms[j])
+			}
+			s.SetSym(i, j, v)
+		}
+	}
+	return s
+}
+
+// rng returns a generator seeded from the analysis seed and a label, so
+// that each test draws its own reproducible stream whatever the order.
+func rng(seed uint64, label string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(label))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+// regionIdx returns the indexes of the Europe and Asia-Pacific cities.
+func (r *Result) regionIdx() (eu, ap []int) {
+	for i, c := range r.Cities {
+		switch c.Region {
+		case corpus.RegionEurope:
+			eu = append(eu, i)
+		case corpus.RegionAsiaPacific:
+			ap = append(ap, i)
+		}
+	}
+	return eu, ap
+}
+
+func (r *Result) regionTest() {
+	eu, ap := r.regionIdx()
+	t := &r.Region
+	t.Permutations = r.Options.Permutations
+	if len(eu) < 2 || len(ap) < 2 {
+		t.P = math.NaN()
+		return
+	}
+	idx := append(append([]int{}, eu...), ap...)
+	labels := make([]bool, len(idx)) // true = Europe
+	for i := range eu {
+		labels[i] = true
+	}
+	stat := func(lab []bool) (we, wa, bt, s float64) {
+		var nwe, nwa, nbt int
+		for a := 0; a < len(idx); a++ {
+			for b := a + 1; b < len(idx); b++ {
+				v := r.Similarity.At(idx[a], idx[b])
+				switch {
+				case lab[a] && lab[b]:
+					we += v
+					nwe++
+				case !lab[a] && !lab[b]:
+					wa += v
+					nwa++
+				default:
+					bt += v
+					nbt++
+				}
+			}
+		}
+		we, wa, bt = we/float64(nwe), wa/float64(nwa), bt/float64(nbt)
+		within := (we*float64(nwe) + wa*float64(nwa)) / float64(nwe+nwa)
+		return we, wa, bt, within - bt
+	}
+	t.WithinEurope, t.WithinAsia, t.Between, t.Statistic = stat(labels)
+	g := rng(r.Options.Seed, "region-test")
+	perm := append([]bool(nil), labels...)
+	ge := 0
+	for k := 0; k < t.Permutations; k++ {
+		g.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		if _, _, _, s := stat(perm); s >= t.Statistic-1e-12 {
+			ge++
+		}
+	}
+	t.P = float64(ge+1) / float64(t.Permutations+1)
+	_, k := r.Matrix.Dims()
+	ce, ca := make([]float64, k), make([]float64, k)
+	for j := 0; j < k; j++ {
+		for _, i := range eu {
+			ce[j] += r.Matrix.At(i, j) / float64(len(eu))
+		}
+		for _, i := range ap {
+			ca[j] += r.Matrix.At(i, j) / float64(len(ap))
+		}
+	}
+	if ne, na := floats.Norm(ce, 2), floats.Norm(ca, 2); ne > 0 && na > 0 {
+		t.CentroidCos = floats.Dot(ce, ca) / (ne * na)
+	}
+}
+
+func (r *Result) contrasts() {
+	eu, ap := r.regionIdx()
+	for j, code := range r.Codes {
+		c := Contrast{CodeID: code.ID, Label: code.Label, P: math.NaN(), PAdj: math.NaN()}
+		xe, xa := column(r.Matrix, j, eu), column(r.Matrix, j, ap)
+		for _, v := range xe {
+			if v > 0 {
+				c.EuropeCities++
+			}
+		}
+		for _, v := range xa {
+			if v > 0 {
+				c.AsiaCities++
+			}
+		}
+		if len(xe) > 0 && len(xa) > 0 {
+			c.EuropeMean, c.AsiaMean = stat.Mean(xe, nil), stat.Mean(xa, nil)
+			c.Diff = c.EuropeMean - c.AsiaMean
+			c.CliffDelta = CliffDelta(xe, xa)
+			c.P = PermutationP(xe, xa, r.Options.Permutations, rng(r.Options.Seed, "contrast:"+code.ID))
+		}
+		r.Contrasts = append(r.Contrasts, c)
+	}
+	ps := make([]float64, len(r.Contrasts))
+	for i, c := range r.Contrasts {
+		ps[i] = c.P
+	}
+	adj := BenjaminiHochberg(ps)
+	for i := range r.Contrasts {
+		r.Contrasts[i].PAdj = adj[i]
+	}
+}
+
+func column(m *mat.Dense, j int, rows []int) []float64 {
+	out := make([]float64, len(rows))
+	for k, i := range rows {
+		out[k] = m.At(i, j)
+	}
+	return out
+}
+
+// CliffDelta is Cliff's delta of a against b: the share of pairs where a is
+// larger minus the share where it is smaller.
+func CliffDelta(a, b []float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	var gt, lt int
+	for _, x := range a {
+		for _, y := range b {
+			switch {
+			case x > y:
+				gt++
+			case x < y:
+				lt++
+			}
+		}
+	}
+	return float64(gt-lt) / float64(len(a)*len(b))
+}
+
+// PermutationP is the two-sided permutation p-value of the difference of
+// means between a and b, with n random relabellings from g:
+// (1 + #{|perm diff| >= |observed diff|}) / (1 + n).
+func PermutationP(a, b []float64, n int, g *rand.Rand) float64 {
+	all := append(append([]float64{}, a...), b...)
+	na := len(a)
+	obs := math.Abs(stat.Mean(a, nil) - stat.Mean(b, nil))
+	total := floats.Sum(all)
+	ge := 0
+	for k := 0; k < n; k++ {
+		g.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+		sa := floats.Sum(all[:na])
+		d := math.Abs(sa/float64(na) - (total-sa)/float64(len(all)-na))
+		if d >= obs-1e-12 {
+			ge++
+		}
+	}
+	return float64(ge+1) / float64(n+1)
+}
+
+// BenjaminiHochberg returns the BH-adjusted p-values (false discovery
+// rate) in the order of ps. NaN p-values stay NaN and are not counted.
+func BenjaminiHochberg(ps []float64) []float64 {
+	type ip struct {
+		i int
+		p float64
+	}
+	var v []ip
+	for i, p := range ps {
+		if !math.IsNaN(p) {
+			v = append(v, ip{i, p})
+		}
+	}
+	out := make([]float64, len(ps))
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	sort.SliceStable(v, func(a, b int) bool { return v[a].p < v[b].p })
+	m := float64(len(v))
+	prev := 1.0
+	for k := len(v) - 1; k >= 0; k-- {
+		adj := math.Min(prev, v[k].p*m/float64(k+1))
+		prev = adj
+		out[v[k].i] = adj
+	}
+	return out
+}

@@ -1,0 +1,361 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// ReportMeta is what the report says about the run besides the numbers.
+type ReportMeta struct {
+	CorpusSource string
+	Sample       bool // the embedded illustrative sample
+	Codebooks    []CodebookInfo
+	Failures     int
+}
+
+// CodebookInfo names a codebook in the report.
+type CodebookInfo struct {
+	Name, Title, SHA256 string
+	Codes               int
+}
+
+// SharedShare is the share of a region's cities that must have a code for
+// it to count as shared by that region.
+const SharedShare = 0.75
+
+// WriteMarkdown writes report.md.
+func (r *Result) WriteMarkdown(w io.Writer, meta ReportMeta) error {
+	var b bytes.Buffer
+	r.markdown(&b, meta)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	eu, ap := r.regionIdx()
+	p("# Learning cities compared: Europe and Asia-Pacific\n\n")
+	if meta.Sample {
+		p("> **Illustrative sample, not UNESCO text.** This report was computed on lcity's embedded sample corpus: case studies written by the lcity authors in their own words from public facts about each city. Its numbers describe that sample, not the UIL case-study books.\n\n")
+	}
+	p("## Data and settings\n\n")
+	words, passages := 0, 0
+	for _, c := range r.Cities {
+		words += c.Words
+		passages += c.Passages
+	}
+	p("- Corpus: `%s`: %d documents, %d cities (%d Europe, %d Asia-Pacific), %d passages, %d words.\n",
+		meta.CorpusSource, len(r.Input.Documents), len(r.Cities), len(eu), len(ap), passages, words)
+	if meta.Failures > 0 {
+		p("- %d input(s) could not be processed; see failures.csv.\n", meta.Failures)
+	}
+	for _, cb := range meta.Codebooks {
+		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, cb.Title, cb.Codes, cb.SHA256[:12])
+	}
+	p("- Profile weighting: **%s** (%s). Similarity: cosine of the weighted city × code profiles.\n", r.Options.Weight, weightDoc(r.Options.Weight))
+	p("- Tests: permutation tests with %d relabellings of the regions, seed %d; effect size Cliff's delta (Europe against Asia-Pacific); p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n\n",
+		r.Options.Permutations, r.Options.Seed, len(r.Codes), r.Options.Alpha)
+	p("| City | Country | Region | Award year | Pages | Passages | Words |\n|---|---|---|---|---:|---:|---:|\n")
+	for _, c := range r.Cities {
+		p("| %s | %s | %s | %d | %d | %d | %d |\n", c.Name, c.Country, c.Region, c.Year, c.Pages, c.Passages, c.Words)
+	}
+	p("\n")
+
+	// Shared themes.
+	p("## Shared themes\n\n")
+	type shared struct {
+		c    Contrast
+		mean float64
+	}
+	var sh []shared
+	for _, c := range r.Contrasts {
+		if len(eu) > 0 && len(ap) > 0 &&
+			float64(c.EuropeCities) >= SharedShare*float64(len(eu)) && float64(c.AsiaCities) >= SharedShare*float64(len(ap)) {
+			m := (c.EuropeMean*float64(len(eu)) + c.AsiaMean*float64(len(ap))) / float64(len(eu)+len(ap))
+			sh = append(sh, shared{c, m})
+		}
+	}
+	sort.SliceStable(sh, func(i, j int) bool { return sh[i].mean > sh[j].mean })
+	if len(sh) == 0 {
+		p("No code appears in at least %.0f%% of the cities of both regions.\n\n", 100*SharedShare)
+	} else {
+		p("Themes found in at least %.0f%% of the cities of **both** regions, by mean %s across all cities. These are the joint concerns of the two groups:\n\n", 100*SharedShare, r.Options.Weight)
+		p("| Code | Theme | Europe cities | Asia-Pacific cities | Europe mean | Asia-Pacific mean |\n|---|---|---:|---:|---:|---:|\n")
+		for _, s := range sh {
+			p("| `%s` | %s | %d/%d | %d/%d | %.2f | %.2f |\n", s.c.CodeID, s.c.Label, s.c.EuropeCities, len(eu), s.c.AsiaCities, len(ap), s.c.EuropeMean, s.c.AsiaMean)
+		}
+		p("\n")
+	}
+
+	// Differences.
+	p("## Differences between the regions\n\n")
+	cs := append([]Contrast(nil), r.Contrasts...)
+	sort.SliceStable(cs, func(i, j int) bool {
+		if math.Abs(cs[i].CliffDelta) != math.Abs(cs[j].CliffDelta) {
+			return math.Abs(cs[i].CliffDelta) > math.Abs(cs[j].CliffDelta)
+		}
+		return cs[i].P < cs[j].P
+	})
+	var sig []Contrast
+	for _, c := range cs {
+		if c.PAdj < r.Options.Alpha {
+			sig = append(sig, c)
+		}
+	}
+	if len(sig) == 0 {
+		p("No theme differs between Europe and Asia-Pacific at alpha %.2f after the Benjamini–Hochberg correction for %d codes. With %d and %d cities, only large differences can be detected; the largest effects are listed below as leads, not findings.\n\n",
+			r.Options.Alpha, len(r.Codes), len(eu), len(ap))
+	} else {
+		p("%d theme(s) differ at alpha %.2f after the Benjamini–Hochberg correction: ", len(sig), r.Options.Alpha)
+		var names []string
+		for _, c := range sig {
+			dir := "more in Europe"
+			if c.Diff < 0 {
+				dir = "more in Asia-Pacific"
+			}
+			names = append(names, fmt.Sprintf("%s (`%s`, %s, delta %.2f, p_adj %.3f)", c.Label, c.CodeID, dir, c.CliffDelta, c.PAdj))
+		}
+		p("%s.\n\n", strings.Join(names, "; "))
+	}
+	p("Largest effects (Cliff's delta > 0: more in Europe; < 0: more in Asia-Pacific):\n\n")
+	p("| Code | Theme | Europe mean | Asia-Pacific mean | Cliff's delta | p | p_adj |\n|---|---|---:|---:|---:|---:|---:|\n")
+	for i, c := range cs {
+		if i == 10 {
+			break
+		}
+		p("| `%s` | %s | %.2f | %.2f | %.2f | %.4f | %.4f |\n", c.CodeID, c.Label, c.EuropeMean, c.AsiaMean, c.CliffDelta, c.P, c.PAdj)
+	}
+	p("\n")
+	for i, c := range cs {
+		if i == 3 {
+			break
+		}
+		p("Evidence for `%s` (%s):\n\n", c.CodeID, c.Label)
+		for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific} {
+			if q, ok := r.strongest(c.CodeID, region); ok {
+				p("- %s, %s p. %d: \"%s\"\n", region, q.City, q.Page, quote(q.Text, 280))
+			} else {
+				p("- %s: no passage coded.\n", region)
+			}
+		}
+		p("\n")
+	}
+
+	// Similarity.
+	t := r.Region
+	p("## Similarity structure\n\n")
+	p("![Cosine similarity of the cities' theme profiles](similarity.svg)\n\n")
+	if len(eu) >= 2 && len(ap) >= 2 {
+		p("Mean cosine similarity within Europe **%.3f**, within Asia-Pacific **%.3f**, between the regions **%.3f**; the cosine between the two region centroids is %.3f. ",
+			t.WithinEurope, t.WithinAsia, t.Between, t.CentroidCos)
+		p("The permutation test of \"cities resemble their own region more than the other\" (within minus between = %.3f, %d relabellings) gives p = %.4f: ", t.Statistic, t.Permutations, t.P)
+		if t.P < r.Options.Alpha {
+			p("the regions differ as groups at alpha %.2f.\n\n", r.Options.Alpha)
+		} else {
+			p("no evidence at alpha %.2f that the regions differ as groups; the profiles overlap.\n\n", r.Options.Alpha)
+		}
+	}
+	p("| City | Region | Most similar city | Cosine | Least similar city | Cosine |\n|---|---|---|---:|---|---:|\n")
+	for i, c := range r.Cities {
+		best, worst := -1, -1
+		for j := range r.Cities {
+			if j == i {
+				continue
+			}
+			if best < 0 || r.Similarity.At(i, j) > r.Similarity.At(i, best) {
+				best = j
+			}
+			if worst < 0 || r.Similarity.At(i, j) < r.Similarity.At(i, worst) {
+				worst = j
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		p("| %s | %s | %s | %.3f | %s | %.3f |\n", c.Name, c.Region, r.Cities[best].Name, r.Similarity.At(i, best), r.Cities[worst].Name, r.Similarity.At(i, worst))
+	}
+	p("\n")
+
+	p("## Limits\n\n")
+	p("- %d cities are a small sample: a permutation p-value cannot go below 1/(permutations+1), and only large effects are detectable.\n", len(r.Cities))
+	p("- Coding is dictionary-based: a passage is coded when the codebook's terms occur in it. It measures what the case studies talk about, not what the cities do; read the evidence passages (codings.csv, `lcity kwic`) before citing a number.\n")
+	p("- Case studies differ in length and style; rates per 1,000 words correct for length, not for style.\n")
+	if meta.Sample {
+		p("- The corpus is lcity's illustrative sample, not the UIL case studies: rerun on the real books (`lcity run --corpus DIR`) before drawing conclusions.\n")
+	}
+	p("\nEvery number here can be recomputed from run.json, which lists the inputs, codebooks, settings and the SHA-256 of every output.\n")
+}
+
+func weightDoc(w string) string {
+	switch w {
+	case WeightShare:
+		return "share of the city's passages coded"
+	case WeightBinary:
+		return "1 when the city has the code at all, else 0"
+	case WeightTFIDF:
+		return "matches per 1,000 words × log(cities / cities with the code)"
+	default:
+		return "matches per 1,000 words"
+	}
+}
+
+// strongest returns the passage of the region with the highest score for
+// the code (ties: the smaller passage ID).
+func (r *Result) strongest(codeID, region string) (corpus.Passage, bool) {
+	best := -1.0
+	bestID := ""
+	for _, c := range r.Input.Codings {
+		if c.CodeID != codeID || c.Region != region {
+			continue
+		}
+		if c.Score > best || (c.Score == best && c.PassageID < bestID) {
+			best, bestID = c.Score, c.PassageID
+		}
+	}
+	if bestID == "" {
+		return corpus.Passage{}, false
+	}
+	for _, p := range r.Input.Passages {
+		if p.ID == bestID {
+			return p, true
+		}
+	}
+	return corpus.Passage{}, false
+}
+
+func quote(s string, n int) string {
+	s = strings.ReplaceAll(s, `"`, "'")
+	s = strings.ReplaceAll(s, "|", "/")
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	cut := string(rs[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + " …"
+}
+
+// WriteHTML writes report.html: the Markdown report rendered as one
+// self-contained page (inline CSS and SVG, no external assets).
+func (r *Result) WriteHTML(w io.Writer, meta ReportMeta) error {
+	var md bytes.Buffer
+	r.markdown(&md, meta)
+	var svg bytes.Buffer
+	if err := r.WriteSimilaritySVG(&svg); err != nil {
+		return err
+	}
+	figures := map[string]string{"similarity.svg": svg.String()}
+	var b bytes.Buffer
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Learning cities compared: Europe and Asia-Pacific</title>\n")
+	b.WriteString("<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#222}" +
+		"table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem}" +
+		"blockquote{border-left:4px solid #c60;margin:1rem 0;padding:.5rem 1rem;background:#fff6ee}code{background:#f3f3f3;padding:0 .2rem}</style>\n</head>\n<body>\n")
+	b.WriteString(markdownToHTML(md.String(), figures))
+	b.WriteString("</body>\n</html>\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// markdownToHTML renders the subset of Markdown the report uses: headings,
+// paragraphs, lists, pipe tables, block quotes, **bold**, `code`, and image
+// lines naming a figure, which are replaced by the inline SVG.
+func markdownToHTML(md string, figures map[string]string) string {
+	var b strings.Builder
+	lines := strings.Split(md, "\n")
+	inList := false
+	closeList := func() {
+		if inList {
+			b.WriteString("</ul>\n")
+			inList = false
+		}
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		switch {
+		case strings.TrimSpace(l) == "":
+			closeList()
+		case strings.HasPrefix(l, "#"):
+			closeList()
+			n := len(l) - len(strings.TrimLeft(l, "#"))
+			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", n, inline(strings.TrimSpace(l[n:])), n)
+		case strings.HasPrefix(l, "![") && strings.HasSuffix(l, ")"):
+			closeList()
+			name := l[strings.LastIndex(l, "(")+1 : len(l)-1]
+			if svg, ok := figures[name]; ok {
+				fmt.Fprintf(&b, "<figure>\n%s</figure>\n", svg)
+			}
+		case strings.HasPrefix(l, "- "):
+			if !inList {
+				b.WriteString("<ul>\n")
+				inList = true
+			}
+			fmt.Fprintf(&b, "<li>%s</li>\n", inline(l[2:]))
+		case strings.HasPrefix(l, "> "):
+			closeList()
+			fmt.Fprintf(&b, "<blockquote>%s</blockquote>\n", inline(l[2:]))
+		case strings.HasPrefix(l, "|"):
+			closeList()
+			b.WriteString("<table>\n")
+			head := true
+			for ; i < len(lines) && strings.HasPrefix(lines[i], "|"); i++ {
+				cells := strings.Split(strings.Trim(lines[i], "|"), "|")
+				if strings.HasPrefix(strings.TrimSpace(cells[0]), "---") {
+					continue
+				}
+				tag := "td"
+				if head {
+					tag = "th"
+				}
+				b.WriteString("<tr>")
+				for _, c := range cells {
+					fmt.Fprintf(&b, "<%s>%s</%s>", tag, inline(strings.TrimSpace(c)), tag)
+				}
+				b.WriteString("</tr>\n")
+				head = false
+			}
+			i--
+			b.WriteString("</table>\n")
+		default:
+			closeList()
+			fmt.Fprintf(&b, "<p>%s</p>\n", inline(l))
+		}
+	}
+	closeList()
+	return b.String()
+}
+
+// inline escapes text and renders **bold** and `code`.
+func inline(s string) string {
+	s = html.EscapeString(s)
+	s = toggle(s, "**", "<strong>", "</strong>")
+	return toggle(s, "`", "<code>", "</code>")
+}
+
+// toggle replaces balanced pairs of mark with open and close tags.
+func toggle(s, mark, open, close string) string {
+	parts := strings.Split(s, mark)
+	if len(parts) < 3 || len(parts)%2 == 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, part := range parts {
+		switch {
+		case i == 0:
+		case i%2 == 1:
+			b.WriteString(open)
+		default:
+			b.WriteString(close)
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
