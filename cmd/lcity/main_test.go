@@ -1,0 +1,416 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/index"
+)
+
+// lcity runs the CLI in-process and returns its exit code and output.
+func lcity(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+var (
+	sampleOnce sync.Once
+	sampleDir  string
+	sampleErr  string
+)
+
+// sampleRun runs `lcity run` on the embedded sample once for all tests.
+func sampleRun(t *testing.T) string {
+	t.Helper()
+	sampleOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "lcity-e2e-")
+		if err != nil {
+			sampleErr = err.Error()
+			return
+		}
+		sampleDir = filepath.Join(dir, "out")
+		code, _, stderr := lcity(t, "run", "--out", sampleDir)
+		if code != 0 {
+			sampleErr = "lcity run exit " + strconv.Itoa(code) + ": " + stderr
+		}
+	})
+	if sampleErr != "" {
+		t.Fatal(sampleErr)
+	}
+	return sampleDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sampleDir != "" {
+		os.RemoveAll(filepath.Dir(sampleDir))
+	}
+	os.Exit(code)
+}
+
+func readCSV(t *testing.T, name string) [][]string {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestRunSample(t *testing.T) {
+	out := sampleRun(t)
+	for _, f := range []string{corpus.DocumentsFile, corpus.PassagesFile, index.DirName, corpus.CodingsFile, corpus.ProfilesFile,
+		corpus.SimilarityFile, corpus.ContrastsFile, corpus.ReportMD, corpus.ReportHTML, corpus.SimilaritySVG, corpus.FailuresFile, corpus.RunFile} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("workspace lacks %s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, corpus.LockFile)); err == nil {
+		t.Error("lock file left behind")
+	}
+
+	docs, err := corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions := map[string]int{}
+	cities := map[string]bool{}
+	for _, d := range docs {
+		regions[d.Region]++
+		cities[d.City] = true
+		if d.Pages < 1 || d.SHA256 == "" || d.Extractor == "" || d.Publication == "" || d.Year == 0 {
+			t.Errorf("document %s lacks fields: %+v", d.ID, d)
+		}
+	}
+	if len(cities) != 17 || regions[corpus.RegionEurope] != 9 || regions[corpus.RegionAsiaPacific] != 8 {
+		t.Fatalf("documents: %d cities, regions %v; want 17 cities, Europe 9, Asia-Pacific 8", len(cities), regions)
+	}
+
+	// Passages: offsets into the document text, pages inside the document.
+	ps, err := corpus.ReadJSONL[corpus.Passage](filepath.Join(out, corpus.PassagesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDoc := map[string]corpus.Document{}
+	for _, d := range docs {
+		byDoc[d.ID] = d
+	}
+	texts := map[string]string{}
+	for _, p := range ps {
+		if _, ok := texts[p.DocID]; !ok {
+			b, err := os.ReadFile(filepath.Join(out, corpus.TextsDir, p.DocID+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts[p.DocID] = string(b)
+		}
+		if got := texts[p.DocID][p.Start:p.End]; got != p.Text {
+			t.Fatalf("passage %s: text[%d:%d] = %q, want %q", p.ID, p.Start, p.End, got, p.Text)
+		}
+		d := byDoc[p.DocID]
+		if p.Page < d.FirstPage || p.Page > d.LastPage {
+			t.Errorf("passage %s on page %d outside %s's pages %d-%d", p.ID, p.Page, d.ID, d.FirstPage, d.LastPage)
+		}
+		if p.Section == "" {
+			t.Errorf("passage %s has no section", p.ID)
+		}
+		if strings.Contains(p.Text, "illustrative sample  |") || strings.Contains(p.Text, "(illustrative sample)  |") {
+			t.Errorf("passage %s holds the running header: %q", p.ID, p.Text)
+		}
+	}
+
+	// similarity.csv: 17 × 17 with names, symmetric, diagonal 1.
+	sim := readCSV(t, filepath.Join(out, corpus.SimilarityFile))
+	if len(sim) != 18 || len(sim[0]) != 18 {
+		t.Fatalf("similarity.csv is %d × %d, want 18 × 18", len(sim), len(sim[0]))
+	}
+	for i := 1; i < 18; i++ {
+		if sim[i][0] != sim[0][i] {
+			t.Errorf("row %d is %s but column %d is %s", i, sim[i][0], i, sim[0][i])
+		}
+		if sim[i][i] != "1.000000" {
+			t.Errorf("similarity[%s][%s] = %s, want 1", sim[i][0], sim[i][0], sim[i][i])
+		}
+		for j := 1; j < 18; j++ {
+			if sim[i][j] != sim[j][i] {
+				t.Errorf("similarity not symmetric at %s/%s", sim[i][0], sim[0][j])
+			}
+		}
+	}
+
+	// codings from all three codebooks.
+	cs, err := corpus.ReadCodings(filepath.Join(out, corpus.CodingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := map[string]int{}
+	for _, c := range cs {
+		books[strings.SplitN(c.CodeID, ".", 2)[0]]++
+		for _, e := range c.Evidence {
+			if e.Start < 0 || e.End > len(texts[c.DocID]) {
+				t.Fatalf("coding %s/%s evidence %+v outside the text", c.PassageID, c.CodeID, e)
+			}
+		}
+	}
+	for _, b := range []string{"charter", "keyfeatures", "drivers"} {
+		if books[b] == 0 {
+			t.Errorf("no codings from %s", b)
+		}
+	}
+
+	report, _ := os.ReadFile(filepath.Join(out, corpus.ReportMD))
+	for c := range cities {
+		if !strings.Contains(string(report), c) {
+			t.Errorf("report.md does not name %s", c)
+		}
+	}
+	if !strings.Contains(string(report), "Illustrative sample, not UNESCO text") {
+		t.Error("report.md does not label the sample")
+	}
+
+	contrasts := readCSV(t, filepath.Join(out, corpus.ContrastsFile))
+	want := []string{"code_id", "label", "europe_mean", "asia_pacific_mean", "difference", "effect_size"}
+	for i, w := range want {
+		if contrasts[0][i] != w {
+			t.Errorf("contrasts.csv column %d = %q, want %q", i, contrasts[0][i], w)
+		}
+	}
+
+	var m runManifest
+	b, _ := os.ReadFile(filepath.Join(out, corpus.RunFile))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Inputs) != 2 || len(m.Codebooks) != 3 || m.Counts.Documents != 17 || m.Notice == "" {
+		t.Errorf("run.json = %+v", m)
+	}
+	for _, o := range m.Outputs {
+		if o.SHA256 == "" {
+			continue
+		}
+		if sum, _, err := hashFile(filepath.Join(out, o.Path)); err != nil || sum != o.SHA256 {
+			t.Errorf("run.json: %s hash %s, file has %s (%v)", o.Path, o.SHA256, sum, err)
+		}
+	}
+}
+
+func TestSearchSample(t *testing.T) {
+	out := sampleRun(t)
+	code, stdout, stderr := lcity(t, "search", "--out", out, "--json", "kominkan")
+	if code != 0 {
+		t.Fatalf("search exit %d: %s", code, stderr)
+	}
+	var res index.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("search --json output: %v\n%s", err, stdout)
+	}
+	if res.Total == 0 || res.Hits[0].City != "Okayama" || res.Hits[0].Page < 2 || res.Hits[0].PassageID == "" {
+		t.Fatalf("search kominkan = %+v", res)
+	}
+	for _, f := range []string{"region", "city", "codes", "section"} {
+		if _, ok := res.Facets[f]; !ok {
+			t.Errorf("facets lack %s", f)
+		}
+	}
+
+	code, stdout, _ = lcity(t, "search", "--out", out, "--json", "--region", "Europe", "learn*")
+	if code != 0 {
+		t.Fatalf("search --region exit %d", code)
+	}
+	res = index.Result{}
+	json.Unmarshal([]byte(stdout), &res)
+	if res.Total == 0 {
+		t.Fatal("no European hits for learn*")
+	}
+	for _, h := range res.Hits {
+		if h.Region != corpus.RegionEurope {
+			t.Errorf("hit %s from %s, want Europe only", h.PassageID, h.Region)
+		}
+	}
+
+	code, stdout, _ = lcity(t, "search", "--out", out, "kominkan")
+	if code != 0 || !strings.Contains(stdout, "Okayama") || !strings.Contains(stdout, "[kominkan]") {
+		t.Errorf("search text output (exit %d):\n%s", code, stdout)
+	}
+	if code, _, _ := lcity(t, "search", "--out", out, "a:"); code != 2 {
+		t.Errorf("bad query exit %d, want 2", code)
+	}
+}
+
+func TestKwic(t *testing.T) {
+	out := sampleRun(t)
+	code, stdout, _ := lcity(t, "kwic", "--out", out, "--json", "keyfeatures.families-communities")
+	var lines []kwicLine
+	if code != 0 || json.Unmarshal([]byte(stdout), &lines) != nil || len(lines) == 0 {
+		t.Fatalf("kwic code exit %d: %s", code, stdout)
+	}
+	code, stdout, _ = lcity(t, "kwic", "--out", out, "kominkan")
+	if code != 0 || !strings.Contains(stdout, "Okayama") || !strings.Contains(stdout, "[kominkan]") {
+		t.Errorf("kwic term (exit %d):\n%s", code, stdout)
+	}
+}
+
+// TestRunDeterministic reruns the sample with one worker and expects the
+// same bytes in every output but the index.
+func TestRunDeterministic(t *testing.T) {
+	out := sampleRun(t)
+	out2 := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := lcity(t, "run", "--out", out2, "--workers", "1"); code != 0 {
+		t.Fatalf("run --workers 1: exit %d: %s", code, stderr)
+	}
+	n := 0
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(out, p)
+		if d.IsDir() {
+			if rel == index.DirName {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		a, _ := os.ReadFile(p)
+		b, err := os.ReadFile(filepath.Join(out2, rel))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between --workers %d and --workers 1", rel, defaultWorkers(0))
+		}
+		n++
+		return nil
+	})
+	if n < 12 {
+		t.Errorf("compared only %d files", n)
+	}
+}
+
+// writeSampleCorpus copies the embedded sample into a folder.
+func writeSampleCorpus(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	c := corpus.Sample()
+	err := fs.WalkDir(c.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(c.FS, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestRunWithBrokenPDF(t *testing.T) {
+	dir := writeSampleCorpus(t)
+	good, _ := os.ReadFile(filepath.Join(dir, "learning-cities-2015-sample.pdf"))
+	os.WriteFile(filepath.Join(dir, "broken.pdf"), good[:len(good)/3], 0o644)
+	manifest, _ := os.ReadFile(filepath.Join(dir, corpus.ManifestName))
+	manifest = append(manifest, []byte("  - {file: broken.pdf, city: Atlantis, country: Nowhere, region: Europe, year: 2017}\n")...)
+	os.WriteFile(filepath.Join(dir, corpus.ManifestName), manifest, 0o644)
+
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := lcity(t, "run", "--corpus", dir, "--out", out, "--permutations", "99")
+	if code != 1 {
+		t.Fatalf("run with a broken PDF: exit %d, want 1: %s", code, stderr)
+	}
+	fails := readCSV(t, filepath.Join(out, corpus.FailuresFile))
+	if len(fails) != 2 || !strings.HasSuffix(fails[1][0], "broken.pdf") || fails[1][1] != corpus.ReasonCorrupt {
+		t.Errorf("failures.csv = %v", fails)
+	}
+	docs, _ := corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile))
+	if len(docs) != 17 {
+		t.Errorf("%d documents written, want the 17 good ones", len(docs))
+	}
+	if _, err := os.Stat(filepath.Join(out, corpus.ReportMD)); err != nil {
+		t.Errorf("no report despite 17 good documents: %v", err)
+	}
+}
+
+func TestFolderWithoutManifest(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "okayama.md"), []byte("# Okayama\n\n## Making learning accessible\n\nThe kominkan are community learning centres for families.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "scan.pdf"), []byte("%PDF-1.4\ngarbage"), 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := lcity(t, "ingest", "--corpus", dir, "--out", out)
+	if code != 1 {
+		t.Fatalf("ingest exit %d, want 1: %s", code, stderr)
+	}
+	docs, _ := corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile))
+	if len(docs) != 1 || docs[0].City != "Okayama" || docs[0].Region != corpus.RegionUnknown {
+		t.Errorf("documents = %+v", docs)
+	}
+	// The stages run one by one on the same workspace.
+	for _, args := range [][]string{{"code"}, {"index"}, {"analyze", "--permutations", "9"}} {
+		if code, _, stderr := lcity(t, append(args, "--out", out)...); code != 0 {
+			t.Errorf("lcity %v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if code, stdout, _ := lcity(t, "search", "--out", out, "kominkan"); code != 0 || !strings.Contains(stdout, "Okayama") {
+		t.Errorf("search after stages: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: [\"\"]\n"), 0o644)
+	good := filepath.Join(t.TempDir(), "good.yaml")
+	os.WriteFile(good, []byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: [kominkan]\n"), 0o644)
+	tests := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"run", "--bogus"}, 2, "unknown flag"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"run", "--weight", "bogus", "--out", t.TempDir()}, 2, "weight"},
+		{[]string{"run", "--corpus", "/no/such/dir", "--out", t.TempDir()}, 2, "no/such/dir"},
+		{[]string{"codebook", "validate", bad}, 2, "bad.yaml:5: terms"},
+		{[]string{"codebook", "validate", good}, 0, "ok"},
+		{[]string{"codebook", "show", "charter"}, 0, "charter.partnerships"},
+		{[]string{"codebook", "list"}, 0, "keyfeatures"},
+		{[]string{"search", "--out", t.TempDir(), "x"}, 2, "no index"},
+		{[]string{"code", "--out", t.TempDir()}, 2, "not an lcity workspace"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := lcity(t, tt.args...)
+			if code != tt.code || !strings.Contains(stdout+stderr, tt.msg) {
+				t.Errorf("lcity %v = exit %d, %q%q; want exit %d mentioning %q", tt.args, code, stdout, stderr, tt.code, tt.msg)
+			}
+		})
+	}
+}
+
+func TestWorkspaceLock(t *testing.T) {
+	out := t.TempDir()
+	os.WriteFile(filepath.Join(out, corpus.LockFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+	code, _, stderr := lcity(t, "run", "--out", out)
+	if code != 2 || !strings.Contains(stderr, "in use") {
+		t.Errorf("run on a locked workspace: exit %d %q, want 2 and a clear message", code, stderr)
+	}
+	// A stale lock (no such process) is taken over.
+	os.WriteFile(filepath.Join(out, corpus.LockFile), []byte("999999999\n"), 0o644)
+	unlock, err := corpus.Lock(out)
+	if err != nil {
+		t.Fatalf("stale lock not taken over: %v", err)
+	}
+	unlock()
+}

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lcity/lcity/analysis"
+	"github.com/lcity/lcity/coding"
+	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/ingest"
+)
+
+// DefaultOut is the default workspace.
+const DefaultOut = "lcity-out"
+
+// options are the flags shared by the pipeline commands.
+type options struct {
+	corpus       string
+	codebooks    []string
+	out          string
+	workers      int
+	seed         uint64
+	weight       string
+	permutations int
+	maxBytes     int64
+	timeout      time.Duration
+}
+
+func (o *options) addOut(c *cobra.Command) {
+	c.Flags().StringVar(&o.out, "out", DefaultOut, "workspace folder")
+}
+
+func (o *options) addIngest(c *cobra.Command) {
+	c.Flags().StringVar(&o.corpus, "corpus", "", "corpus folder or manifest (default: the embedded illustrative sample)")
+	c.Flags().IntVar(&o.workers, "workers", 0, "parallel workers (default GOMAXPROCS)")
+	c.Flags().Int64Var(&o.maxBytes, "max-bytes", ingest.DefaultMaxBytes, "largest input file accepted, in bytes")
+	c.Flags().DurationVar(&o.timeout, "timeout", ingest.DefaultTimeout, "time limit per input file")
+}
+
+func (o *options) addCode(c *cobra.Command) {
+	c.Flags().StringArrayVar(&o.codebooks, "codebook", nil, "codebook name or YAML file (repeatable; default charter, keyfeatures, drivers)")
+	if c.Flags().Lookup("workers") == nil {
+		c.Flags().IntVar(&o.workers, "workers", 0, "parallel workers (default GOMAXPROCS)")
+	}
+}
+
+func (o *options) addAnalyze(c *cobra.Command) {
+	c.Flags().Uint64Var(&o.seed, "seed", analysis.DefaultSeed, "seed of the permutation tests")
+	c.Flags().StringVar(&o.weight, "weight", analysis.WeightRate, "profile weighting: rate, share, tfidf or binary")
+	c.Flags().IntVar(&o.permutations, "permutations", analysis.DefaultPermutations, "permutations per test")
+}
+
+func (o *options) validate() error {
+	if o.workers < 0 {
+		return usagef("--workers must be at least 1")
+	}
+	if o.permutations < 0 {
+		return usagef("--permutations must be positive")
+	}
+	if o.weight != "" {
+		ok := false
+		for _, w := range analysis.Weights {
+			ok = ok || w == o.weight
+		}
+		if !ok {
+			return usagef("--weight %q: want one of %v", o.weight, analysis.Weights)
+		}
+	}
+	return nil
+}
+
+func (o *options) loadCorpus() (*corpus.Corpus, error) {
+	if o.corpus == "" {
+		return corpus.Sample(), nil
+	}
+	c, err := corpus.Load(o.corpus)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return c, nil
+}
+
+func (o *options) loadCodebooks() ([]*coding.Codebook, error) {
+	cbs, err := coding.LoadAll(o.codebooks)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cbs, nil
+}
+
+// lock takes the workspace lock for the duration of a command.
+func lock(out string) (func(), error) {
+	unlock, err := corpus.Lock(out)
+	if errors.Is(err, corpus.ErrLocked) {
+		return nil, usageError{err}
+	}
+	return unlock, err
+}
+
+func newRunCmd() *cobra.Command {
+	o := &options{}
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Run the whole pipeline: ingest, code, index, analyze",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.runAll(cmd.Context(), cmd.ErrOrStderr())
+		},
+	}
+	o.addOut(c)
+	o.addIngest(c)
+	o.addCode(c)
+	o.addAnalyze(c)
+	return c
+}
+
+func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	c, err := o.loadCorpus()
+	if err != nil {
+		return err
+	}
+	cbs, err := o.loadCodebooks()
+	if err != nil {
+		return err
+	}
+	unlock, err := lock(o.out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	prog := newProgress(stderr)
+	workers := defaultWorkers(o.workers)
+
+	ing, err := ingestCorpus(ctx, c, workers, ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout}, prog)
+	if err != nil {
+		return err
+	}
+	if err := writeIngest(o.out, ing); err != nil {
+		return err
+	}
+	ps := ing.passages()
+	codings, err := codePassages(ctx, cbs, ps, workers, prog)
+	if err != nil {
+		return err
+	}
+	if err := writeCodings(o.out, codings); err != nil {
+		return err
+	}
+	if err := index.Build(ctx, filepath.Join(o.out, index.DirName), ps, codesByPassage(codings)); err != nil {
+		return err
+	}
+	m := loadRunManifest(o.out)
+	m.Settings = o.settings(c)
+	m.Inputs, m.Notes = ing.Inputs, ing.Notes
+	m.Codebooks = codebookRecords(cbs)
+	m.Counts = runCounts{Documents: len(ing.Docs), Passages: len(ps), Codings: len(codings), Failures: len(ing.Failures)}
+	if len(ing.Docs) > 0 {
+		if err := o.analyze(ing.documents(), ps, codings, cbs, c.Source, len(ing.Failures)); err != nil {
+			return err
+		}
+	}
+	if err := m.save(o.out); err != nil {
+		return err
+	}
+	for _, n := range ing.Notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	fmt.Fprintf(stderr, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
+		len(ing.Docs), len(ps), len(codings), len(ing.Failures), o.out)
+	if len(ing.Failures) > 0 {
+		for _, f := range ing.Failures {
+			fmt.Fprintf(stderr, "failed: %s: %s: %s\n", f.Source, f.Reason, f.Detail)
+		}
+		return errPartial
+	}
+	return nil
+}
+
+func (o *options) settings(c *corpus.Corpus) runSettings {
+	s := runSettings{Corpus: c.Source, Codebooks: o.codebooks, Seed: o.seed, Weight: o.weight, Permutations: o.permutations,
+		MaxBytes: o.maxBytes, Timeout: o.timeout.String(), Extractors: []string{ingest.ExtractorPDF, ingest.ExtractorText}}
+	if c.Source != corpus.SampleSource {
+		if abs, err := filepath.Abs(c.Source); err == nil {
+			s.Corpus = abs
+		}
+	}
+	return s
+}
+
+func codebookRecords(cbs []*coding.Codebook) []codebookRecord {
+	var out []codebookRecord
+	for _, cb := range cbs {
+		n := len(coding.Codable([]*coding.Codebook{cb}))
+		out = append(out, codebookRecord{Name: cb.Name, Source: cb.Source, SHA256: cb.SHA256, Codes: n})
+	}
+	return out
+}
+
+func codesByPassage(cs []corpus.Coding) map[string][]string {
+	m := map[string][]string{}
+	for _, c := range cs {
+		m[c.PassageID] = append(m[c.PassageID], c.CodeID)
+	}
+	return m
+}
+
+func writeCodings(out string, cs []corpus.Coding) error {
+	return corpus.WriteFile(filepath.Join(out, corpus.CodingsFile), func(w io.Writer) error {
+		return corpus.WriteCodings(w, cs)
+	})
+}
+
+// analyze runs the analysis and writes its outputs.
+func (o *options) analyze(docs []corpus.Document, ps []corpus.Passage, cs []corpus.Coding, cbs []*coding.Codebook, source string, failures int) error {
+	var names []string
+	for _, cb := range cbs {
+		names = append(names, cb.Name)
+	}
+	res, err := analysis.Analyze(&analysis.Input{Documents: docs, Passages: ps, Codings: cs, Codes: coding.Codable(cbs), Codebooks: names},
+		analysis.Options{Weight: o.weight, Seed: o.seed, Permutations: o.permutations})
+	if err != nil {
+		return err
+	}
+	meta := analysis.ReportMeta{CorpusSource: source, Sample: source == corpus.SampleSource, Failures: failures}
+	for _, cb := range cbs {
+		meta.Codebooks = append(meta.Codebooks, analysis.CodebookInfo{Name: cb.Name, Title: cb.Title, SHA256: cb.SHA256,
+			Codes: len(coding.Codable([]*coding.Codebook{cb}))})
+	}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{corpus.ProfilesFile, res.WriteProfiles},
+		{corpus.SimilarityFile, res.WriteSimilarity},
+		{corpus.ContrastsFile, res.WriteContrasts},
+		{corpus.SimilaritySVG, res.WriteSimilaritySVG},
+		{corpus.ReportMD, func(w io.Writer) error { return res.WriteMarkdown(w, meta) }},
+		{corpus.ReportHTML, func(w io.Writer) error { return res.WriteHTML(w, meta) }},
+	}
+	for _, f := range files {
+		if err := corpus.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// workspace is what the stage commands read back from a workspace.
+type workspace struct {
+	docs     []corpus.Document
+	passages []corpus.Passage
+	codings  []corpus.Coding
+}
+
+func readWorkspace(out string, withCodings bool) (*workspace, error) {
+	ws := &workspace{}
+	var err error
+	if ws.docs, err = corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile)); err != nil {
+		return nil, noWorkspace(out, err)
+	}
+	if ws.passages, err = corpus.ReadJSONL[corpus.Passage](filepath.Join(out, corpus.PassagesFile)); err != nil {
+		return nil, noWorkspace(out, err)
+	}
+	if withCodings {
+		if ws.codings, err = corpus.ReadCodings(filepath.Join(out, corpus.CodingsFile)); err != nil {
+			return nil, noWorkspace(out, err)
+		}
+	}
+	return ws, nil
+}
+
+func noWorkspace(out string, err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return usagef("%s is not an lcity workspace (run `lcity run --out %s` or `lcity ingest --out %s` first): %v", out, out, out, err)
+	}
+	return err
+}
+
+func newIngestCmd() *cobra.Command {
+	o := &options{}
+	c := &cobra.Command{
+		Use:   "ingest",
+		Short: "Extract documents and passages from the corpus into the workspace",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			co, err := o.loadCorpus()
+			if err != nil {
+				return err
+			}
+			unlock, err := lock(o.out)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			ing, err := ingestCorpus(cmd.Context(), co, defaultWorkers(o.workers), ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout}, newProgress(cmd.ErrOrStderr()))
+			if err != nil {
+				return err
+			}
+			if err := writeIngest(o.out, ing); err != nil {
+				return err
+			}
+			m := loadRunManifest(o.out)
+			m.Settings.Corpus, m.Settings.MaxBytes, m.Settings.Timeout = o.settings(co).Corpus, o.maxBytes, o.timeout.String()
+			m.Settings.Extractors = o.settings(co).Extractors
+			m.Inputs, m.Notes = ing.Inputs, ing.Notes
+			m.Counts.Documents, m.Counts.Passages, m.Counts.Failures = len(ing.Docs), len(ing.passages()), len(ing.Failures)
+			if err := m.save(o.out); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d documents, %d passages, %d failures → %s\n", len(ing.Docs), len(ing.passages()), len(ing.Failures), o.out)
+			if len(ing.Failures) > 0 {
+				return errPartial
+			}
+			return nil
+		},
+	}
+	o.addOut(c)
+	o.addIngest(c)
+	return c
+}
+
+func newCodeCmd() *cobra.Command {
+	o := &options{}
+	c := &cobra.Command{
+		Use:   "code",
+		Short: "Code the workspace's passages against codebooks (writes codings.csv)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cbs, err := o.loadCodebooks()
+			if err != nil {
+				return err
+			}
+			unlock, err := lock(o.out)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			ws, err := readWorkspace(o.out, false)
+			if err != nil {
+				return err
+			}
+			cs, err := codePassages(cmd.Context(), cbs, ws.passages, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
+			if err != nil {
+				return err
+			}
+			if err := writeCodings(o.out, cs); err != nil {
+				return err
+			}
+			m := loadRunManifest(o.out)
+			m.Settings.Codebooks = o.codebooks
+			m.Codebooks = codebookRecords(cbs)
+			m.Counts.Codings = len(cs)
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d codings of %d passages → %s\n", len(cs), len(ws.passages), o.out)
+			return m.save(o.out)
+		},
+	}
+	o.addOut(c)
+	o.addCode(c)
+	return c
+}
+
+func newIndexCmd() *cobra.Command {
+	o := &options{}
+	c := &cobra.Command{
+		Use:   "index",
+		Short: "Build the Bleve search index of the workspace's passages and their codes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			unlock, err := lock(o.out)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			ws, err := readWorkspace(o.out, false)
+			if err != nil {
+				return err
+			}
+			cs, err := corpus.ReadCodings(filepath.Join(o.out, corpus.CodingsFile))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			if err := index.Build(cmd.Context(), filepath.Join(o.out, index.DirName), ws.passages, codesByPassage(cs)); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: indexed %d passages → %s\n", len(ws.passages), filepath.Join(o.out, index.DirName))
+			return loadRunManifest(o.out).save(o.out)
+		},
+	}
+	o.addOut(c)
+	return c
+}
+
+func newAnalyzeCmd() *cobra.Command {
+	o := &options{}
+	c := &cobra.Command{
+		Use:   "analyze",
+		Short: "Compare the cities' theme profiles (profiles, similarity, contrasts, report)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			unlock, err := lock(o.out)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			ws, err := readWorkspace(o.out, true)
+			if err != nil {
+				return err
+			}
+			m := loadRunManifest(o.out)
+			names := o.codebooks
+			if len(names) == 0 {
+				for _, r := range m.Codebooks {
+					names = append(names, r.Source)
+				}
+				for i, n := range names {
+					if len(n) > 9 && n[:9] == "embedded:" {
+						names[i] = n[9:]
+					}
+				}
+			}
+			o.codebooks = names
+			cbs, err := o.loadCodebooks()
+			if err != nil {
+				return err
+			}
+			fails, _ := corpus.ReadFailures(filepath.Join(o.out, corpus.FailuresFile))
+			source := m.Settings.Corpus
+			if err := o.analyze(ws.docs, ws.passages, ws.codings, cbs, source, len(fails)); err != nil {
+				return err
+			}
+			m.Settings.Seed, m.Settings.Weight, m.Settings.Permutations = o.seed, o.weight, o.permutations
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: analysed %d documents → %s\n", len(ws.docs), o.out)
+			return m.save(o.out)
+		},
+	}
+	o.addOut(c)
+	o.addAnalyze(c)
+	c.Flags().StringArrayVar(&o.codebooks, "codebook", nil, "codebooks whose codes enter the profile (default: those of the last coding)")
+	return c
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lcity/lcity/index"
+)
+
+func newSearchCmd() *cobra.Command {
+	var out string
+	var q index.Query
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "search [flags] QUERY",
+		Short: "Search the passages (Bleve query-string syntax) with filters and facets",
+		Long: `Search the indexed passages. QUERY uses Bleve's query-string syntax:
+words, "phrases", +required, -excluded, fuzzy~, wild*cards, field:value
+(fields: text, city, region, section, codes, year). Filters narrow the hits;
+facet counts by region, city, code, section and year are printed under them.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q.Q = strings.Join(args, " ")
+			if err := index.ParseQuery(q.Q); err != nil {
+				return usageError{err}
+			}
+			x, err := index.Open(filepath.Join(out, index.DirName))
+			if err != nil {
+				if errors.Is(err, index.ErrNoIndex) {
+					return usageError{err}
+				}
+				return err
+			}
+			defer x.Close()
+			res, err := x.Search(cmd.Context(), q)
+			if err != nil {
+				var qe *index.QueryError
+				if errors.As(err, &qe) {
+					return usageError{err}
+				}
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			printHits(w, res, q, isTerminal(w))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&out, "out", DefaultOut, "workspace folder")
+	c.Flags().StringVar(&q.City, "city", "", "only passages of this city")
+	c.Flags().StringVar(&q.Region, "region", "", "only passages of this region (Europe, Asia-Pacific)")
+	c.Flags().StringVar(&q.Code, "code", "", "only passages coded with this code ID")
+	c.Flags().StringVar(&q.Section, "section", "", "only passages of this section")
+	c.Flags().StringVar(&q.Year, "year", "", "only passages of this award year")
+	c.Flags().IntVar(&q.Limit, "limit", 10, "hits per page")
+	c.Flags().IntVar(&q.From, "from", 0, "skip this many hits (paging)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: total, hits, facets")
+	return c
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func printHits(w io.Writer, res *index.Result, q index.Query, colour bool) {
+	fmt.Fprintf(w, "%d hits for %q\n\n", res.Total, q.Q)
+	for i, h := range res.Hits {
+		fmt.Fprintf(w, "%d. %s (%s), p. %d, %s  [%s]  score %.3f\n", q.From+i+1, h.City, h.Region, h.Page, h.Section, h.PassageID, h.Score)
+		fmt.Fprintf(w, "   %s\n", index.PlainSnippet(h.Snippet, colour))
+		if len(h.Codes) > 0 {
+			fmt.Fprintf(w, "   codes: %s\n", strings.Join(h.Codes, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, f := range index.FacetFields {
+		counts := res.Facets[f]
+		if len(counts) == 0 {
+			continue
+		}
+		var parts []string
+		for _, c := range counts {
+			parts = append(parts, fmt.Sprintf("%s %d", c.Term, c.Count))
+		}
+		fmt.Fprintf(w, "%-8s %s\n", f+":", strings.Join(parts, " · "))
+	}
+}
