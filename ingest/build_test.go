@@ -59,7 +59,7 @@ func TestSplitRanges(t *testing.T) {
 		{title: "CAMARA DE LOBOS (Portugal)", level: 0, page: 5},
 		{title: "Espoo", level: 0, page: 8},
 	}
-	ranges, notes, _ := splitRanges(es, outline, 12)
+	ranges, notes := splitRanges(es, outline, 12)
 	want := []pageRange{{first: 2, last: 4}, {first: 5, last: 7}, {first: 9, last: 10}}
 	for i, w := range want {
 		if ranges[i].err != nil || ranges[i].first != w.first || ranges[i].last != w.last {

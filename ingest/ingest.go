@@ -194,7 +194,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	if extractor == ExtractorPDF {
 		pages = removeFurniture(pages)
 	}
-	ranges, notes, err := splitRanges(in.Entries, outline, total)
+	ranges, notes := splitRanges(in.Entries, outline, total)
 	res.Notes = append(res.Notes, notes...)
 	for i, e := range in.Entries {
 		r := ranges[i]
@@ -225,7 +225,6 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 		}
 		res.Docs = append(res.Docs, Doc{Document: doc, Passages: ps})
 	}
-	_ = err
 	return res
 }
 
@@ -354,7 +353,7 @@ func neededPages(es []corpus.Entry, total int) map[int]bool {
 // matched to an outline entry whose title contains the city name (accents,
 // case and punctuation ignored) and runs to the page before the next
 // outline entry of the same or a higher level.
-func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRange, []string, error) {
+func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRange, []string) {
 	ranges := make([]pageRange, len(es))
 	var notes []string
 	if len(es) == 1 {
@@ -363,7 +362,7 @@ func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRa
 		} else {
 			ranges[0] = pageRange{first: 1, last: total}
 		}
-		return ranges, nil, nil
+		return ranges, nil
 	}
 	used := map[int]bool{}
 	for i, e := range es {
@@ -408,7 +407,7 @@ func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRa
 		}
 	}
 	sort.Strings(notes)
-	return ranges, notes, nil
+	return ranges, notes
 }
 
 func clampRange(first, last, total int) pageRange {

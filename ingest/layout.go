@@ -12,11 +12,11 @@ import (
 
 // glyph is one shown character with its position, as the PDF library reports it.
 type glyph struct {
-	s          string
-	x, y, w    float64
-	size       float64
-	bold       bool
-	streamSeq  int
+	s         string
+	x, y, w   float64
+	size      float64
+	bold      bool
+	streamSeq int
 }
 
 // line is a reconstructed text line of a page.
