@@ -244,6 +244,10 @@ func Builtin() []string {
 	return names
 }
 
+// EmbeddedPrefix starts the Source of a built-in codebook, as in
+// "embedded:charter"; Load accepts the name without it.
+const EmbeddedPrefix = "embedded:"
+
 // Defaults are the codebooks used when none is named.
 var Defaults = []string{"charter", "keyfeatures", "drivers"}
 
@@ -251,11 +255,11 @@ var Defaults = []string{"charter", "keyfeatures", "drivers"}
 // name when it is a path (contains a separator or ends in .yaml/.yml).
 func Load(name string) (*Codebook, error) {
 	if data, err := builtinFS.ReadFile("codebooks/" + name + ".yaml"); err == nil && !strings.ContainsAny(name, `/\.`) {
-		cb, err := Parse(data, "embedded:"+name)
+		cb, err := Parse(data, EmbeddedPrefix+name)
 		if err != nil {
 			return nil, err
 		}
-		cb.Source = "embedded:" + name
+		cb.Source = EmbeddedPrefix + name
 		return cb, nil
 	}
 	data, err := os.ReadFile(name)

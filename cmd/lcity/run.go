@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -142,19 +143,13 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	prog := newProgress(stderr)
 	workers := defaultWorkers(o.workers)
 
-	ing, err := ingestCorpus(ctx, c, workers, ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout}, prog)
+	ing, err := o.ingestStage(ctx, c, workers, prog)
 	if err != nil {
-		return err
-	}
-	if err := writeIngest(o.out, ing); err != nil {
 		return err
 	}
 	ps := ing.passages()
-	codings, err := codePassages(ctx, cbs, ps, workers, prog)
+	codings, err := codeStage(ctx, o.out, cbs, ps, workers, prog)
 	if err != nil {
-		return err
-	}
-	if err := writeCodings(o.out, codings); err != nil {
 		return err
 	}
 	if err := index.Build(ctx, filepath.Join(o.out, index.DirName), ps, codesByPassage(codings)); err != nil {
@@ -173,15 +168,39 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	if err := m.save(o.out); err != nil {
 		return err
 	}
-	for _, n := range ing.Notes {
-		fmt.Fprintln(stderr, "note:", n)
-	}
 	fmt.Fprintf(stderr, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
 		len(ing.Docs), len(ps), len(codings), len(ing.Failures), o.out)
-	if len(ing.Failures) > 0 {
-		for _, f := range ing.Failures {
-			fmt.Fprintf(stderr, "failed: %s: %s: %s\n", f.Source, f.Reason, f.Detail)
-		}
+	return ing.report(stderr)
+}
+
+// ingestStage extracts the corpus and writes the ingest files.
+func (o *options) ingestStage(ctx context.Context, c *corpus.Corpus, workers int, prog *progress) (*ingested, error) {
+	ing, err := ingestCorpus(ctx, c, workers, ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout}, prog)
+	if err != nil {
+		return nil, err
+	}
+	return ing, writeIngest(o.out, ing)
+}
+
+// codeStage codes the passages and writes codings.csv.
+func codeStage(ctx context.Context, out string, cbs []*coding.Codebook, ps []corpus.Passage, workers int, prog *progress) ([]corpus.Coding, error) {
+	cs, err := codePassages(ctx, cbs, ps, workers, prog)
+	if err != nil {
+		return nil, err
+	}
+	return cs, writeCodings(out, cs)
+}
+
+// report prints the ingest notes and failures; it returns errPartial when
+// any input failed, so that the command exits 1.
+func (in *ingested) report(stderr io.Writer) error {
+	for _, n := range in.Notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	for _, f := range in.Failures {
+		fmt.Fprintf(stderr, "failed: %s: %s: %s\n", f.Source, f.Reason, f.Detail)
+	}
+	if len(in.Failures) > 0 {
 		return errPartial
 	}
 	return nil
@@ -263,6 +282,21 @@ type workspace struct {
 	codings  []corpus.Coding
 }
 
+// lockedWorkspace locks out and reads its ingest files (and codings.csv
+// when withCodings); the caller defers the returned unlock.
+func lockedWorkspace(out string, withCodings bool) (*workspace, func(), error) {
+	unlock, err := lock(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := readWorkspace(out, withCodings)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return ws, unlock, nil
+}
+
 func readWorkspace(out string, withCodings bool) (*workspace, error) {
 	ws := &workspace{}
 	var err error
@@ -306,26 +340,21 @@ func newIngestCmd() *cobra.Command {
 				return err
 			}
 			defer unlock()
-			ing, err := ingestCorpus(cmd.Context(), co, defaultWorkers(o.workers), ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout}, newProgress(cmd.ErrOrStderr()))
+			ing, err := o.ingestStage(cmd.Context(), co, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
-			if err := writeIngest(o.out, ing); err != nil {
-				return err
-			}
+			passages := len(ing.passages())
 			m := loadRunManifest(o.out)
-			m.Settings.Corpus, m.Settings.MaxBytes, m.Settings.Timeout = o.settings(co).Corpus, o.maxBytes, o.timeout.String()
-			m.Settings.Extractors = o.settings(co).Extractors
+			s := o.settings(co)
+			m.Settings.Corpus, m.Settings.MaxBytes, m.Settings.Timeout, m.Settings.Extractors = s.Corpus, s.MaxBytes, s.Timeout, s.Extractors
 			m.Inputs, m.Notes = ing.Inputs, ing.Notes
-			m.Counts.Documents, m.Counts.Passages, m.Counts.Failures = len(ing.Docs), len(ing.passages()), len(ing.Failures)
+			m.Counts.Documents, m.Counts.Passages, m.Counts.Failures = len(ing.Docs), passages, len(ing.Failures)
 			if err := m.save(o.out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d documents, %d passages, %d failures → %s\n", len(ing.Docs), len(ing.passages()), len(ing.Failures), o.out)
-			if len(ing.Failures) > 0 {
-				return errPartial
-			}
-			return nil
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d documents, %d passages, %d failures → %s\n", len(ing.Docs), passages, len(ing.Failures), o.out)
+			return ing.report(cmd.ErrOrStderr())
 		},
 	}
 	o.addOut(c)
@@ -344,20 +373,13 @@ func newCodeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			unlock, err := lock(o.out)
+			ws, unlock, err := lockedWorkspace(o.out, false)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			ws, err := readWorkspace(o.out, false)
+			cs, err := codeStage(cmd.Context(), o.out, cbs, ws.passages, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
 			if err != nil {
-				return err
-			}
-			cs, err := codePassages(cmd.Context(), cbs, ws.passages, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
-			if err != nil {
-				return err
-			}
-			if err := writeCodings(o.out, cs); err != nil {
 				return err
 			}
 			m := loadRunManifest(o.out)
@@ -380,15 +402,11 @@ func newIndexCmd() *cobra.Command {
 		Short: "Build the Bleve search index of the workspace's passages and their codes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			unlock, err := lock(o.out)
+			ws, unlock, err := lockedWorkspace(o.out, false)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			ws, err := readWorkspace(o.out, false)
-			if err != nil {
-				return err
-			}
 			cs, err := corpus.ReadCodings(filepath.Join(o.out, corpus.CodingsFile))
 			if err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
@@ -414,15 +432,11 @@ func newAnalyzeCmd() *cobra.Command {
 			if err := o.validate(); err != nil {
 				return err
 			}
-			unlock, err := lock(o.out)
+			ws, unlock, err := lockedWorkspace(o.out, true)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			ws, err := readWorkspace(o.out, true)
-			if err != nil {
-				return err
-			}
 			m := loadRunManifest(o.out)
 			names := o.codebooks
 			if len(names) == 0 {
@@ -430,9 +444,7 @@ func newAnalyzeCmd() *cobra.Command {
 					names = append(names, r.Source)
 				}
 				for i, n := range names {
-					if len(n) > 9 && n[:9] == "embedded:" {
-						names[i] = n[9:]
-					}
+					names[i] = strings.TrimPrefix(n, coding.EmbeddedPrefix)
 				}
 			}
 			o.codebooks = names
