@@ -340,3 +340,8 @@ func Codable(cbs []*Codebook) []corpus.Code {
 	}
 	return out
 }
+
+// NumCodable is the number of codes of cb that can be assigned.
+func (cb *Codebook) NumCodable() int {
+	return len(Codable([]*Codebook{cb}))
+}

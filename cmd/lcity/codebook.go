@@ -25,7 +25,7 @@ func newCodebookCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %2d codes  %s\n", cb.Name, len(coding.Codable([]*coding.Codebook{cb})), cb.Title)
+				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %2d codes  %s\n", cb.Name, cb.NumCodable(), cb.Title)
 			}
 			return nil
 		},
@@ -69,7 +69,7 @@ func newCodebookCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: codebook %s, %d codable codes\n", args[0], cb.Name, len(coding.Codable([]*coding.Codebook{cb})))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: codebook %s, %d codable codes\n", args[0], cb.Name, cb.NumCodable())
 			return nil
 		},
 	})

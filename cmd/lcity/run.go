@@ -220,7 +220,7 @@ func (o *options) settings(c *corpus.Corpus) runSettings {
 func codebookRecords(cbs []*coding.Codebook) []codebookRecord {
 	var out []codebookRecord
 	for _, cb := range cbs {
-		n := len(coding.Codable([]*coding.Codebook{cb}))
+		n := cb.NumCodable()
 		out = append(out, codebookRecord{Name: cb.Name, Source: cb.Source, SHA256: cb.SHA256, Codes: n})
 	}
 	return out
@@ -254,7 +254,7 @@ func (o *options) analyze(docs []corpus.Document, ps []corpus.Passage, cs []corp
 	meta := analysis.ReportMeta{CorpusSource: source, Sample: source == corpus.SampleSource, Failures: failures}
 	for _, cb := range cbs {
 		meta.Codebooks = append(meta.Codebooks, analysis.CodebookInfo{Name: cb.Name, Title: cb.Title, SHA256: cb.SHA256,
-			Codes: len(coding.Codable([]*coding.Codebook{cb}))})
+			Codes: cb.NumCodable()})
 	}
 	files := []struct {
 		name  string
