@@ -177,10 +177,6 @@ func blocks(pages []page) []block {
 		cur, lines = nil, nil
 	}
 	for _, p := range pages {
-		left := math.Inf(1)
-		for _, l := range p.lines {
-			left = math.Min(left, l.x)
-		}
 		var prev *line
 		for i := range p.lines {
 			l := p.lines[i]
@@ -192,18 +188,18 @@ func blocks(pages []page) []block {
 			if !newBlock && kind == heading && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
 				newBlock = true // a title followed by a smaller heading
 			}
-			if !newBlock && prev == nil && kind == paragraph {
-				// First line of a page: continue the paragraph only if it
-				// was cut mid-sentence.
+			if !newBlock && (prev == nil || l.colStart) && kind == paragraph {
+				// First line of a page or column: continue the paragraph
+				// only if it was cut mid-sentence.
 				last := lines[len(lines)-1]
 				newBlock = endsSentence(last) || !startsLower(l.text)
 			}
-			if !newBlock && prev != nil {
+			if !newBlock && prev != nil && !l.colStart {
 				gap := prev.y - l.y
 				switch {
 				case gap > 1.3*st.pitch || gap < 0:
 					newBlock = true
-				case kind == paragraph && l.x > left+1.5*st.bodySize && endsSentence(lines[len(lines)-1]):
+				case kind == paragraph && l.x > l.colLeft+1.5*st.bodySize && endsSentence(lines[len(lines)-1]):
 					newBlock = true
 				}
 			}

@@ -20,11 +20,11 @@ import (
 
 // Version identifies the extraction logic; it changes whenever the same
 // file would yield different text. It is recorded in every document.
-const Version = "1"
+const Version = "2"
 
 // Extractor names recorded in documents.jsonl.
 const (
-	ExtractorPDF  = "ledongthuc-pdf/v" + Version
+	ExtractorPDF  = "lcity-pdf/v" + Version
 	ExtractorText = "text/v" + Version
 )
 

@@ -17,12 +17,23 @@ type glyph struct {
 	size      float64
 	bold      bool
 	streamSeq int
+	// dx, dy is the direction of the text's baseline on the page (zero
+	// for upright text, as is a missing direction).
+	dx, dy float64
 }
 
 // line is a reconstructed text line of a page.
 type line struct {
 	text string
 	x, y float64 // left edge and baseline (PDF points, y grows upwards)
+	x1   float64 // right edge
+	// colLeft is the left edge of the column the line is in; colStart
+	// marks the first line of a column after the first on its page.
+	colLeft  float64
+	colStart bool
+	// base numbers the baseline the line was cut from; fragments of one
+	// baseline that end up in the same column are joined again.
+	base int
 	size float64 // dominant font size
 	bold bool    // every visible glyph in a bold face
 	// brk marks a line known to start a new block (text files: one line
@@ -36,11 +47,46 @@ type page struct {
 	lines  []line
 }
 
-// assembleLines groups glyphs into lines by baseline and orders them top to
-// bottom, left to right. Spaces are inserted where the gap between glyphs is
-// wider than a fraction of the font size; a PDF that positions every word
-// itself (no space characters) still yields separated words. Glyphs without
-// a width (standard-14 fonts without /Widths) keep their stream order.
+// orientedLines assembles the lines of a page whose text may run in more
+// than one direction (a rotated table, a vertical margin note, a page drawn
+// rotated): glyphs are grouped by baseline direction, each group is turned
+// upright and assembled on its own, the direction with the most glyphs
+// first.
+func orientedLines(gs []glyph) []line {
+	var groups [4][]glyph
+	for _, g := range gs {
+		q := 0
+		if g.dx != 0 || g.dy != 0 {
+			a := math.Atan2(g.dy, g.dx)
+			q = int(math.Round(a/(math.Pi/2))+4) % 4
+		}
+		switch q {
+		case 1: // running up the page
+			g.x, g.y = g.y, -g.x
+		case 2: // upside down
+			g.x, g.y = -g.x, -g.y
+		case 3: // running down the page
+			g.x, g.y = -g.y, g.x
+		}
+		groups[q] = append(groups[q], g)
+	}
+	order := []int{0, 1, 2, 3}
+	sort.SliceStable(order, func(i, j int) bool { return len(groups[order[i]]) > len(groups[order[j]]) })
+	var lines []line
+	for _, q := range order {
+		lines = append(lines, assembleLines(groups[q])...)
+	}
+	return lines
+}
+
+// assembleLines groups glyphs into lines by baseline and orders them in
+// reading order. Spaces are inserted where the gap between glyphs is wider
+// than a fraction of the font size; a PDF that positions every word itself
+// (no space characters) still yields separated words. A gap wider than the
+// font size splits a baseline into fragments (the columns of a two-column
+// page share baselines); orderColumns then reads column by column. Glyphs
+// without a width (standard-14 fonts without /Widths) keep their stream
+// order.
 func assembleLines(gs []glyph) []line {
 	if len(gs) == 0 {
 		return nil
@@ -69,18 +115,143 @@ func assembleLines(gs []glyph) []line {
 	}
 
 	lines := make([]line, 0, len(groups))
-	for _, grp := range groups {
+	for gi, grp := range groups {
 		sort.SliceStable(grp, func(i, j int) bool {
 			if grp[i].x != grp[j].x {
 				return grp[i].x < grp[j].x
 			}
 			return grp[i].streamSeq < grp[j].streamSeq
 		})
-		if l, ok := buildLine(grp); ok {
-			lines = append(lines, l)
+		start := 0
+		for i := 1; i <= len(grp); i++ {
+			if i < len(grp) {
+				prev, g := grp[i-1], grp[i]
+				if prev.w <= 0 || g.x-(prev.x+prev.w) <= gutterGap*math.Max(prev.size, 1) {
+					continue
+				}
+			}
+			if l, ok := buildLine(grp[start:i]); ok {
+				l.base = gi
+				lines = append(lines, l)
+			}
+			start = i
 		}
 	}
-	return lines
+	return orderColumns(lines, 0)
+}
+
+// gutterGap is the horizontal gap, in font sizes, that cuts a baseline
+// into fragments: wider than a normal word space, narrower than the
+// gutter between columns (LaTeX's is one em). Wide spaces of justified text
+// cut lines too, but such cuts do not line up into a gutter, and fragments
+// of one baseline in the same column are joined again.
+const gutterGap = 0.6
+
+// orderColumns puts lines (sorted top to bottom) into reading order. It
+// looks for a gutter: an x position with at least 3 lines wholly left of it
+// and 3 wholly right of it, side by side on the page, crossed by few lines.
+// Lines crossing the gutter (a title over both columns, a footer) cut the
+// page into bands; in each band the left column is read before the right.
+// Each column is searched for a gutter again, so three columns work too.
+func orderColumns(lines []line, depth int) []line {
+	left := math.Inf(1)
+	for _, l := range lines {
+		left = math.Min(left, l.x)
+	}
+	for i := range lines {
+		lines[i].colLeft = left
+	}
+	if depth >= 3 || len(lines) < 6 {
+		return joinFragments(lines)
+	}
+	gx, ok := findGutter(lines)
+	if !ok {
+		return joinFragments(lines)
+	}
+	out := make([]line, 0, len(lines))
+	var l, r []line
+	flush := func() {
+		l = orderColumns(l, depth+1)
+		r = orderColumns(r, depth+1)
+		if len(r) > 0 && len(l) > 0 {
+			r[0].colStart = true
+		}
+		out = append(append(out, l...), r...)
+		l, r = nil, nil
+	}
+	for _, ln := range lines {
+		switch {
+		case ln.x1 <= gx:
+			l = append(l, ln)
+		case ln.x >= gx:
+			r = append(r, ln)
+		default:
+			flush()
+			out = append(out, ln)
+		}
+	}
+	flush()
+	return out
+}
+
+// joinFragments joins consecutive fragments of the same baseline.
+func joinFragments(lines []line) []line {
+	out := lines[:0]
+	for _, l := range lines {
+		if n := len(out); n > 0 && out[n-1].base == l.base {
+			p := &out[n-1]
+			p.text += " " + l.text
+			p.x1 = l.x1
+			p.bold = p.bold && l.bold
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func findGutter(lines []line) (float64, bool) {
+	best, bestScore := 0.0, 0
+	total := 0
+	for _, l := range lines {
+		total += len(l.text)
+	}
+	for _, c := range lines {
+		gx := c.x1 + 0.5
+		var nl, nr, nc, cl, cr int
+		lTop, lBot := math.Inf(-1), math.Inf(1)
+		rTop, rBot := math.Inf(-1), math.Inf(1)
+		for _, ln := range lines {
+			switch {
+			case ln.x1 <= gx:
+				nl++
+				cl += len(ln.text)
+				lTop, lBot = math.Max(lTop, ln.y), math.Min(lBot, ln.y)
+			case ln.x >= gx:
+				nr++
+				cr += len(ln.text)
+				rTop, rBot = math.Max(rTop, ln.y), math.Min(rBot, ln.y)
+			default:
+				nc++
+			}
+		}
+		// Columns hold text on both sides: a list's numbers or a table's
+		// first column alone do not make a gutter.
+		if nl < 3 || nr < 3 || 4*nc > nl+nr || 5*cl < total || 5*cr < total {
+			continue
+		}
+		// The two sides must stand side by side: their vertical extents
+		// overlap by at least half of the shorter one.
+		overlap := math.Min(lTop, rTop) - math.Max(lBot, rBot)
+		if overlap < 0.5*math.Min(lTop-lBot, rTop-rBot) {
+			continue
+		}
+		score := min(nl, nr) - 2*nc
+		if score > bestScore {
+			best, bestScore = gx, score
+		}
+	}
+	return best, bestScore > 0
 }
 
 func buildLine(grp []glyph) (line, bool) {
@@ -89,10 +260,13 @@ func buildLine(grp []glyph) (line, bool) {
 	bold := true
 	visible := 0
 	runStart := grp[0].x
+	prev := grp[0]
 	for i, g := range grp {
 		if i > 0 {
-			prev := grp[i-1]
 			size := math.Max(prev.size, 1)
+			if g.s == prev.s && prev.w > 0 && math.Abs(g.x-prev.x) < 0.2*size && math.Abs(g.y-prev.y) < 0.2*size {
+				continue // the same glyph drawn twice (fake bold, a shadow, a field over its label)
+			}
 			var gap float64
 			if prev.w > 0 {
 				gap = g.x - (prev.x + prev.w)
@@ -108,6 +282,7 @@ func buildLine(grp []glyph) (line, bool) {
 				runStart = g.x
 			}
 		}
+		prev = g
 		b.WriteString(g.s)
 		if strings.TrimSpace(g.s) != "" {
 			visible++
@@ -128,7 +303,8 @@ func buildLine(grp []glyph) (line, bool) {
 			size, best = s, n
 		}
 	}
-	return line{text: text, x: grp[0].x, y: grp[0].y, size: size, bold: bold}, true
+	last := grp[len(grp)-1]
+	return line{text: text, x: grp[0].x, y: grp[0].y, x1: last.x + math.Max(last.w, 0), size: size, bold: bold}, true
 }
 
 // cleanLine normalises a line: NFKC (ligatures, compatibility forms), soft

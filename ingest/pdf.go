@@ -27,6 +27,7 @@ type pdfFile struct {
 	r     *pdf.Reader
 	pages int
 	ids   map[uint64]int // page object → 1-based page number
+	fonts map[uint64]*font
 }
 
 // openPDF opens a PDF held in ra. It tolerates two common deviations the
@@ -55,7 +56,7 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 		}
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	f = &pdfFile{r: r, pages: r.NumPage()}
+	f = &pdfFile{r: r, pages: r.NumPage(), fonts: map[uint64]*font{}}
 	if f.pages <= 0 {
 		return nil, fmt.Errorf("%w: no pages", corpus.ErrCorrupt)
 	}
@@ -298,13 +299,5 @@ func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
 	if pg.V.IsNull() {
 		return page{number: n}, nil
 	}
-	content := pg.Content()
-	gs := make([]glyph, 0, len(content.Text))
-	for _, t := range content.Text {
-		gs = append(gs, glyph{
-			s: t.S, x: t.X, y: t.Y, w: t.W, size: t.FontSize,
-			bold: strings.Contains(strings.ToLower(t.Font), "bold"),
-		})
-	}
-	return page{number: n, lines: assembleLines(gs)}, nil
+	return page{number: n, lines: orientedLines(f.pageGlyphs(pg))}, nil
 }

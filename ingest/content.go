@@ -1,0 +1,529 @@
+package ingest
+
+import (
+	"math"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// This file interprets page content streams into positioned glyphs. The
+// PDF library's own Page.Content re-reads a font's /Widths array from the
+// file for every glyph (most of the extraction time on real PDFs), takes
+// one byte per glyph in two-byte (CID) fonts, ignores word spacing, text in
+// form XObjects and form-field appearances, and decodes the end of every TJ
+// array as a glyph. Here fonts are decoded once per file, glyph codes are cut
+// by the font's code length, and the text matrix is followed through form
+// XObjects, so rotated text keeps its direction.
+
+// mat is an affine transformation [a b c d e f] as in PDF: a point (x, y)
+// maps to (a·x + c·y + e, b·x + d·y + f).
+type mat [6]float64
+
+var identity = mat{1, 0, 0, 1, 0, 0}
+
+// then returns the transformation m followed by n.
+func (m mat) then(n mat) mat {
+	return mat{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+func (m mat) apply(x, y float64) (float64, float64) {
+	return m[0]*x + m[2]*y + m[4], m[1]*x + m[3]*y + m[5]
+}
+
+func matOf(v pdf.Value) (mat, bool) {
+	if v.Kind() != pdf.Array || v.Len() != 6 {
+		return identity, false
+	}
+	var m mat
+	for i := range m {
+		m[i] = v.Index(i).Float64()
+		if math.IsNaN(m[i]) || math.IsInf(m[i], 0) {
+			return identity, false
+		}
+	}
+	return m, true
+}
+
+// font is what text extraction needs of a font dictionary.
+type font struct {
+	name    string
+	bold    bool
+	codeLen int               // bytes per glyph code: 2 for Type0 fonts, else 1
+	first   int               // FirstChar of a simple font
+	widths  []float64         // simple font widths, glyph space units
+	cidW    map[int]float64   // Type0 widths by CID
+	dw      float64           // Type0 default width
+	scale   float64           // glyph space to text space (0.001, or a Type3 FontMatrix)
+	toUni   *cmap             // the /ToUnicode CMap, if any
+	simple  *[256]string      // text of each code of a simple font
+	ucs2    bool              // Type0 font whose codes are UCS-2 (Uni…-UCS2-H)
+	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
+	decoded map[string]string // code → text, filled as codes appear
+}
+
+// maxFontCodes bounds the decode cache of one font.
+const maxFontCodes = 1 << 16
+
+func loadFont(v pdf.Value) *font {
+	f := &font{codeLen: 1, scale: 0.001, decoded: map[string]string{}}
+	base := v.Key("BaseFont").Name()
+	if i := strings.IndexByte(base, '+'); i >= 0 {
+		base = base[i+1:]
+	}
+	f.name = base
+	f.bold = strings.Contains(strings.ToLower(base), "bold")
+	if tu := v.Key("ToUnicode"); tu.Kind() == pdf.Stream {
+		f.toUni = parseCMap(readStream(tu))
+	}
+	switch v.Key("Subtype").Name() {
+	case "Type0":
+		f.codeLen = 2
+		enc := v.Key("Encoding").Name()
+		f.ucs2 = strings.HasSuffix(enc, "UCS2-H")
+		f.cmapLen = enc != "Identity-H" && f.toUni != nil && len(f.toUni.spaces) > 0
+		f.dw = 1000
+		desc := v.Key("DescendantFonts").Index(0)
+		if dw := desc.Key("DW"); dw.Kind() == pdf.Integer || dw.Kind() == pdf.Real {
+			f.dw = dw.Float64()
+		}
+		f.cidW = cidWidths(desc.Key("W"))
+		if fd := desc.Key("FontDescriptor"); !fd.IsNull() {
+			f.bold = f.bold || fd.Key("FontWeight").Float64() >= 600
+		}
+	case "Type3":
+		if m, ok := matOf(v.Key("FontMatrix")); ok {
+			f.scale = m[0]
+		}
+		fallthrough
+	default:
+		f.first = int(v.Key("FirstChar").Int64())
+		ws := v.Key("Widths")
+		n := ws.Len()
+		if n > 256 {
+			n = 256
+		}
+		f.widths = make([]float64, n)
+		for i := 0; i < n; i++ {
+			f.widths[i] = ws.Index(i).Float64()
+		}
+		f.simple = simpleEncoding(v)
+	}
+	return f
+}
+
+// cidWidths reads a Type0 /W array: "c [w1 w2 …]" and "cfirst clast w".
+func cidWidths(w pdf.Value) map[int]float64 {
+	out := map[int]float64{}
+	n := w.Len()
+	for i := 0; i < n; {
+		c := w.Index(i)
+		if c.Kind() != pdf.Integer || i+1 >= n {
+			break
+		}
+		next := w.Index(i + 1)
+		if next.Kind() == pdf.Array {
+			start := int(c.Int64())
+			for j := 0; j < next.Len() && len(out) < maxFontCodes; j++ {
+				out[start+j] = next.Index(j).Float64()
+			}
+			i += 2
+			continue
+		}
+		if i+2 >= n {
+			break
+		}
+		lo, hi, wd := int(c.Int64()), int(next.Int64()), w.Index(i+2).Float64()
+		for cid := lo; cid <= hi && len(out) < maxFontCodes; cid++ {
+			out[cid] = wd
+		}
+		i += 3
+	}
+	return out
+}
+
+// width is the advance of a glyph code in glyph space units (0 when the
+// font does not say).
+func (f *font) width(code string) float64 {
+	if f.codeLen == 2 {
+		cid := 0
+		for i := 0; i < len(code); i++ {
+			cid = cid<<8 | int(code[i])
+		}
+		if w, ok := f.cidW[cid]; ok {
+			return w
+		}
+		return f.dw
+	}
+	i := int(code[0]) - f.first
+	if i < 0 || i >= len(f.widths) {
+		return 0
+	}
+	return f.widths[i]
+}
+
+// decode returns the text of one glyph code: by /ToUnicode, else by the
+// simple font's encoding, else as UCS-2; "" when the font does not tell.
+func (f *font) decode(code string) string {
+	if s, ok := f.decoded[code]; ok {
+		return s
+	}
+	var s string
+	found := false
+	if f.toUni != nil {
+		s, found = f.toUni.lookup(code)
+	}
+	switch {
+	case found:
+	case f.simple != nil:
+		s = f.simple[code[0]]
+	case f.ucs2:
+		s = utf16Text(code)
+	}
+	s = strings.ReplaceAll(s, "\ufffd", "")
+	if len(f.decoded) < maxFontCodes {
+		f.decoded[code] = s
+	}
+	return s
+}
+
+// nextCode is the length of the glyph code at the start of s.
+func (f *font) nextCode(s string) int {
+	if f.cmapLen {
+		return f.toUni.codeLen(s, f.codeLen)
+	}
+	return f.codeLen
+}
+
+// textState is the part of the graphics state that text showing uses.
+type textState struct {
+	ctm                  mat
+	font                 *font
+	size                 float64 // Tfs
+	charSpace, wordSpace float64 // Tc, Tw
+	scale                float64 // Th
+	leading, rise        float64 // TL, Ts
+	tm, tlm              mat
+}
+
+// interpreter collects the glyphs of one page.
+type interpreter struct {
+	f      *pdfFile
+	glyphs []glyph
+	depth  int
+	seen   map[uint64]bool // form XObjects on the current call path
+	limit  int             // glyphs a page may have
+}
+
+// maxGlyphsPerPage bounds the memory one page may take.
+const maxGlyphsPerPage = 1 << 20
+
+// pageGlyphs interprets page pg's content stream and the appearance
+// streams of its form fields and free-text annotations.
+func (f *pdfFile) pageGlyphs(pg pdf.Page) []glyph {
+	in := &interpreter{f: f, seen: map[uint64]bool{}, limit: maxGlyphsPerPage}
+	res := pg.Resources()
+	in.run(pg.V.Key("Contents"), res, identity)
+	annots := pg.V.Key("Annots")
+	for i := 0; i < annots.Len() && i < 10000; i++ {
+		a := annots.Index(i)
+		switch a.Key("Subtype").Name() {
+		case "Widget", "FreeText":
+		default:
+			continue
+		}
+		if a.Key("F").Int64()&2 != 0 { // hidden
+			continue
+		}
+		ap := a.Key("AP").Key("N")
+		if ap.Kind() == pdf.Dict && ap.Key("Subtype").Name() != "Form" {
+			// An appearance per state (check boxes): the current one.
+			ap = ap.Key(a.Key("AS").Name())
+		}
+		if ap.Kind() != pdf.Stream {
+			continue
+		}
+		in.form(ap, res, annotationMatrix(a, ap))
+	}
+	box, ok := pageBox(pg.V)
+	return visible(in.glyphs, box, ok)
+}
+
+// pageBox is the visible area of a page: its CropBox, else its MediaBox
+// (both inherited through the page tree), as x0, y0, x1, y1.
+func pageBox(pg pdf.Value) (box [4]float64, ok bool) {
+	for _, key := range []string{"CropBox", "MediaBox"} {
+		v := pg
+		for depth := 0; depth < 32 && v.Kind() == pdf.Dict; depth++ {
+			if b := v.Key(key); b.Kind() == pdf.Array && b.Len() == 4 {
+				x0, y0, x1, y1 := b.Index(0).Float64(), b.Index(1).Float64(), b.Index(2).Float64(), b.Index(3).Float64()
+				return [4]float64{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)}, x1 != x0 && y1 != y0
+			}
+			v = v.Key("Parent")
+		}
+	}
+	return box, false
+}
+
+// visible drops glyphs whose origin lies outside the page's visible area
+// (with a margin of one point): a reader never sees them, and pdftotext
+// drops them too.
+func visible(gs []glyph, box [4]float64, ok bool) []glyph {
+	if !ok {
+		return gs
+	}
+	out := gs[:0]
+	for _, g := range gs {
+		if g.x >= box[0]-1 && g.x <= box[2]+1 && g.y >= box[1]-1 && g.y <= box[3]+1 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// annotationMatrix maps an appearance stream onto its annotation's
+// rectangle (PDF 32000-1, 12.5.5): the form's bounding box, transformed by
+// its matrix, is scaled and moved onto /Rect.
+func annotationMatrix(a, ap pdf.Value) mat {
+	r, bb := a.Key("Rect"), ap.Key("BBox")
+	if r.Len() != 4 || bb.Len() != 4 {
+		return identity
+	}
+	m, _ := matOf(ap.Key("Matrix"))
+	xs, ys := make([]float64, 0, 4), make([]float64, 0, 4)
+	for _, c := range [][2]int{{0, 1}, {2, 1}, {0, 3}, {2, 3}} {
+		x, y := m.apply(bb.Index(c[0]).Float64(), bb.Index(c[1]).Float64())
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	minX, maxX, minY, maxY := minMax(xs)[0], minMax(xs)[1], minMax(ys)[0], minMax(ys)[1]
+	rx0, ry0 := math.Min(r.Index(0).Float64(), r.Index(2).Float64()), math.Min(r.Index(1).Float64(), r.Index(3).Float64())
+	rx1, ry1 := math.Max(r.Index(0).Float64(), r.Index(2).Float64()), math.Max(r.Index(1).Float64(), r.Index(3).Float64())
+	sx, sy := 1.0, 1.0
+	if maxX > minX {
+		sx = (rx1 - rx0) / (maxX - minX)
+	}
+	if maxY > minY {
+		sy = (ry1 - ry0) / (maxY - minY)
+	}
+	// The form's own Matrix is applied by form(); A maps its result to Rect.
+	a2 := mat{sx, 0, 0, sy, rx0 - minX*sx, ry0 - minY*sy}
+	return a2
+}
+
+func minMax(v []float64) [2]float64 {
+	lo, hi := v[0], v[0]
+	for _, x := range v[1:] {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return [2]float64{lo, hi}
+}
+
+// form interprets a form XObject drawn with the current transformation ctm.
+func (in *interpreter) form(x, parentRes pdf.Value, ctm mat) {
+	id := objID(x)
+	if in.depth >= 12 || (id != 0 && in.seen[id]) {
+		return
+	}
+	if id != 0 {
+		in.seen[id] = true
+		defer delete(in.seen, id)
+	}
+	in.depth++
+	defer func() { in.depth-- }()
+	if m, ok := matOf(x.Key("Matrix")); ok {
+		ctm = m.then(ctm)
+	}
+	res := x.Key("Resources")
+	if res.IsNull() {
+		res = parentRes
+	}
+	in.run(x, res, ctm)
+}
+
+// maxContentBytes bounds the content stream of one page or form.
+const maxContentBytes = 64 << 20
+
+// contentBytes reads a content stream, or the streams of an array joined
+// by line ends.
+func contentBytes(strm pdf.Value) []byte {
+	if strm.Kind() == pdf.Stream {
+		return readStreamLimit(strm, maxContentBytes)
+	}
+	var out []byte
+	for i := 0; i < strm.Len() && len(out) < maxContentBytes; i++ {
+		out = append(out, readStreamLimit(strm.Index(i), maxContentBytes-int64(len(out)))...)
+		out = append(out, '\n')
+	}
+	return out
+}
+
+// run interprets one content stream (or an array of them). Inline images
+// are skipped whole, so their binary data cannot derail the text after them.
+func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
+	if strm.Kind() != pdf.Stream && strm.Kind() != pdf.Array {
+		return
+	}
+	g := textState{ctm: ctm, scale: 1, tm: identity, tlm: identity}
+	var stack []textState
+	fonts := res.Key("Font")
+	lx := &cmapLexer{b: contentBytes(strm)}
+	var args []cmapToken
+	for {
+		t, ok := lx.next()
+		if !ok {
+			return
+		}
+		if t.kind != tokKeyword {
+			if len(args) < 64 {
+				args = append(args, t)
+			}
+			continue
+		}
+		op := t.s
+		num := func(i int) float64 {
+			if i >= len(args) {
+				return 0
+			}
+			return args[i].num()
+		}
+		switch op {
+		case "BI":
+			lx.skipInlineImage()
+		case "q":
+			if len(stack) < 256 {
+				stack = append(stack, g)
+			}
+		case "Q":
+			if k := len(stack); k > 0 {
+				g = stack[k-1]
+				stack = stack[:k-1]
+			}
+		case "cm":
+			if len(args) == 6 {
+				g.ctm = mat{num(0), num(1), num(2), num(3), num(4), num(5)}.then(g.ctm)
+			}
+		case "BT":
+			g.tm, g.tlm = identity, identity
+		case "Tc":
+			g.charSpace = num(0)
+		case "Tw":
+			g.wordSpace = num(0)
+		case "Tz":
+			g.scale = num(0) / 100
+		case "TL":
+			g.leading = num(0)
+		case "Ts":
+			g.rise = num(0)
+		case "Tf":
+			if len(args) == 2 && args[0].kind == tokName {
+				g.font = in.f.font(fonts.Key(args[0].s))
+				g.size = num(1)
+			}
+		case "Td", "TD":
+			if len(args) == 2 {
+				if op == "TD" {
+					g.leading = -num(1)
+				}
+				g.tlm = mat{1, 0, 0, 1, num(0), num(1)}.then(g.tlm)
+				g.tm = g.tlm
+			}
+		case "Tm":
+			if len(args) == 6 {
+				g.tm = mat{num(0), num(1), num(2), num(3), num(4), num(5)}
+				g.tlm = g.tm
+			}
+		case "T*":
+			g.tlm = mat{1, 0, 0, 1, 0, -g.leading}.then(g.tlm)
+			g.tm = g.tlm
+		case "Tj", "'", "\"":
+			if len(args) == 0 || args[len(args)-1].kind != tokString {
+				break
+			}
+			if op != "Tj" {
+				if op == "\"" && len(args) == 3 {
+					g.wordSpace, g.charSpace = num(0), num(1)
+				}
+				g.tlm = mat{1, 0, 0, 1, 0, -g.leading}.then(g.tlm)
+				g.tm = g.tlm
+			}
+			in.show(&g, args[len(args)-1].s)
+		case "TJ":
+			if len(args) == 0 {
+				break
+			}
+			for _, x := range args[len(args)-1].arr {
+				if x.kind == tokString {
+					in.show(&g, x.s)
+					continue
+				}
+				tx := -x.num() / 1000 * g.size * g.scale
+				g.tm = mat{1, 0, 0, 1, tx, 0}.then(g.tm)
+			}
+		case "Do":
+			if len(args) == 1 && args[0].kind == tokName {
+				x := res.Key("XObject").Key(args[0].s)
+				if x.Key("Subtype").Name() == "Form" {
+					in.form(x, res, g.ctm)
+				}
+			}
+		}
+		args = args[:0]
+	}
+}
+
+// show places the glyphs of string s and advances the text matrix.
+func (in *interpreter) show(g *textState, s string) {
+	f := g.font
+	if f == nil {
+		return
+	}
+	for i := 0; i < len(s); {
+		n := f.nextCode(s[i:])
+		if i+n > len(s) {
+			break
+		}
+		code := s[i : i+n]
+		i += n
+		w0 := f.width(code) * f.scale
+		trm := mat{g.size * g.scale, 0, 0, g.size, 0, g.rise}.then(g.tm).then(g.ctm)
+		text := f.decode(code)
+		if text != "" && len(in.glyphs) < in.limit {
+			x, y := trm[4], trm[5]
+			size := math.Hypot(trm[2], trm[3])
+			in.glyphs = append(in.glyphs, glyph{
+				s: text, x: x, y: y, size: size,
+				w:  w0 * math.Hypot(trm[0], trm[1]),
+				dx: trm[0], dy: trm[1],
+				bold: f.bold,
+			})
+		}
+		tx := w0*g.size + g.charSpace
+		if n == 1 && code == " " {
+			tx += g.wordSpace
+		}
+		g.tm = mat{1, 0, 0, 1, tx * g.scale, 0}.then(g.tm)
+	}
+}
+
+// font returns the decoded font of a font dictionary, loading it once per
+// file.
+func (f *pdfFile) font(v pdf.Value) *font {
+	if v.Kind() != pdf.Dict {
+		return nil
+	}
+	id := objID(v)
+	if id != 0 {
+		if ft, ok := f.fonts[id]; ok {
+			return ft
+		}
+	}
+	ft := loadFont(v)
+	if id != 0 {
+		f.fonts[id] = ft
+	}
+	return ft
+}

@@ -1,0 +1,593 @@
+package ingest
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
+)
+
+// This file turns glyph codes into text. The order follows PDF 32000-1,
+// 9.10.2: a font's /ToUnicode CMap first; otherwise, for simple fonts, the
+// glyph names of /Differences over a base encoding (the one named, else
+// the built-in encoding of an embedded Type 1 font program, else
+// StandardEncoding). A Type0 font without /ToUnicode yields no text: its
+// codes are glyph IDs, and guessing would put garbage into the corpus.
+
+// maxCMapBytes bounds the ToUnicode stream and font program read per font.
+const maxCMapBytes = 4 << 20
+
+// cmap is a parsed ToUnicode CMap.
+type cmap struct {
+	spaces [][2][]byte // codespace ranges, lo and hi of equal length
+	chars  map[string]string
+	ranges []cmapRange
+}
+
+type cmapRange struct {
+	lo, hi []byte
+	dst    []string // one text per code, or a single start text
+}
+
+// parseCMap reads the codespace ranges, bfchar and bfrange entries of a
+// CMap; anything else in it is skipped.
+func parseCMap(data []byte) *cmap {
+	m := &cmap{chars: map[string]string{}}
+	var stack []cmapToken
+	lx := &cmapLexer{b: data}
+	for {
+		t, ok := lx.next()
+		if !ok {
+			break
+		}
+		if t.kind != tokKeyword {
+			if len(stack) < 1<<16 {
+				stack = append(stack, t)
+			}
+			continue
+		}
+		switch t.s {
+		case "endcodespacerange":
+			for i := 0; i+1 < len(stack); i += 2 {
+				lo, hi := stack[i], stack[i+1]
+				if lo.kind == tokString && hi.kind == tokString && len(lo.s) == len(hi.s) && len(lo.s) > 0 && len(lo.s) <= 4 {
+					m.spaces = append(m.spaces, [2][]byte{[]byte(lo.s), []byte(hi.s)})
+				}
+			}
+		case "endbfchar":
+			for i := 0; i+1 < len(stack); i += 2 {
+				if stack[i].kind == tokString && stack[i+1].kind == tokString {
+					m.chars[stack[i].s] = utf16Text(stack[i+1].s)
+				}
+			}
+		case "endbfrange":
+			for i := 0; i+2 < len(stack); i += 3 {
+				lo, hi, dst := stack[i], stack[i+1], stack[i+2]
+				if lo.kind != tokString || hi.kind != tokString || len(lo.s) != len(hi.s) || len(lo.s) == 0 {
+					continue
+				}
+				r := cmapRange{lo: []byte(lo.s), hi: []byte(hi.s)}
+				switch dst.kind {
+				case tokString:
+					r.dst = []string{dst.s}
+				case tokArray:
+					for _, e := range dst.arr {
+						if e.kind == tokString {
+							r.dst = append(r.dst, e.s)
+						}
+					}
+				default:
+					continue
+				}
+				m.ranges = append(m.ranges, r)
+			}
+		}
+		stack = stack[:0]
+	}
+	return m
+}
+
+// codeLen is the length of the code at the start of s by the codespace
+// ranges (each byte within its range), or def when none matches.
+func (m *cmap) codeLen(s string, def int) int {
+	for _, sp := range m.spaces {
+		n := len(sp[0])
+		if n > len(s) {
+			continue
+		}
+		in := true
+		for i := 0; i < n; i++ {
+			if s[i] < sp[0][i] || s[i] > sp[1][i] {
+				in = false
+				break
+			}
+		}
+		if in {
+			return n
+		}
+	}
+	return def
+}
+
+func (m *cmap) lookup(code string) (string, bool) {
+	if s, ok := m.chars[code]; ok {
+		return s, true
+	}
+	for _, r := range m.ranges {
+		if len(r.lo) != len(code) || code < string(r.lo) || code > string(r.hi) {
+			continue
+		}
+		off := codeValue(code) - codeValue(string(r.lo))
+		if len(r.dst) > 1 || (len(r.dst) == 1 && off == 0) {
+			if off < len(r.dst) {
+				return utf16Text(r.dst[off]), true
+			}
+			continue
+		}
+		// The destination's last UTF-16 unit counts up through the range.
+		u := utf16Units(r.dst[0])
+		if len(u) == 0 {
+			continue
+		}
+		u[len(u)-1] += uint16(off)
+		return string(utf16.Decode(u)), true
+	}
+	return "", false
+}
+
+func codeValue(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v<<8 | int(s[i])
+	}
+	return v
+}
+
+func utf16Units(s string) []uint16 {
+	u := make([]uint16, 0, len(s)/2)
+	for i := 0; i+1 < len(s); i += 2 {
+		u = append(u, uint16(s[i])<<8|uint16(s[i+1]))
+	}
+	return u
+}
+
+func utf16Text(s string) string {
+	if len(s) == 1 { // a one-byte destination (seen in the wild): a code point
+		return string(rune(s[0]))
+	}
+	return string(utf16.Decode(utf16Units(s)))
+}
+
+type tokKind int
+
+const (
+	tokKeyword tokKind = iota
+	tokString
+	tokNumber
+	tokName
+	tokArray
+)
+
+type cmapToken struct {
+	kind tokKind
+	s    string
+	arr  []cmapToken // elements of an array
+}
+
+func (t cmapToken) num() float64 {
+	if t.kind != tokNumber {
+		return 0
+	}
+	v, err := strconv.ParseFloat(t.s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+// cmapLexer cuts the PostScript-like syntax of CMaps and Type 1 font
+// headers into tokens. Dictionary brackets are dropped.
+type cmapLexer struct {
+	b []byte
+	i int
+}
+
+func (lx *cmapLexer) next() (cmapToken, bool) {
+	b := lx.b
+	for lx.i < len(b) {
+		c := b[lx.i]
+		switch {
+		case c == '%':
+			for lx.i < len(b) && b[lx.i] != '\n' && b[lx.i] != '\r' {
+				lx.i++
+			}
+		case isPDFSpace(c):
+			lx.i++
+		case c == '<' && lx.i+1 < len(b) && b[lx.i+1] == '<', c == '>' && lx.i+1 < len(b) && b[lx.i+1] == '>':
+			lx.i += 2
+		case c == '<':
+			end := bytes.IndexByte(b[lx.i:], '>')
+			if end < 0 {
+				lx.i = len(b)
+				return cmapToken{}, false
+			}
+			s := hexBytes(b[lx.i+1 : lx.i+end])
+			lx.i += end + 1
+			return cmapToken{kind: tokString, s: s}, true
+		case c == '(':
+			return cmapToken{kind: tokString, s: lx.literal()}, true
+		case c == '[':
+			lx.i++
+			var arr []cmapToken
+			for {
+				t, ok := lx.next()
+				if !ok || (t.kind == tokKeyword && t.s == "]") {
+					break
+				}
+				if (t.kind == tokString || t.kind == tokNumber) && len(arr) < 1<<16 {
+					arr = append(arr, t)
+				}
+			}
+			return cmapToken{kind: tokArray, arr: arr}, true
+		case c == ']':
+			lx.i++
+			return cmapToken{kind: tokKeyword, s: "]"}, true
+		case c == '/':
+			j := lx.i + 1
+			for j < len(b) && !isPDFSpace(b[j]) && !isPDFDelim(b[j]) {
+				j++
+			}
+			t := cmapToken{kind: tokName, s: string(b[lx.i+1 : j])}
+			lx.i = j
+			return t, true
+		default:
+			j := lx.i
+			for j < len(b) && !isPDFSpace(b[j]) && !isPDFDelim(b[j]) {
+				j++
+			}
+			if j == lx.i { // a stray delimiter: skip it
+				lx.i++
+				continue
+			}
+			w := string(b[lx.i:j])
+			lx.i = j
+			if _, err := strconv.ParseFloat(w, 64); err == nil {
+				return cmapToken{kind: tokNumber, s: w}, true
+			}
+			return cmapToken{kind: tokKeyword, s: w}, true
+		}
+	}
+	return cmapToken{}, false
+}
+
+func (lx *cmapLexer) literal() string {
+	b := lx.b
+	lx.i++ // (
+	var out []byte
+	depth := 1
+	for lx.i < len(b) {
+		c := b[lx.i]
+		lx.i++
+		switch c {
+		case '\\':
+			if lx.i < len(b) {
+				e := b[lx.i]
+				lx.i++
+				switch e {
+				case 'n':
+					out = append(out, '\n')
+				case 'r':
+					out = append(out, '\r')
+				case 't':
+					out = append(out, '\t')
+				case '0', '1', '2', '3', '4', '5', '6', '7':
+					v := int(e - '0')
+					for k := 0; k < 2 && lx.i < len(b) && b[lx.i] >= '0' && b[lx.i] <= '7'; k++ {
+						v = v*8 + int(b[lx.i]-'0')
+						lx.i++
+					}
+					out = append(out, byte(v))
+				default:
+					out = append(out, e)
+				}
+			}
+		case '(':
+			depth++
+			out = append(out, c)
+		case ')':
+			depth--
+			if depth == 0 {
+				return string(out)
+			}
+			out = append(out, c)
+		default:
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+func hexBytes(h []byte) string {
+	var out []byte
+	var hi byte
+	half := false
+	for _, c := range h {
+		var v byte
+		switch {
+		case c >= '0' && c <= '9':
+			v = c - '0'
+		case c >= 'a' && c <= 'f':
+			v = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			v = c - 'A' + 10
+		default:
+			continue
+		}
+		if half {
+			out = append(out, hi<<4|v)
+		} else {
+			hi = v
+		}
+		half = !half
+	}
+	if half {
+		out = append(out, hi<<4)
+	}
+	return string(out)
+}
+
+func isPDFSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
+}
+
+func isPDFDelim(c byte) bool {
+	return strings.IndexByte("()<>[]{}/%", c) >= 0
+}
+
+// skipInlineImage moves past the data of an inline image (BI … ID data
+// EI), which may hold any bytes, to the EI that follows a white-space byte
+// and is followed by one or by the end.
+func (lx *cmapLexer) skipInlineImage() {
+	b := lx.b
+	id := bytes.Index(b[lx.i:], []byte("ID"))
+	if id < 0 {
+		lx.i = len(b)
+		return
+	}
+	i := lx.i + id + 3
+	for i < len(b) {
+		j := bytes.Index(b[i:], []byte("EI"))
+		if j < 0 {
+			lx.i = len(b)
+			return
+		}
+		at := i + j
+		if at > 0 && isPDFSpace(b[at-1]) && (at+2 == len(b) || isPDFSpace(b[at+2])) {
+			lx.i = at + 2
+			return
+		}
+		i = at + 2
+	}
+	lx.i = len(b)
+}
+
+// readStream reads at most maxCMapBytes of a stream; a broken stream
+// yields what could be read.
+func readStream(v pdf.Value) (data []byte) {
+	return readStreamLimit(v, maxCMapBytes)
+}
+
+func readStreamLimit(v pdf.Value, limit int64) (data []byte) {
+	if v.Kind() != pdf.Stream {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			data = nil
+		}
+	}()
+	rc := v.Reader()
+	defer rc.Close()
+	data, _ = io.ReadAll(io.LimitReader(rc, limit))
+	return data
+}
+
+// simpleEncoding returns the text of each of the 256 codes of a simple
+// font without /ToUnicode.
+func simpleEncoding(fontDict pdf.Value) *[256]string {
+	var table [256]string
+	enc := fontDict.Key("Encoding")
+	base := enc.Name()
+	if enc.Kind() == pdf.Dict {
+		base = enc.Key("BaseEncoding").Name()
+	}
+	switch base {
+	case "WinAnsiEncoding":
+		fillCharmap(&table, charmap.Windows1252)
+	case "MacRomanEncoding":
+		fillCharmap(&table, charmap.Macintosh)
+	default:
+		builtin := type1Encoding(fontDict.Key("FontDescriptor").Key("FontFile"))
+		if builtin != nil {
+			table = *builtin
+		} else {
+			fillStandard(&table)
+		}
+	}
+	if diff := enc.Key("Differences"); diff.Kind() == pdf.Array {
+		code := -1
+		for i := 0; i < diff.Len() && i < 4096; i++ {
+			x := diff.Index(i)
+			switch x.Kind() {
+			case pdf.Integer:
+				code = int(x.Int64())
+			case pdf.Name:
+				if code >= 0 && code < 256 {
+					table[code] = glyphText(x.Name())
+					code++
+				}
+			}
+		}
+	}
+	return &table
+}
+
+func fillCharmap(t *[256]string, cm *charmap.Charmap) {
+	for c := 32; c < 256; c++ {
+		if r := cm.DecodeByte(byte(c)); r != '\ufffd' {
+			t[c] = string(r)
+		}
+	}
+}
+
+// fillStandard fills Adobe StandardEncoding (PDF 32000-1, Annex D): ASCII
+// with curly single quotes, and the letters and punctuation of its upper
+// half that occur in running text.
+func fillStandard(t *[256]string) {
+	for c := 32; c < 127; c++ {
+		t[c] = string(rune(c))
+	}
+	t[0x27], t[0x60] = "’", "‘"
+	for c, s := range map[int]string{
+		0xa1: "¡", 0xa2: "¢", 0xa3: "£", 0xa5: "¥", 0xa7: "§", 0xa9: "'", 0xaa: "“", 0xab: "«",
+		0xac: "‹", 0xad: "›", 0xae: "fi", 0xaf: "fl", 0xb1: "–", 0xb2: "†", 0xb3: "‡", 0xb4: "·",
+		0xb6: "¶", 0xb7: "•", 0xb8: "‚", 0xb9: "„", 0xba: "”", 0xbb: "»", 0xbc: "…", 0xbd: "‰",
+		0xbf: "¿", 0xd0: "—", 0xe1: "Æ", 0xe8: "Ł", 0xe9: "Ø", 0xea: "Œ", 0xf1: "æ", 0xf5: "ı",
+		0xf8: "ł", 0xf9: "ø", 0xfa: "œ", 0xfb: "ß",
+	} {
+		t[c] = s
+	}
+}
+
+// type1Encoding reads the built-in encoding of an embedded Type 1 font
+// program from its clear-text part ("dup 12 /fi put"); nil when the font
+// program is absent or uses StandardEncoding.
+func type1Encoding(ff pdf.Value) *[256]string {
+	if ff.Kind() != pdf.Stream {
+		return nil
+	}
+	data := readStream(ff)
+	if n := int(ff.Key("Length1").Int64()); n > 0 && n < len(data) {
+		data = data[:n]
+	}
+	if i := bytes.Index(data, []byte("eexec")); i >= 0 {
+		data = data[:i]
+	}
+	if !bytes.Contains(data, []byte("/Encoding")) || bytes.Contains(data, []byte("StandardEncoding def")) {
+		return nil
+	}
+	var t [256]string
+	lx := &cmapLexer{b: data}
+	var prev [3]cmapToken
+	found := false
+	for {
+		tok, ok := lx.next()
+		if !ok {
+			break
+		}
+		if tok.kind == tokKeyword && tok.s == "put" && prev[0].kind == tokKeyword && prev[0].s == "dup" &&
+			prev[1].kind == tokNumber && prev[2].kind == tokName {
+			if c, err := strconv.Atoi(prev[1].s); err == nil && c >= 0 && c < 256 {
+				t[c] = glyphText(prev[2].s)
+				found = true
+			}
+		}
+		prev[0], prev[1], prev[2] = prev[1], prev[2], tok
+	}
+	if !found {
+		return nil
+	}
+	return &t
+}
+
+// glyphText gives the text of a glyph name: Unicode names (uni0041,
+// u1F600), letters and digits by their names, common punctuation,
+// ligatures, accented letters as letter + accent name (eacute), and
+// names with a suffix (a.sc) or joined parts (f_f_i). Unknown names
+// (g123, custom subsets) give no text.
+func glyphText(name string) string {
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	if strings.Contains(name, "_") {
+		var b strings.Builder
+		for _, part := range strings.Split(name, "_") {
+			b.WriteString(glyphText(part))
+		}
+		return b.String()
+	}
+	if len(name) == 1 {
+		c := name[0]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return name
+		}
+		return ""
+	}
+	if s, ok := glyphNames[name]; ok {
+		return s
+	}
+	if strings.HasPrefix(name, "uni") && len(name) >= 7 && (len(name)-3)%4 == 0 {
+		var u []uint16
+		for i := 3; i < len(name); i += 4 {
+			v, err := strconv.ParseUint(name[i:i+4], 16, 16)
+			if err != nil {
+				return ""
+			}
+			u = append(u, uint16(v))
+		}
+		return string(utf16.Decode(u))
+	}
+	if name[0] == 'u' && len(name) >= 5 && len(name) <= 7 {
+		if v, err := strconv.ParseUint(name[1:], 16, 32); err == nil && v <= 0x10ffff {
+			return string(rune(v))
+		}
+	}
+	for accent, mark := range accents {
+		if base, ok := strings.CutSuffix(name, accent); ok && len(base) == 1 {
+			return norm.NFC.String(glyphText(base) + mark)
+		}
+	}
+	return ""
+}
+
+var accents = map[string]string{
+	"acute": "\u0301", "grave": "\u0300", "circumflex": "\u0302", "dieresis": "\u0308",
+	"tilde": "\u0303", "ring": "\u030a", "cedilla": "\u0327", "caron": "\u030c",
+	"macron": "\u0304", "breve": "\u0306", "ogonek": "\u0328", "dotaccent": "\u0307",
+	"hungarumlaut": "\u030b", "commaaccent": "\u0326",
+}
+
+var glyphNames = map[string]string{
+	"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+	"seven": "7", "eight": "8", "nine": "9", "space": " ", "nbspace": " ", "exclam": "!",
+	"quotedbl": "\"", "numbersign": "#", "dollar": "$", "percent": "%", "ampersand": "&",
+	"quotesingle": "'", "quoteright": "’", "quoteleft": "‘", "parenleft": "(", "parenright": ")",
+	"asterisk": "*", "plus": "+", "comma": ",", "hyphen": "-", "minus": "−", "period": ".",
+	"slash": "/", "colon": ":", "semicolon": ";", "less": "<", "equal": "=", "greater": ">",
+	"question": "?", "at": "@", "bracketleft": "[", "backslash": "\\", "bracketright": "]",
+	"asciicircum": "^", "underscore": "_", "grave": "`", "braceleft": "{", "bar": "|",
+	"braceright": "}", "asciitilde": "~", "quotedblleft": "“", "quotedblright": "”",
+	"quotesinglbase": "‚", "quotedblbase": "„", "endash": "–", "emdash": "—", "bullet": "•",
+	"ellipsis": "…", "dagger": "†", "daggerdbl": "‡", "section": "§", "paragraph": "¶",
+	"copyright": "©", "registered": "®", "trademark": "™", "degree": "°", "periodcentered": "·",
+	"guillemotleft": "«", "guillemotright": "»", "guilsinglleft": "‹", "guilsinglright": "›",
+	"exclamdown": "¡", "questiondown": "¿", "cent": "¢", "sterling": "£", "yen": "¥",
+	"Euro": "€", "euro": "€", "multiply": "×", "divide": "÷", "plusminus": "±", "fraction": "⁄",
+	"ff": "ff", "fi": "fi", "fl": "fl", "ffi": "ffi", "ffl": "ffl", "germandbls": "ß",
+	"ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "oslash": "ø", "Oslash": "Ø", "lslash": "ł",
+	"Lslash": "Ł", "dotlessi": "ı", "eth": "ð", "Eth": "Ð", "thorn": "þ", "Thorn": "Þ",
+	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
+	"theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
+	"omicron": "ο", "pi": "π", "rho": "ρ", "sigma": "σ", "sigma1": "ς", "tau": "τ", "upsilon": "υ",
+	"phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Alpha": "Α", "Beta": "Β", "Gamma": "Γ",
+	"Delta": "Δ", "Epsilon": "Ε", "Zeta": "Ζ", "Eta": "Η", "Theta": "Θ", "Iota": "Ι", "Kappa": "Κ",
+	"Lambda": "Λ", "Mu": "Μ", "Nu": "Ν", "Xi": "Ξ", "Omicron": "Ο", "Pi": "Π", "Rho": "Ρ",
+	"Sigma": "Σ", "Tau": "Τ", "Upsilon": "Υ", "Phi": "Φ", "Chi": "Χ", "Psi": "Ψ", "Omega": "Ω",
+	"ordfeminine": "ª", "ordmasculine": "º", "softhyphen": "", "perthousand": "‰",
+}
