@@ -54,7 +54,7 @@ func removeFurniture(pages []page) []page {
 	count := map[string]int{}
 	for _, p := range pages {
 		seen := map[string]bool{}
-		for _, i := range edgeIndexes(len(p.lines), edge) {
+		for _, i := range edgeIndexes(p.lines, edge) {
 			if !isCandidate(p.lines[i]) {
 				continue
 			}
@@ -72,7 +72,7 @@ func removeFurniture(pages []page) []page {
 	out := make([]page, len(pages))
 	for pi, p := range pages {
 		drop := map[int]bool{}
-		for _, i := range edgeIndexes(len(p.lines), edge) {
+		for _, i := range edgeIndexes(p.lines, edge) {
 			l := p.lines[i]
 			if pageNumberRE.MatchString(l.text) || (isCandidate(l) && count[furnitureKey(l.text)] >= min) {
 				drop[i] = true
@@ -89,13 +89,29 @@ func removeFurniture(pages []page) []page {
 	return out
 }
 
-func edgeIndexes(n, edge int) []int {
-	var idx []int
-	for i := 0; i < n && i < edge; i++ {
-		idx = append(idx, i)
+// edgeIndexes returns the indexes of the lines on the top edge baselines
+// and the bottom edge baselines of a page (edge of each), by position:
+// on a page read column by column the footer is not the last line read.
+func edgeIndexes(lines []line, edge int) []int {
+	ys := make([]float64, 0, len(lines))
+	for _, l := range lines {
+		ys = append(ys, math.Round(l.y))
 	}
-	for i := n - edge; i < n; i++ {
-		if i >= edge {
+	sort.Float64s(ys)
+	var distinct []float64
+	for i, y := range ys {
+		if i == 0 || y != ys[i-1] {
+			distinct = append(distinct, y)
+		}
+	}
+	keep := map[float64]bool{}
+	for i := 0; i < edge && i < len(distinct); i++ {
+		keep[distinct[i]] = true
+		keep[distinct[len(distinct)-1-i]] = true
+	}
+	var idx []int
+	for i, l := range lines {
+		if keep[math.Round(l.y)] {
 			idx = append(idx, i)
 		}
 	}

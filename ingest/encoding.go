@@ -532,6 +532,9 @@ func glyphText(name string) string {
 	if s, ok := glyphNames[name]; ok {
 		return s
 	}
+	if name == "" {
+		return ""
+	}
 	if strings.HasPrefix(name, "uni") && len(name) >= 7 && (len(name)-3)%4 == 0 {
 		var u []uint16
 		for i := 3; i < len(name); i += 4 {

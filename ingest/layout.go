@@ -168,6 +168,19 @@ func orderColumns(lines []line, depth int) []line {
 	if !ok {
 		return joinFragments(lines)
 	}
+	// Lines above the top of either column (a title over one column, the
+	// first lines of a column whose neighbour starts below a figure) are
+	// read before the columns, in order from the top.
+	top := math.Inf(1)
+	for _, side := range []bool{true, false} {
+		t := math.Inf(-1)
+		for _, ln := range lines {
+			if (side && ln.x1 <= gx) || (!side && ln.x >= gx) {
+				t = math.Max(t, ln.y)
+			}
+		}
+		top = math.Min(top, t)
+	}
 	out := make([]line, 0, len(lines))
 	var l, r []line
 	flush := func() {
@@ -181,6 +194,9 @@ func orderColumns(lines []line, depth int) []line {
 	}
 	for _, ln := range lines {
 		switch {
+		case ln.y > top+1:
+			flush()
+			out = append(out, ln)
 		case ln.x1 <= gx:
 			l = append(l, ln)
 		case ln.x >= gx:
@@ -246,7 +262,7 @@ func findGutter(lines []line) (float64, bool) {
 		if overlap < 0.5*math.Min(lTop-lBot, rTop-rBot) {
 			continue
 		}
-		score := min(nl, nr) - 2*nc
+		score := min(nl, nr) - nc
 		if score > bestScore {
 			best, bestScore = gx, score
 		}
