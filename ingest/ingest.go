@@ -40,6 +40,11 @@ type Options struct {
 	MaxBytes int64
 	// Timeout bounds the extraction of one file; slower files fail as timeout.
 	Timeout time.Duration
+	// Fallback names an external extractor ("" or FallbackPdftotext) used
+	// for a PDF the Go extractor cannot open or gets no text from. The
+	// document then records that extractor. Pages read by pdftotext have
+	// no font sizes, so their sections are not recognised.
+	Fallback string
 }
 
 func (o Options) withDefaults() Options {
@@ -154,29 +159,20 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	switch {
 	case ext == ".pdf" || bytes.Equal(head, []byte("%PDF-")):
 		extractor = ExtractorPDF
-		f, err := openPDF(data, size)
+		var notes []string
+		var err error
+		pages, outline, notes, err = extractPDF(ctx, data, size, in)
+		if opt.Fallback == FallbackPdftotext && ctx.Err() == nil && (err != nil || !hasText(pages)) {
+			if fp, ferr := pdftotextPages(ctx, data, size); ferr == nil && hasText(fp) {
+				pages, err, notes = fp, nil, nil
+				extractor = ExtractorPdftotext()
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: read by pdftotext", in.Source))
+			}
+		}
 		if err != nil {
 			return failAll(in, sum, err)
 		}
-		want := neededPages(in.Entries, f.pages)
-		pages = make([]page, 0, f.pages)
-		for n := 1; n <= f.pages; n++ {
-			if !want[n] {
-				continue
-			}
-			p, err := f.page(ctx, n)
-			if err != nil {
-				if ctx.Err() != nil {
-					return failAll(in, sum, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n))
-				}
-				res.Notes = append(res.Notes, fmt.Sprintf("%s: %v", in.Source, err))
-				p = page{number: n}
-			}
-			pages = append(pages, p)
-		}
-		if needsOutline(in.Entries) {
-			outline = f.outline()
-		}
+		res.Notes = append(res.Notes, notes...)
 	case ext == ".txt" || ext == ".md":
 		raw, err := io.ReadAll(io.NewSectionReader(data, 0, size))
 		if err != nil {
@@ -191,7 +187,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	}
 
 	total := len(pages)
-	if extractor == ExtractorPDF {
+	if extractor != ExtractorText {
 		pages = removeFurniture(pages)
 	}
 	ranges, notes := splitRanges(in.Entries, outline, total)
@@ -226,6 +222,35 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 		res.Docs = append(res.Docs, Doc{Document: doc, Passages: ps})
 	}
 	return res
+}
+
+// extractPDF reads the pages an input needs and, for a book split by its
+// outline, the outline. Pages that fail are empty and noted.
+func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pages []page, outline []outlineEntry, notes []string, err error) {
+	f, err := openPDF(data, size)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	want := neededPages(in.Entries, f.pages)
+	pages = make([]page, 0, f.pages)
+	for n := 1; n <= f.pages; n++ {
+		if !want[n] {
+			continue
+		}
+		p, err := f.page(ctx, n)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, nil, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n)
+			}
+			notes = append(notes, fmt.Sprintf("%s: %v", in.Source, err))
+			p = page{number: n}
+		}
+		pages = append(pages, p)
+	}
+	if needsOutline(in.Entries) {
+		outline = f.outline()
+	}
+	return pages, outline, notes, nil
 }
 
 // readInput opens a corpus file, checks its size and hashes it.

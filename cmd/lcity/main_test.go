@@ -382,6 +382,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"run", "--weight", "bogus", "--out", t.TempDir()}, 2, "weight"},
 		{[]string{"run", "--corpus", "/no/such/dir", "--out", t.TempDir()}, 2, "no/such/dir"},
+		{[]string{"ingest", "--fallback", "xpdf", "--out", t.TempDir()}, 2, "want pdftotext"},
 		{[]string{"codebook", "validate", bad}, 2, "bad.yaml:5: terms"},
 		{[]string{"codebook", "validate", good}, 0, "ok"},
 		{[]string{"codebook", "show", "charter"}, 0, "charter.partnerships"},
@@ -413,4 +414,43 @@ func TestWorkspaceLock(t *testing.T) {
 		t.Fatalf("stale lock not taken over: %v", err)
 	}
 	unlock()
+}
+
+// TestIngestSharedPDFs runs `lcity ingest` on the real-world PDFs of
+// ../shared/pdfs (skipped when absent): exit 0 or 1, and every file is in
+// documents.jsonl or in failures.csv, never both.
+func TestIngestSharedPDFs(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "pdfs")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(files) == 0 {
+		t.Skip("no ../shared/pdfs; nothing to test")
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := lcity(t, "ingest", "--corpus", dir, "--out", out)
+	if code != 0 && code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	docs, err := corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails, err := corpus.ReadFailures(filepath.Join(out, corpus.FailuresFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, d := range docs {
+		seen[filepath.Base(d.Source)]++
+	}
+	for _, f := range fails {
+		seen[filepath.Base(f.Source)]++
+	}
+	for _, f := range files {
+		if n := seen[filepath.Base(f)]; n != 1 {
+			t.Errorf("%s: in documents and failures %d times, want once", filepath.Base(f), n)
+		}
+	}
+	if (len(fails) > 0) != (code == 1) {
+		t.Errorf("exit %d with %d failures", code, len(fails))
+	}
 }

@@ -33,6 +33,7 @@ type options struct {
 	permutations int
 	maxBytes     int64
 	timeout      time.Duration
+	fallback     string
 }
 
 func (o *options) addOut(c *cobra.Command) {
@@ -44,6 +45,7 @@ func (o *options) addIngest(c *cobra.Command) {
 	c.Flags().IntVar(&o.workers, "workers", 0, "parallel workers (default GOMAXPROCS)")
 	c.Flags().Int64Var(&o.maxBytes, "max-bytes", ingest.DefaultMaxBytes, "largest input file accepted, in bytes")
 	c.Flags().DurationVar(&o.timeout, "timeout", ingest.DefaultTimeout, "time limit per input file")
+	c.Flags().StringVar(&o.fallback, "fallback", "", "external extractor for PDFs the built-in one cannot read or gets no text from: pdftotext")
 }
 
 func (o *options) addCode(c *cobra.Command) {
@@ -175,7 +177,10 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 
 // ingestStage extracts the corpus and writes the ingest files.
 func (o *options) ingestStage(ctx context.Context, c *corpus.Corpus, workers int, prog *progress) (*ingested, error) {
-	ing, err := ingestCorpus(ctx, c, workers, ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout}, prog)
+	if err := ingest.CheckFallback(o.fallback); err != nil {
+		return nil, usageError{err}
+	}
+	ing, err := ingestCorpus(ctx, c, workers, ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout, Fallback: o.fallback}, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +213,11 @@ func (in *ingested) report(stderr io.Writer) error {
 
 func (o *options) settings(c *corpus.Corpus) runSettings {
 	s := runSettings{Corpus: c.Source, Codebooks: o.codebooks, Seed: o.seed, Weight: o.weight, Permutations: o.permutations,
-		MaxBytes: o.maxBytes, Timeout: o.timeout.String(), Extractors: []string{ingest.ExtractorPDF, ingest.ExtractorText}}
+		MaxBytes: o.maxBytes, Timeout: o.timeout.String(), Extractors: []string{ingest.ExtractorPDF, ingest.ExtractorText},
+		Fallback: o.fallback}
+	if o.fallback == ingest.FallbackPdftotext {
+		s.Extractors = append(s.Extractors, ingest.ExtractorPdftotext())
+	}
 	if c.Source != corpus.SampleSource {
 		if abs, err := filepath.Abs(c.Source); err == nil {
 			s.Corpus = abs
@@ -348,6 +357,7 @@ func newIngestCmd() *cobra.Command {
 			m := loadRunManifest(o.out)
 			s := o.settings(co)
 			m.Settings.Corpus, m.Settings.MaxBytes, m.Settings.Timeout, m.Settings.Extractors = s.Corpus, s.MaxBytes, s.Timeout, s.Extractors
+			m.Settings.Fallback = s.Fallback
 			m.Inputs, m.Notes = ing.Inputs, ing.Notes
 			m.Counts.Documents, m.Counts.Passages, m.Counts.Failures = len(ing.Docs), passages, len(ing.Failures)
 			if err := m.save(o.out); err != nil {

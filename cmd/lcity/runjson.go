@@ -42,6 +42,7 @@ type runSettings struct {
 	MaxBytes     int64    `json:"max_bytes"`
 	Timeout      string   `json:"timeout"`
 	Extractors   []string `json:"extractors,omitempty"`
+	Fallback     string   `json:"fallback,omitempty"`
 }
 
 type inputRecord struct {
