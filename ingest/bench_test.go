@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"testing"
+	"testing/fstest"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -31,4 +33,30 @@ func BenchmarkSampleBook(b *testing.B) {
 			b.Fatalf("%d docs, failures %v", len(res.Docs), res.Failures)
 		}
 	}
+}
+
+// BenchmarkBook500 extracts a generated 500-page compilation (50 cities of
+// 10 pages, running headers, page numbers, an outline) as one book split
+// by its outline: the size of a real UIL volume and more. MB/s is PDF
+// bytes per second; pages/s is reported too.
+func BenchmarkBook500(b *testing.B) {
+	cities := make([]string, 50)
+	entries := make([]corpus.Entry, 50)
+	for i := range cities {
+		cities[i] = fmt.Sprintf("City %02d", i+1)
+		entries[i] = corpus.Entry{File: "book.pdf", City: cities[i]}
+	}
+	pdf := bookPDF(b, cities, 10)
+	fsys := fstest.MapFS{"book.pdf": {Data: pdf}}
+	in := Input{File: "book.pdf", Source: "book.pdf", Entries: entries}
+	b.SetBytes(int64(len(pdf)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		res := File(context.Background(), fsys, in, Options{})
+		if len(res.Docs) != len(cities) {
+			b.Fatalf("%d docs, failures %v", len(res.Docs), res.Failures)
+		}
+	}
+	b.ReportMetric(float64(b.N)*501/b.Elapsed().Seconds(), "pages/s")
 }

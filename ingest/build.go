@@ -48,8 +48,22 @@ func build(doc *corpus.Document, bs []block) []corpus.Passage {
 	for _, p := range passages {
 		doc.Words += p.Words
 	}
-	segment(doc.Text, passages)
 	return passages
+}
+
+// segmentDocs fills in the sentence spans of the passages of docs with one
+// run of prose's segmenter: its model is loaded on every call (about 35 ms),
+// so a book of many cities pays for it once.
+func segmentDocs(docs []Doc) {
+	var all []corpus.Passage
+	for _, d := range docs {
+		all = append(all, d.Passages...)
+	}
+	segment(all)
+	for i := range docs {
+		n := copy(docs[i].Passages, all)
+		all = all[n:]
+	}
 }
 
 // countWords counts runs of letters or digits.
@@ -66,11 +80,11 @@ func countWords(s string) int {
 	return n
 }
 
-// segment fills in each passage's sentence spans (offsets into text) with
-// prose's sentence segmenter, run once over the passages of a document:
-// its model is loaded per call, so one call per document keeps it off the
+// segment fills in each passage's sentence spans (offsets into its
+// document's text) with prose's sentence segmenter, run once over all the
+// passages: its model is loaded per call, so one call keeps it off the
 // per-passage path. Tagging and entity extraction stay off.
-func segment(text string, passages []corpus.Passage) {
+func segment(passages []corpus.Passage) {
 	if len(passages) == 0 {
 		return
 	}

@@ -17,6 +17,7 @@ func TestBuildOffsets(t *testing.T) {
 		{kind: paragraph, text: "The green city plan links heritage and environment. Citizens take part.", page: 3},
 	}
 	ps := build(&doc, bs)
+	segment(ps)
 	if len(ps) != 3 {
 		t.Fatalf("build gave %d passages, want 3", len(ps))
 	}

@@ -85,6 +85,9 @@ func parseCMap(data []byte) *cmap {
 				default:
 					continue
 				}
+				if len(r.dst) == 0 {
+					continue
+				}
 				m.ranges = append(m.ranges, r)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -50,5 +51,35 @@ func FuzzFile(f *testing.F) {
 				}
 			}
 		}
+	})
+}
+
+// FuzzParseCMap feeds arbitrary bytes to the ToUnicode CMap parser and the
+// content-stream lexer: no panic, no endless loop, lookups of any code
+// return valid UTF-8.
+func FuzzParseCMap(f *testing.F) {
+	f.Add([]byte("1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <0042> endbfchar"))
+	f.Add([]byte("2 beginbfrange <0000> <00FF> <0020> <0100> <0102> [<0041> (x)] endbfrange"))
+	f.Add([]byte("BT /F1 12 Tf (Hi) Tj [(a) -250 (b)] TJ ET BI /W 1 ID \x00 EI"))
+	f.Add([]byte("<<(((\\\\)>>[[[<"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m := parseCMap(data)
+		for _, code := range []string{"\x00", "A", "\x00\x41", "\x01\x00", "\xff\xff"} {
+			if s, _ := m.lookup(code); !utf8.ValidString(s) {
+				t.Fatalf("lookup(%q) = %q, not UTF-8", code, s)
+			}
+			m.codeLen(code, 1)
+		}
+		lx := &cmapLexer{b: data}
+		for i := 0; i <= len(data)+1; i++ {
+			tok, ok := lx.next()
+			if !ok {
+				return
+			}
+			if tok.kind == tokKeyword && tok.s == "BI" {
+				lx.skipInlineImage()
+			}
+		}
+		t.Fatalf("lexer made more tokens than the %d input bytes", len(data))
 	})
 }

@@ -221,6 +221,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 		}
 		res.Docs = append(res.Docs, Doc{Document: doc, Passages: ps})
 	}
+	segmentDocs(res.Docs)
 	return res
 }
 
