@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/lcity/lcity/corpus"
 )
 
 func TestParseCMap(t *testing.T) {
@@ -276,5 +279,44 @@ func TestTokenF1(t *testing.T) {
 		if got := TokenF1(tt.a, tt.b); got < tt.want-1e-9 || got > tt.want+1e-9 {
 			t.Errorf("TokenF1(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestSplitRealOutline splits a real 117-page book (GeoTopo, nested
+// outline) by outline titles that are not exactly the entries' names: one
+// entry by its outline title without the chapter number, one by a word of
+// the title. Unmatched top-level entries are reported.
+func TestSplitRealOutline(t *testing.T) {
+	var file string
+	for _, f := range sharedPDFs(t) {
+		if filepath.Base(f) == "GeoTopo-komprimiert.pdf" {
+			file = f
+		}
+	}
+	if file == "" {
+		t.Skip("GeoTopo-komprimiert.pdf not in ../shared/pdfs")
+	}
+	entries := []corpus.Entry{
+		{File: "geo.pdf", City: "Grundbegriffe", Outline: "Topologische Grundbegriffe"},
+		{File: "geo.pdf", City: "Mannigfaltigkeiten"},
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"geo.pdf": {Data: data}}
+	res := File(context.Background(), fsys, Input{File: "geo.pdf", Source: "geo.pdf", Entries: entries}, Options{})
+	if len(res.Docs) != 2 {
+		t.Fatalf("%d docs, failures %+v", len(res.Docs), res.Failures)
+	}
+	if d := res.Docs[0]; d.FirstPage != 6 || d.LastPage != 27 {
+		t.Errorf("chapter 1 pages %d-%d, want 6-27", d.FirstPage, d.LastPage)
+	}
+	if d := res.Docs[1]; d.FirstPage != 28 || d.LastPage <= 28 {
+		t.Errorf("chapter 2 pages %d-%d, want from 28", d.FirstPage, d.LastPage)
+	}
+	unmatched := strings.Join(res.Notes, "\n")
+	if !strings.Contains(unmatched, "matches no city") || strings.Contains(unmatched, "Grundbegriffe\"") {
+		t.Errorf("notes = %q, want the other chapters reported and chapter 1 not", res.Notes)
 	}
 }
