@@ -112,6 +112,11 @@ func loadFont(v pdf.Value) *font {
 			f.widths[i] = ws.Index(i).Float64()
 		}
 		f.simple = simpleEncoding(v)
+		if n == 0 {
+			if ws := standardWidths(base, f.simple); ws != nil {
+				f.first, f.widths = 0, ws
+			}
+		}
 	}
 	return f
 }

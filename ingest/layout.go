@@ -168,9 +168,9 @@ func orderColumns(lines []line, depth int) []line {
 	if !ok {
 		return joinFragments(lines)
 	}
-	// Lines above the top of either column (a title over one column, the
-	// first lines of a column whose neighbour starts below a figure) are
-	// read before the columns, in order from the top.
+	// Lines more than a line above the top of either column (a title over
+	// one column, the first lines of a column whose neighbour starts below
+	// a figure) are read before the columns, in order from the top.
 	top := math.Inf(1)
 	for _, side := range []bool{true, false} {
 		t := math.Inf(-1)
@@ -194,7 +194,7 @@ func orderColumns(lines []line, depth int) []line {
 	}
 	for _, ln := range lines {
 		switch {
-		case ln.y > top+1:
+		case ln.y > top+1.2*math.Max(ln.size, 1):
 			flush()
 			out = append(out, ln)
 		case ln.x1 <= gx:
