@@ -230,7 +230,9 @@ const maxGlyphsPerPage = 1 << 20
 // pageGlyphs interprets page pg's content stream and the appearance
 // streams of its form fields and free-text annotations.
 func (f *pdfFile) pageGlyphs(pg pdf.Page) []glyph {
-	in := &interpreter{f: f, seen: map[uint64]bool{}, limit: maxGlyphsPerPage}
+	// The glyph buffer is reused from page to page: lines keep no glyphs.
+	in := &interpreter{f: f, seen: map[uint64]bool{}, limit: maxGlyphsPerPage, glyphs: f.glyphBuf[:0]}
+	defer func() { f.glyphBuf = in.glyphs[:0] }()
 	res := pg.Resources()
 	in.run(pg.V.Key("Contents"), res, identity)
 	annots := pg.V.Key("Annots")
@@ -375,6 +377,7 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 	g := textState{ctm: ctm, scale: 1, tm: identity, tlm: identity}
 	var stack []textState
 	fonts := res.Key("Font")
+	byName := map[string]*font{} // resolving a font resource parses it from the file
 	lx := &cmapLexer{b: contentBytes(strm)}
 	var args []cmapToken
 	for {
@@ -425,7 +428,12 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			g.rise = num(0)
 		case "Tf":
 			if len(args) == 2 && args[0].kind == tokName {
-				g.font = in.f.font(fonts.Key(args[0].s))
+				ft, ok := byName[args[0].s]
+				if !ok {
+					ft = in.f.font(fonts.Key(args[0].s))
+					byName[args[0].s] = ft
+				}
+				g.font = ft
 				g.size = num(1)
 			}
 		case "Td", "TD":

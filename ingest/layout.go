@@ -16,7 +16,7 @@ type glyph struct {
 	x, y, w   float64
 	size      float64
 	bold      bool
-	streamSeq int
+	streamSeq int32
 	// dx, dy is the direction of the text's baseline on the page (zero
 	// for upright text, as is a missing direction).
 	dx, dy float64
@@ -53,13 +53,25 @@ type page struct {
 // upright and assembled on its own, the direction with the most glyphs
 // first.
 func orientedLines(gs []glyph) []line {
+	quarter := func(g glyph) int {
+		if g.dx == 0 && g.dy == 0 {
+			return 0
+		}
+		return int(math.Round(math.Atan2(g.dy, g.dx)/(math.Pi/2))+4) % 4
+	}
+	upright := true
+	for _, g := range gs {
+		if quarter(g) != 0 {
+			upright = false
+			break
+		}
+	}
+	if upright { // the common case: no copies
+		return assembleLines(gs)
+	}
 	var groups [4][]glyph
 	for _, g := range gs {
-		q := 0
-		if g.dx != 0 || g.dy != 0 {
-			a := math.Atan2(g.dy, g.dx)
-			q = int(math.Round(a/(math.Pi/2))+4) % 4
-		}
+		q := quarter(g)
 		switch q {
 		case 1: // running up the page
 			g.x, g.y = g.y, -g.x
@@ -91,27 +103,25 @@ func assembleLines(gs []glyph) []line {
 	if len(gs) == 0 {
 		return nil
 	}
+	// gs is sorted in place and cut into groups that share its array.
 	for i := range gs {
-		gs[i].streamSeq = i
+		gs[i].streamSeq = int32(i)
 	}
-	sorted := make([]glyph, len(gs))
-	copy(sorted, gs)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].y > sorted[j].y })
+	sort.SliceStable(gs, func(i, j int) bool { return gs[i].y > gs[j].y })
 
 	// Cluster by baseline: a glyph joins the current line when its baseline
 	// is within 40% of the font size of the line's first baseline.
 	var groups [][]glyph
-	for _, g := range sorted {
-		n := len(groups)
-		if n > 0 {
-			first := groups[n-1][0]
-			tol := 0.4 * math.Max(first.size, 1)
-			if math.Abs(first.y-g.y) <= tol {
-				groups[n-1] = append(groups[n-1], g)
+	start := 0
+	for i := 1; i <= len(gs); i++ {
+		if i < len(gs) {
+			first := gs[start]
+			if math.Abs(first.y-gs[i].y) <= 0.4*math.Max(first.size, 1) {
 				continue
 			}
 		}
-		groups = append(groups, []glyph{g})
+		groups = append(groups, gs[start:i])
+		start = i
 	}
 
 	lines := make([]line, 0, len(groups))

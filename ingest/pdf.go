@@ -27,7 +27,12 @@ type pdfFile struct {
 	r     *pdf.Reader
 	pages int
 	ids   map[uint64]int // page object → 1-based page number
+	// leaves are the page objects in order, found in one walk of the page
+	// tree (the library's Reader.Page walks it from the root per call).
+	leaves []pdf.Value
 	fonts map[uint64]*font
+	// glyphBuf is the glyph slice of the last page, reused for the next.
+	glyphBuf []glyph
 }
 
 // openPDF opens a PDF held in ra. It tolerates two common deviations the
@@ -60,7 +65,7 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 	if f.pages <= 0 {
 		return nil, fmt.Errorf("%w: no pages", corpus.ErrCorrupt)
 	}
-	f.ids = pageIDs(r.Trailer().Key("Root").Key("Pages"))
+	f.ids, f.leaves = pageTree(r.Trailer().Key("Root").Key("Pages"))
 	return f, nil
 }
 
@@ -115,10 +120,8 @@ func (v *pdfView) ReadAt(p []byte, off int64) (int, error) {
 		p = p[:v.size-off]
 	}
 	n, err := v.ra.ReadAt(p, off)
-	for i := 0; i < n; i++ {
-		if o := off + int64(i); o < int64(len(v.patch)) {
-			p[i] = v.patch[o]
-		}
+	if off < int64(len(v.patch)) {
+		copy(p[:n], v.patch[off:])
 	}
 	if n < want && err == nil {
 		err = io.EOF
@@ -141,9 +144,11 @@ func objID(v pdf.Value) uint64 {
 	return id.Uint()<<16 | gen.Uint()
 }
 
-// pageIDs walks the page tree and numbers the page objects in order.
-func pageIDs(root pdf.Value) map[uint64]int {
+// pageTree walks the page tree, numbers the page objects in order and
+// returns them.
+func pageTree(root pdf.Value) (map[uint64]int, []pdf.Value) {
 	ids := map[uint64]int{}
+	var leaves []pdf.Value
 	seen := map[uint64]bool{}
 	n := 0
 	var walk func(v pdf.Value, depth int)
@@ -166,12 +171,13 @@ func pageIDs(root pdf.Value) map[uint64]int {
 			return
 		}
 		n++
+		leaves = append(leaves, v)
 		if id != 0 {
 			ids[id] = n
 		}
 	}
 	walk(root, 0)
-	return ids
+	return ids, leaves
 }
 
 // outline returns the bookmarks in document order with their levels and
@@ -295,7 +301,12 @@ func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
 	if err := ctx.Err(); err != nil {
 		return page{}, err
 	}
-	pg := f.r.Page(n)
+	var pg pdf.Page
+	if len(f.leaves) == f.pages {
+		pg = pdf.Page{V: f.leaves[n-1]}
+	} else {
+		pg = f.r.Page(n)
+	}
 	if pg.V.IsNull() {
 		return page{number: n}, nil
 	}

@@ -91,6 +91,7 @@ sample corpus (written by the lcity authors, not UNESCO text).`,
 		Version:       Version,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	addProfileFlags(root)
 	root.AddCommand(
 		newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newAnalyzeCmd(),
 		newSearchCmd(), newKwicCmd(), newCodebookCmd(),
