@@ -67,6 +67,10 @@ type Input struct {
 	Codings   []corpus.Coding
 	Codes     []corpus.Code // codable codes, in the order to report them
 	Codebooks []string
+	// Hypotheses to test (nil: none); Focus is the human-named focus of
+	// cities with the codes of its labels (nil: no focus-table check).
+	Hypotheses *Hypotheses
+	Focus      []FocusCity
 }
 
 // City is one row of the profile matrix: the documents of a city pooled.
@@ -119,6 +123,15 @@ type Result struct {
 	Similarity *mat.SymDense
 	Region     RegionTest
 	Contrasts  []Contrast
+	// Clusters is the average-linkage clustering of the cities; PCA their
+	// map on the first two principal components.
+	Clusters        Cluster
+	PCA             PCAMap
+	Crosstabs       []Crosstab
+	CoOccurrences   []CoOccurrence
+	Hypotheses      *Hypotheses
+	HypothesisTests []HypothesisResult
+	FocusChecks     []FocusCheck
 }
 
 // Analyze computes profiles, the similarity matrix, the region test and
@@ -131,7 +144,7 @@ func Analyze(in *Input, opt Options) (*Result, error) {
 	if len(in.Codes) == 0 {
 		return nil, fmt.Errorf("analyze: no codes")
 	}
-	r := &Result{Options: opt, Input: in, Codes: in.Codes}
+	r := &Result{Options: opt, Input: in, Codes: in.Codes, Hypotheses: in.Hypotheses}
 	r.cities()
 	if len(r.Cities) == 0 {
 		return nil, fmt.Errorf("analyze: no documents")
@@ -141,6 +154,12 @@ func Analyze(in *Input, opt Options) (*Result, error) {
 	r.Similarity = Cosine(r.Matrix)
 	r.regionTest()
 	r.contrasts()
+	r.Clusters = AverageLinkage(r.Similarity)
+	r.PCA = PCA(r.Matrix)
+	r.crosstabs()
+	r.cooccurrence()
+	r.testHypotheses()
+	r.focusChecks()
 	return r, nil
 }
 
@@ -422,20 +441,75 @@ func CliffDelta(a, b []float64) float64 {
 // means between a and b, with n random relabellings from g:
 // (1 + #{|perm diff| >= |observed diff|}) / (1 + n).
 func PermutationP(a, b []float64, n int, g *rand.Rand) float64 {
+	return splitP(a, b, n, g, func(d float64) float64 { return math.Abs(d) })
+}
+
+// splitP is the permutation p-value of stat(mean(A) − mean(B)) being at
+// least as large as observed when the pooled values are split at random
+// into groups of the sizes of a and b. When there are at most n distinct
+// splits it enumerates them all (an exact test: count / splits); otherwise
+// it draws n random splits ((count + 1) / (n + 1)).
+func splitP(a, b []float64, n int, g interface{ Shuffle(int, func(int, int)) }, stat func(float64) float64) float64 {
+	na, nb := len(a), len(b)
+	if na == 0 || nb == 0 || n <= 0 {
+		return math.NaN()
+	}
 	all := append(append([]float64{}, a...), b...)
-	na := len(a)
-	obs := math.Abs(stat.Mean(a, nil) - stat.Mean(b, nil))
 	total := floats.Sum(all)
+	diff := func(sa float64) float64 { return sa/float64(na) - (total-sa)/float64(nb) }
+	obs := stat(diff(floats.Sum(a)))
+	if splits, ok := binomial(na+nb, na, n); ok {
+		ge := 0
+		idx := make([]int, na)
+		for i := range idx {
+			idx[i] = i
+		}
+		for {
+			sa := 0.0
+			for _, i := range idx {
+				sa += all[i]
+			}
+			if stat(diff(sa)) >= obs-1e-12 {
+				ge++
+			}
+			// Next combination in lexicographic order.
+			i := na - 1
+			for i >= 0 && idx[i] == na+nb-na+i {
+				i--
+			}
+			if i < 0 {
+				break
+			}
+			idx[i]++
+			for j := i + 1; j < na; j++ {
+				idx[j] = idx[j-1] + 1
+			}
+		}
+		return float64(ge) / float64(splits)
+	}
 	ge := 0
 	for k := 0; k < n; k++ {
 		g.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-		sa := floats.Sum(all[:na])
-		d := math.Abs(sa/float64(na) - (total-sa)/float64(len(all)-na))
-		if d >= obs-1e-12 {
+		if stat(diff(floats.Sum(all[:na]))) >= obs-1e-12 {
 			ge++
 		}
 	}
 	return float64(ge+1) / float64(n+1)
+}
+
+// binomial returns n choose k when it is at most limit.
+func binomial(n, k, limit int) (int, bool) {
+	if k > n-k {
+		k = n - k
+	}
+	c := 1
+	for i := 1; i <= k; i++ {
+		c = c * (n - k + i) / i
+		if c > limit {
+			return 0, false
+		}
+	}
+	return c, true
 }
 
 // BenjaminiHochberg returns the BH-adjusted p-values (false discovery

@@ -57,11 +57,15 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		p("- %d input(s) could not be processed; see failures.csv.\n", meta.Failures)
 	}
 	for _, cb := range meta.Codebooks {
-		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, cb.Title, cb.Codes, cb.SHA256[:12])
+		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, cb.Title, cb.Codes, short(cb.SHA256))
 	}
 	p("- Profile weighting: **%s** (%s). Similarity: cosine of the weighted city × code profiles.\n", r.Options.Weight, weightDoc(r.Options.Weight))
-	p("- Tests: permutation tests with %d relabellings of the regions, seed %d; effect size Cliff's delta (Europe against Asia-Pacific); p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n\n",
+	p("- Tests: permutation tests with %d relabellings of the regions, seed %d; effect size Cliff's delta (Europe against Asia-Pacific); p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n",
 		r.Options.Permutations, r.Options.Seed, len(r.Codes), r.Options.Alpha)
+	if r.Hypotheses != nil {
+		p("- Hypotheses: `%s`, SHA-256 `%s`.\n", r.Hypotheses.Source, short(r.Hypotheses.SHA256))
+	}
+	p("- Clustering: average linkage on 1 − cosine; map: principal components of the weighted profiles (gonum/stat).\n\n")
 	p("| City | Country | Region | Award year | Pages | Passages | Words |\n|---|---|---|---|---:|---:|---:|\n")
 	for _, c := range r.Cities {
 		p("| %s | %s | %s | %d | %d | %d | %d |\n", c.Name, c.Country, c.Region, c.Year, c.Pages, c.Passages, c.Words)
@@ -70,6 +74,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 
 	// Shared themes.
 	p("## Shared themes\n\n")
+	p("![City × theme profiles](heatmap.svg)\n\n")
 	type shared struct {
 		c    Contrast
 		mean float64
@@ -162,6 +167,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 			p("no evidence at alpha %.2f that the regions differ as groups; the profiles overlap.\n\n", r.Options.Alpha)
 		}
 	}
+	r.clusterText(b)
 	p("| City | Region | Most similar city | Cosine | Least similar city | Cosine |\n|---|---|---|---:|---|---:|\n")
 	for i, c := range r.Cities {
 		best, worst := -1, -1
@@ -183,10 +189,14 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 	}
 	p("\n")
 
+	r.hypothesesText(b)
+	r.focusText(b)
+
 	p("## Limits\n\n")
 	p("- %d cities are a small sample: a permutation p-value cannot go below 1/(permutations+1), and only large effects are detectable.\n", len(r.Cities))
 	p("- Coding is dictionary-based: a passage is coded when the codebook's terms occur in it. It measures what the case studies talk about, not what the cities do; read the evidence passages (codings.csv, `lcity kwic`) before citing a number.\n")
 	p("- Case studies differ in length and style; rates per 1,000 words correct for length, not for style.\n")
+	p("- The hypotheses are tested through our choice of codes for each side (listed above); another defensible choice can change a verdict. The verdicts are one-sided permutation tests, not corrected for the number of hypotheses.\n")
 	if meta.Sample {
 		p("- The corpus is lcity's illustrative sample, not the UIL case studies: rerun on the real books (`lcity run --corpus DIR`) before drawing conclusions.\n")
 	}
@@ -249,11 +259,17 @@ func quote(s string, n int) string {
 func (r *Result) WriteHTML(w io.Writer, meta ReportMeta) error {
 	var md bytes.Buffer
 	r.markdown(&md, meta)
-	var svg bytes.Buffer
-	if err := r.WriteSimilaritySVG(&svg); err != nil {
-		return err
+	figures := map[string]string{}
+	for name, write := range map[string]func(io.Writer) error{
+		corpus.SimilaritySVG: r.WriteSimilaritySVG, corpus.HeatmapSVG: r.WriteHeatmapSVG,
+		corpus.DendrogramSVG: r.WriteDendrogramSVG, corpus.PCASVG: r.WritePCASVG,
+	} {
+		var svg bytes.Buffer
+		if err := write(&svg); err != nil {
+			return err
+		}
+		figures[name] = inlineSVG(svg.String())
 	}
-	figures := map[string]string{"similarity.svg": svg.String()}
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Learning cities compared: Europe and Asia-Pacific</title>\n")
 	b.WriteString("<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#222}" +
@@ -358,4 +374,146 @@ func toggle(s, mark, open, close string) string {
 		b.WriteString(part)
 	}
 	return b.String()
+}
+
+// inlineSVG drops what comes before the <svg> element (XML declaration,
+// doctype), which has no place inside an HTML page.
+func inlineSVG(s string) string {
+	if i := strings.Index(s, "<svg"); i >= 0 {
+		return s[i:]
+	}
+	return s
+}
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
+}
+
+// clusterText describes the dendrogram's top split and shows the figures.
+func (r *Result) clusterText(b *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("![Average-linkage dendrogram of the cities](dendrogram.svg)\n\n")
+	n := len(r.Cities)
+	if m := len(r.Clusters.Merges); m > 0 && n > 2 {
+		top := r.Clusters.Merges[m-1]
+		members := func(id int) []int {
+			var out []int
+			var walk func(int)
+			walk = func(id int) {
+				if id < n {
+					out = append(out, id)
+					return
+				}
+				mg := r.Clusters.Merges[id-n]
+				walk(mg.A)
+				walk(mg.B)
+			}
+			walk(id)
+			return out
+		}
+		describe := func(ids []int) string {
+			var names []string
+			eu, ap := 0, 0
+			for _, i := range ids {
+				names = append(names, r.Cities[i].Name)
+				switch r.Cities[i].Region {
+				case corpus.RegionEurope:
+					eu++
+				case corpus.RegionAsiaPacific:
+					ap++
+				}
+			}
+			sort.Strings(names)
+			return fmt.Sprintf("%s (%d Europe, %d Asia-Pacific)", strings.Join(names, ", "), eu, ap)
+		}
+		p("The dendrogram's top split (at height %.3f) separates %s from %s. ", top.Height, describe(members(top.A)), describe(members(top.B)))
+		p("A split that followed the regions would put each region on one side; clusters.csv lists every merge.\n\n")
+	}
+	if r.PCA.OK {
+		p("![Cities on the first two principal components](pca.svg)\n\n")
+		p("The first two principal components of the profiles explain %.0f%% and %.0f%% of their variance.\n\n", 100*r.PCA.Explained[0], 100*r.PCA.Explained[1])
+	}
+}
+
+// hypothesesText reports each hypothesis with its verdict and evidence.
+func (r *Result) hypothesesText(b *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Hypotheses\n\n")
+	if len(r.HypothesisTests) == 0 {
+		p("No hypotheses were given.\n\n")
+		return
+	}
+	p("Each hypothesis compares, city by city, the mean weighted profile over the codes of group A minus that over group B, between the regions: the statistic is the difference of the region means in the expected direction, its p-value a one-sided permutation test (%d relabellings); p_A and p_B test each group alone. Verdict: *supported* when p < alpha; *mixed* when only one group alone differs as expected; otherwise *not supported*.\n\n", r.Options.Permutations)
+	p("| Hypothesis | Expected higher in | Statistic | Cliff's delta | p | p_A | p_B | Verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n")
+	for _, h := range r.HypothesisTests {
+		p("| %s | %s | %.3f | %.2f | %.4f | %.4f | %.4f | **%s** |\n", h.Hypothesis.Title, h.Hypothesis.HigherIn, h.Statistic, h.Delta, h.P, h.PA, h.PB, h.Verdict)
+	}
+	p("\n")
+	for _, h := range r.HypothesisTests {
+		x := h.Hypothesis
+		p("### %s\n\n", x.Title)
+		if x.Source != "" {
+			p("Source: %s\n\n", x.Source)
+		}
+		if x.Claim != "" {
+			p("> %s\n\n", x.Claim)
+		}
+		p("- A, %s: %s.\n", x.A.Label, codeList(x.A.Codes))
+		p("- B, %s: %s.\n", x.B.Label, codeList(x.B.Codes))
+		if len(x.Unknown) > 0 {
+			p("- Not in the profile (codebook not used?): %s.\n", codeList(x.Unknown))
+		}
+		p("- Verdict at alpha %.2f: **%s**: %s.\n\n", h.Alpha, h.Verdict, h.Reason)
+		for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific} {
+			qs := h.Evidence[region]
+			if len(qs) == 0 {
+				p("%s: no passage coded with these codes.\n\n", region)
+				continue
+			}
+			p("Strongest evidence, %s:\n\n", region)
+			for _, q := range qs {
+				p("- %s, p. %d (`%s`; %s): \"%s\"\n", q.City, q.Page, q.PassageID, codeList(q.Codes), quote(q.Text, 240))
+			}
+			p("\n")
+		}
+	}
+}
+
+func codeList(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = "`" + c + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+// focusText reports the focus-table check.
+func (r *Result) focusText(b *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Focus-table check\n\n")
+	found := 0
+	for _, c := range r.FocusChecks {
+		if c.Found {
+			found++
+		}
+	}
+	if found == 0 {
+		p("No city of the focus table (four focus themes per city, named by people) is in this corpus, so the text-derived profiles cannot be checked against it.\n\n")
+		return
+	}
+	p("Each city's four focus themes, as people named them, were coded with the same codebooks. For the codes they map to, the table shows how many rank in the top third of the city's text-derived profile, and the cosine between the two profiles. Low agreement means the case study's text stresses other themes than its summary, or the codebook misses the summary's words.\n\n")
+	p("| City | Focus themes | Codes | In top third | Cosine |\n|---|---|---|---:|---:|\n")
+	sum, n := 0.0, 0
+	for _, c := range r.FocusChecks {
+		if !c.Found {
+			continue
+		}
+		p("| %s | %s | %s | %d/%d | %.3f |\n", c.City, strings.Join(c.Labels, "; "), codeList(c.Codes), c.InTopThird, len(c.Codes), c.Cosine)
+		sum += c.Cosine
+		n++
+	}
+	p("\nMean cosine over %d cities: %.3f.\n\n", n, sum/float64(n))
 }

@@ -2,10 +2,10 @@ package analysis
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // f formats a number for the CSV files: fixed six decimals, so that
@@ -74,51 +74,65 @@ func (r *Result) WriteContrasts(w io.Writer) error {
 	return writeCSV(w, rows)
 }
 
-// WriteSimilaritySVG draws the similarity matrix as a heatmap.
-func (r *Result) WriteSimilaritySVG(w io.Writer) error {
+// WriteCrosstab writes crosstab.csv: per code, per region and per award
+// year, the cities with the code, passages coded, matches and the pooled
+// rate per 1,000 words.
+func (r *Result) WriteCrosstab(w io.Writer) error {
+	rows := [][]string{{"code_id", "by", "group", "cities", "cities_with_code", "passages_coded", "matches", "words", "rate_per_1k_words"}}
+	for _, x := range r.Crosstabs {
+		rows = append(rows, []string{x.CodeID, x.By, x.Group, strconv.Itoa(x.Cities), strconv.Itoa(x.WithCode),
+			strconv.Itoa(x.Passages), strconv.Itoa(x.Matches), strconv.Itoa(x.Words), f(x.Rate)})
+	}
+	return writeCSV(w, rows)
+}
+
+// WriteCoOccurrence writes cooccurrence.csv: for each pair of codes, the
+// passages coded with both, with only one of them, and the Jaccard index.
+func (r *Result) WriteCoOccurrence(w io.Writer) error {
+	rows := [][]string{{"code_a", "code_b", "passages_both", "passages_only_a", "passages_only_b", "jaccard"}}
+	for _, c := range r.CoOccurrences {
+		rows = append(rows, []string{c.A, c.B, strconv.Itoa(c.Both), strconv.Itoa(c.OnlyA), strconv.Itoa(c.OnlyB), f(c.Jaccard)})
+	}
+	return writeCSV(w, rows)
+}
+
+// WriteClusters writes clusters.csv: the merges of the average-linkage
+// clustering (step, the two clusters joined, height, size); clusters
+// 0..n-1 are the cities in the order of the header comment row.
+func (r *Result) WriteClusters(w io.Writer) error {
 	n := len(r.Cities)
-	const cell, left, top = 26, 130, 130
-	size := left + n*cell + 20
-	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="11">`+"\n", size, top+n*cell+40, size, top+n*cell+40)
-	fmt.Fprintf(w, "<title>Cosine similarity of city theme profiles (%s weighting)</title>\n", r.Options.Weight)
-	for i, c := range r.Cities {
-		fmt.Fprintf(w, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", left-6, top+i*cell+17, xmlEscape(c.Name))
-		fmt.Fprintf(w, `<text transform="translate(%d,%d) rotate(-60)">%s</text>`+"\n", left+i*cell+15, top-6, xmlEscape(c.Name))
-		for j := range r.Cities {
-			v := r.Similarity.At(i, j)
-			fmt.Fprintf(w, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s – %s: %.3f</title></rect>`+"\n",
-				left+j*cell, top+i*cell, cell-1, cell-1, heat(v), xmlEscape(c.Name), xmlEscape(r.Cities[j].Name), v)
+	name := func(id int) string {
+		if id < n {
+			return r.Cities[id].Name
 		}
+		return "cluster " + strconv.Itoa(id-n+1)
 	}
-	fmt.Fprintf(w, `<text x="%d" y="%d">darker = more similar (cosine 0 to 1); rows and columns grouped by region</text>`+"\n", left, top+n*cell+25)
-	_, err := io.WriteString(w, "</svg>\n")
-	return err
+	rows := [][]string{{"step", "cluster", "joins_a", "joins_b", "height", "size"}}
+	for k, m := range r.Clusters.Merges {
+		rows = append(rows, []string{strconv.Itoa(k + 1), name(n + k), name(m.A), name(m.B), f(m.Height), strconv.Itoa(m.Size)})
+	}
+	return writeCSV(w, rows)
 }
 
-// heat maps a value in [0,1] to a white-to-blue colour.
-func heat(v float64) string {
-	v = math.Max(0, math.Min(1, v))
-	r := int(math.Round(255 - v*(255-8)))
-	g := int(math.Round(255 - v*(255-48)))
-	b := int(math.Round(255 - v*(255-107)))
-	return fmt.Sprintf("#%02x%02x%02x", r, g, b)
+// WriteHypotheses writes hypotheses.csv: one row per hypothesis with its
+// statistic, p-values and verdict.
+func (r *Result) WriteHypotheses(w io.Writer) error {
+	rows := [][]string{{"id", "title", "higher_in", "group_a", "group_b", "statistic", "cliffs_delta", "p", "p_a", "p_b", "alpha", "verdict", "codes_not_in_profile"}}
+	for _, h := range r.HypothesisTests {
+		rows = append(rows, []string{h.Hypothesis.ID, h.Hypothesis.Title, h.Hypothesis.HigherIn, h.Hypothesis.A.Label, h.Hypothesis.B.Label,
+			f(h.Statistic), f(h.Delta), f(h.P), f(h.PA), f(h.PB), f(h.Alpha), h.Verdict, strings.Join(h.Hypothesis.Unknown, " ")})
+	}
+	return writeCSV(w, rows)
 }
 
-func xmlEscape(s string) string {
-	var out []rune
-	for _, r := range s {
-		switch r {
-		case '<':
-			out = append(out, []rune("&lt;")...)
-		case '>':
-			out = append(out, []rune("&gt;")...)
-		case '&':
-			out = append(out, []rune("&amp;")...)
-		case '"':
-			out = append(out, []rune("&quot;")...)
-		default:
-			out = append(out, r)
-		}
+// WriteFocus writes focus_check.csv: per city of the focus table, the
+// labels, the codes they map to, how many rank in the top third of the
+// city's profile, and the cosine between the two.
+func (r *Result) WriteFocus(w io.Writer) error {
+	rows := [][]string{{"city", "in_corpus", "focus_labels", "focus_codes", "in_top_third", "cosine"}}
+	for _, c := range r.FocusChecks {
+		rows = append(rows, []string{c.City, strconv.FormatBool(c.Found), strings.Join(c.Labels, "; "), strings.Join(c.Codes, " "),
+			strconv.Itoa(c.InTopThird), f(c.Cosine)})
 	}
-	return string(out)
+	return writeCSV(w, rows)
 }

@@ -193,6 +193,43 @@ func TestRunSample(t *testing.T) {
 		}
 	}
 
+	// Issue 5: 0 <= p <= p_adj <= 1 in contrasts.csv; report sections;
+	// inline SVG figures.
+	col := map[string]int{}
+	for i, h := range contrasts[0] {
+		col[h] = i
+	}
+	for _, row := range contrasts[1:] {
+		p, err1 := strconv.ParseFloat(row[col["p"]], 64)
+		padj, err2 := strconv.ParseFloat(row[col["p_adj"]], 64)
+		if err1 != nil || err2 != nil || p < 0 || p > padj || padj > 1 {
+			t.Errorf("contrasts.csv %s: p %s, p_adj %s; want 0 <= p <= p_adj <= 1", row[0], row[col["p"]], row[col["p_adj"]])
+		}
+	}
+	for _, section := range []string{"## Similarity structure", "permutation test", "## Hypotheses", "Longworth", "Han, S. and Makino",
+		"## Focus-table check", "## Limits", "Strongest evidence, Asia-Pacific"} {
+		if !strings.Contains(string(report), section) {
+			t.Errorf("report.md lacks %q", section)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(out, corpus.ReportHTML))
+	if n := strings.Count(string(html), "<svg"); n != 4 || strings.Contains(string(html), "<?xml") {
+		t.Errorf("report.html has %d inline SVG figures (want 4: heat map, similarity, dendrogram, PCA) or an XML prolog", n)
+	}
+	hyp := readCSV(t, filepath.Join(out, corpus.HypothesesFile))
+	if len(hyp) != 3 {
+		t.Errorf("hypotheses.csv has %d rows, want a header and 2 hypotheses", len(hyp))
+	}
+	for _, row := range hyp[1:] {
+		if v := row[len(row)-2]; v != "supported" && v != "not supported" && v != "mixed" {
+			t.Errorf("hypothesis %s verdict %q", row[0], v)
+		}
+	}
+	focus := readCSV(t, filepath.Join(out, corpus.FocusFile))
+	if len(focus) != 18 {
+		t.Errorf("focus_check.csv has %d rows, want 17 cities", len(focus)-1)
+	}
+
 	var m runManifest
 	b, _ := os.ReadFile(filepath.Join(out, corpus.RunFile))
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -383,6 +420,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "--weight", "bogus", "--out", t.TempDir()}, 2, "weight"},
 		{[]string{"run", "--corpus", "/no/such/dir", "--out", t.TempDir()}, 2, "no/such/dir"},
 		{[]string{"ingest", "--fallback", "xpdf", "--out", t.TempDir()}, 2, "want pdftotext"},
+		{[]string{"run", "--hypotheses", bad, "--out", t.TempDir()}, 2, "bad.yaml:"},
 		{[]string{"codebook", "validate", bad}, 2, "bad.yaml:5: terms"},
 		{[]string{"codebook", "validate", good}, 0, "ok"},
 		{[]string{"codebook", "show", "charter"}, 0, "charter.partnerships"},

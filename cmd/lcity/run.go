@@ -34,6 +34,8 @@ type options struct {
 	maxBytes     int64
 	timeout      time.Duration
 	fallback     string
+	hypotheses   string
+	hypRecord    [2]string // source and SHA-256 of the hypotheses analysed
 }
 
 func (o *options) addOut(c *cobra.Command) {
@@ -59,6 +61,7 @@ func (o *options) addAnalyze(c *cobra.Command) {
 	c.Flags().Uint64Var(&o.seed, "seed", analysis.DefaultSeed, "seed of the permutation tests")
 	c.Flags().StringVar(&o.weight, "weight", analysis.WeightRate, "profile weighting: rate, share, tfidf or binary")
 	c.Flags().IntVar(&o.permutations, "permutations", analysis.DefaultPermutations, "permutations per test")
+	c.Flags().StringVar(&o.hypotheses, "hypotheses", "", "YAML file of hypotheses to test (default: the embedded Longworth and Han–Makino hypotheses)")
 }
 
 func (o *options) validate() error {
@@ -137,6 +140,9 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if _, err := o.loadHypotheses(); err != nil {
+		return err
+	}
 	unlock, err := lock(o.out)
 	if err != nil {
 		return err
@@ -166,6 +172,7 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 		if err := o.analyze(ing.documents(), ps, codings, cbs, c.Source, len(ing.Failures)); err != nil {
 			return err
 		}
+		m.Settings.Hypotheses, m.Settings.HypothesesSHA256 = o.hypRecord[0], o.hypRecord[1]
 	}
 	if err := m.save(o.out); err != nil {
 		return err
@@ -255,7 +262,17 @@ func (o *options) analyze(docs []corpus.Document, ps []corpus.Passage, cs []corp
 	for _, cb := range cbs {
 		names = append(names, cb.Name)
 	}
-	res, err := analysis.Analyze(&analysis.Input{Documents: docs, Passages: ps, Codings: cs, Codes: coding.Codable(cbs), Codebooks: names},
+	hyp, err := o.loadHypotheses()
+	if err != nil {
+		return err
+	}
+	o.hypRecord = [2]string{hyp.Source, hyp.SHA256}
+	focus, err := focusCities(cbs)
+	if err != nil {
+		return err
+	}
+	res, err := analysis.Analyze(&analysis.Input{Documents: docs, Passages: ps, Codings: cs, Codes: coding.Codable(cbs), Codebooks: names,
+		Hypotheses: hyp, Focus: focus},
 		analysis.Options{Weight: o.weight, Seed: o.seed, Permutations: o.permutations})
 	if err != nil {
 		return err
@@ -273,6 +290,14 @@ func (o *options) analyze(docs []corpus.Document, ps []corpus.Passage, cs []corp
 		{corpus.SimilarityFile, res.WriteSimilarity},
 		{corpus.ContrastsFile, res.WriteContrasts},
 		{corpus.SimilaritySVG, res.WriteSimilaritySVG},
+		{corpus.HeatmapSVG, res.WriteHeatmapSVG},
+		{corpus.DendrogramSVG, res.WriteDendrogramSVG},
+		{corpus.PCASVG, res.WritePCASVG},
+		{corpus.CrosstabFile, res.WriteCrosstab},
+		{corpus.CoOccurFile, res.WriteCoOccurrence},
+		{corpus.ClustersFile, res.WriteClusters},
+		{corpus.HypothesesFile, res.WriteHypotheses},
+		{corpus.FocusFile, res.WriteFocus},
 		{corpus.ReportMD, func(w io.Writer) error { return res.WriteMarkdown(w, meta) }},
 		{corpus.ReportHTML, func(w io.Writer) error { return res.WriteHTML(w, meta) }},
 	}
@@ -468,6 +493,7 @@ func newAnalyzeCmd() *cobra.Command {
 				return err
 			}
 			m.Settings.Seed, m.Settings.Weight, m.Settings.Permutations = o.seed, o.weight, o.permutations
+			m.Settings.Hypotheses, m.Settings.HypothesesSHA256 = o.hypRecord[0], o.hypRecord[1]
 			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: analysed %d documents → %s\n", len(ws.docs), o.out)
 			return m.save(o.out)
 		},

@@ -43,6 +43,9 @@ type runSettings struct {
 	Timeout      string   `json:"timeout"`
 	Extractors   []string `json:"extractors,omitempty"`
 	Fallback     string   `json:"fallback,omitempty"`
+	// Hypotheses is the hypothesis file analysed and its SHA-256.
+	Hypotheses       string `json:"hypotheses,omitempty"`
+	HypothesesSHA256 string `json:"hypotheses_sha256,omitempty"`
 }
 
 type inputRecord struct {

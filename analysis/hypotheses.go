@@ -1,0 +1,408 @@
+package analysis
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// A hypothesis file states expectations about the two regions as code
+// groups: for each city the score is the mean weighted profile over the
+// codes of group A minus the mean over group B, and the hypothesis expects
+// that score to be higher in one region. Example (the embedded default):
+//
+//	alpha: 0.05
+//	hypotheses:
+//	  - id: longworth
+//	    title: Collective and unified (Asia-Pacific) against individual and piecemeal (Europe)
+//	    source: Longworth (2006)
+//	    claim: Asian learning cities are more collective ...
+//	    higher_in: Asia-Pacific
+//	    a: {label: collective action and one vision, codes: [keyfeatures.families-communities, ...]}
+//	    b: {label: individual and piecemeal, codes: [charter.demand, ...]}
+
+//go:embed hypotheses.yaml
+var defaultHypotheses []byte
+
+// DefaultHypothesesSource is the name recorded for the embedded file.
+const DefaultHypothesesSource = "embedded:hypotheses"
+
+// Hypotheses is a parsed hypothesis file.
+type Hypotheses struct {
+	Source string
+	SHA256 string
+	Alpha  float64 // 0: the analysis' alpha
+	List   []Hypothesis
+}
+
+// Hypothesis compares code group A against code group B between regions.
+type Hypothesis struct {
+	ID       string   `yaml:"id"`
+	Title    string   `yaml:"title"`
+	Source   string   `yaml:"source"`
+	Claim    string   `yaml:"claim"`
+	HigherIn string   `yaml:"higher_in"`
+	A        CodeSet  `yaml:"a"`
+	B        CodeSet  `yaml:"b"`
+	Line     int      `yaml:"-"`
+	Unknown  []string `yaml:"-"` // codes not in the analysis' profile (filled by Analyze)
+}
+
+// CodeSet is a labelled group of codes.
+type CodeSet struct {
+	Label string   `yaml:"label"`
+	Codes []string `yaml:"codes"`
+}
+
+type yamlHypotheses struct {
+	Alpha      float64      `yaml:"alpha"`
+	Hypotheses []Hypothesis `yaml:"hypotheses"`
+}
+
+// HypothesisError is a problem in a hypothesis file at file:line.
+type HypothesisError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+func (e *HypothesisError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+}
+
+func (e *HypothesisError) Unwrap() error { return e.Err }
+
+var (
+	hypIDRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	yamlErrRE = regexp.MustCompile(`line (\d+)`)
+)
+
+// DefaultHypotheses returns the embedded hypotheses: Longworth's and Han
+// and Makino's, expressed with the embedded codebooks' codes.
+func DefaultHypotheses() *Hypotheses {
+	h, err := ParseHypotheses(defaultHypotheses, DefaultHypothesesSource)
+	if err != nil {
+		panic(fmt.Sprintf("embedded hypotheses: %v", err)) // fixed at build time
+	}
+	return h
+}
+
+// ParseHypotheses decodes a hypothesis file strictly: unknown keys,
+// missing fields, duplicate IDs, empty or overlapping groups and regions
+// other than Europe or Asia-Pacific are errors naming file:line and field.
+func ParseHypotheses(data []byte, file string) (*Hypotheses, error) {
+	fail := func(line int, field string, err error) error {
+		return &HypothesisError{File: file, Line: line, Field: field, Err: err}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fail(yamlLine(err), "", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var y yamlHypotheses
+	if err := dec.Decode(&y); err != nil {
+		return nil, fail(yamlLine(err), "", err)
+	}
+	lines := itemLines(&root)
+	if y.Alpha < 0 || y.Alpha >= 1 || math.IsNaN(y.Alpha) {
+		return nil, fail(1, "alpha", fmt.Errorf("%v: want 0 < alpha < 1", y.Alpha))
+	}
+	if len(y.Hypotheses) == 0 {
+		return nil, fail(1, "hypotheses", errors.New("no hypotheses"))
+	}
+	sum := sha256.Sum256(data)
+	h := &Hypotheses{Source: file, SHA256: hex.EncodeToString(sum[:]), Alpha: y.Alpha}
+	seen := map[string]int{}
+	for i, x := range y.Hypotheses {
+		line := 1
+		if i < len(lines) {
+			line = lines[i]
+		}
+		x.Line = line
+		switch {
+		case !hypIDRE.MatchString(x.ID):
+			return nil, fail(line, "id", fmt.Errorf("%q: want lower-case letters, digits, - or _", x.ID))
+		case seen[x.ID] > 0:
+			return nil, fail(line, "id", fmt.Errorf("duplicate id %q (first at line %d)", x.ID, seen[x.ID]))
+		case strings.TrimSpace(x.Title) == "":
+			return nil, fail(line, "title", errors.New("missing"))
+		case x.HigherIn != corpus.RegionEurope && x.HigherIn != corpus.RegionAsiaPacific:
+			return nil, fail(line, "higher_in", fmt.Errorf("%q: want %s or %s", x.HigherIn, corpus.RegionEurope, corpus.RegionAsiaPacific))
+		}
+		seen[x.ID] = line
+		inA := map[string]bool{}
+		for _, g := range []struct {
+			name string
+			set  CodeSet
+		}{{"a", x.A}, {"b", x.B}} {
+			if strings.TrimSpace(g.set.Label) == "" {
+				return nil, fail(line, g.name+".label", errors.New("missing"))
+			}
+			if len(g.set.Codes) == 0 {
+				return nil, fail(line, g.name+".codes", errors.New("no codes"))
+			}
+			dup := map[string]bool{}
+			for _, c := range g.set.Codes {
+				switch {
+				case !strings.Contains(c, "."):
+					return nil, fail(line, g.name+".codes", fmt.Errorf("%q: want codebook.code", c))
+				case dup[c]:
+					return nil, fail(line, g.name+".codes", fmt.Errorf("%q listed twice", c))
+				case g.name == "b" && inA[c]:
+					return nil, fail(line, "b.codes", fmt.Errorf("%q is in both groups", c))
+				}
+				dup[c] = true
+				if g.name == "a" {
+					inA[c] = true
+				}
+			}
+		}
+		h.List = append(h.List, x)
+	}
+	return h, nil
+}
+
+func yamlLine(err error) int {
+	if m := yamlErrRE.FindStringSubmatch(err.Error()); m != nil {
+		if n, _ := strconv.Atoi(m[1]); n > 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+// itemLines returns the line of each item of the top-level "hypotheses"
+// sequence.
+func itemLines(root *yaml.Node) []int {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return nil
+	}
+	m := root.Content[0]
+	if m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "hypotheses" && m.Content[i+1].Kind == yaml.SequenceNode {
+			var out []int
+			for _, it := range m.Content[i+1].Content {
+				out = append(out, it.Line)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// Verdicts of a hypothesis test.
+const (
+	VerdictSupported    = "supported"
+	VerdictNotSupported = "not supported"
+	VerdictMixed        = "mixed"
+	VerdictNotTested    = "not tested"
+)
+
+// HypothesisResult is the test of one hypothesis.
+type HypothesisResult struct {
+	Hypothesis Hypothesis
+	// Statistic is the region difference of the city scores (A − B) in
+	// the expected direction: mean in HigherIn minus mean in the other.
+	Statistic float64
+	// Delta is Cliff's delta of the scores, HigherIn against the other.
+	Delta float64
+	P     float64 // one-sided permutation p of Statistic
+	// PA and PB test the groups alone: A higher in HigherIn, B higher in
+	// the other region (one-sided).
+	PA, PB   float64
+	Alpha    float64
+	Verdict  string
+	Reason   string
+	Evidence map[string][]Quote // region → strongest passages for the hypothesis' codes
+}
+
+// Quote is a passage quoted as evidence.
+type Quote struct {
+	City, PassageID, Text string
+	Page                  int
+	Codes                 []string
+	Score                 float64
+}
+
+func (r *Result) testHypotheses() {
+	if r.Hypotheses == nil {
+		return
+	}
+	alpha := r.Options.Alpha
+	if r.Hypotheses.Alpha > 0 {
+		alpha = r.Hypotheses.Alpha
+	}
+	col := map[string]int{}
+	for j, c := range r.Codes {
+		col[c.ID] = j
+	}
+	eu, ap := r.regionIdx()
+	for _, h := range r.Hypotheses.List {
+		res := HypothesisResult{Hypothesis: h, Alpha: alpha, P: math.NaN(), PA: math.NaN(), PB: math.NaN()}
+		var ja, jb []int
+		for _, c := range h.A.Codes {
+			if j, ok := col[c]; ok {
+				ja = append(ja, j)
+			} else {
+				res.Hypothesis.Unknown = append(res.Hypothesis.Unknown, c)
+			}
+		}
+		for _, c := range h.B.Codes {
+			if j, ok := col[c]; ok {
+				jb = append(jb, j)
+			} else {
+				res.Hypothesis.Unknown = append(res.Hypothesis.Unknown, c)
+			}
+		}
+		hi, lo := ap, eu
+		if h.HigherIn == corpus.RegionEurope {
+			hi, lo = eu, ap
+		}
+		switch {
+		case len(ja) == 0 || len(jb) == 0:
+			res.Verdict, res.Reason = VerdictNotTested, "none of the codes of a group is in the profile (is its codebook in use?)"
+		case len(hi) < 2 || len(lo) < 2:
+			res.Verdict, res.Reason = VerdictNotTested, "fewer than two cities in a region"
+		default:
+			score := func(rows []int, ja, jb []int) []float64 {
+				out := make([]float64, len(rows))
+				for k, i := range rows {
+					out[k] = r.groupMean(i, ja) - r.groupMean(i, jb)
+				}
+				return out
+			}
+			sh, sl := score(hi, ja, jb), score(lo, ja, jb)
+			res.Statistic = mean(sh) - mean(sl)
+			res.Delta = CliffDelta(sh, sl)
+			res.P = OneSidedP(sh, sl, r.Options.Permutations, rng(r.Options.Seed, "hypothesis:"+h.ID))
+			ah, al := score(hi, ja, nil), score(lo, ja, nil)
+			res.PA = OneSidedP(ah, al, r.Options.Permutations, rng(r.Options.Seed, "hypothesis-a:"+h.ID))
+			bh, bl := score(hi, jb, nil), score(lo, jb, nil)
+			res.PB = OneSidedP(bl, bh, r.Options.Permutations, rng(r.Options.Seed, "hypothesis-b:"+h.ID))
+			switch {
+			case res.P < alpha:
+				res.Verdict = VerdictSupported
+				res.Reason = fmt.Sprintf("the score A − B is higher in %s (p = %.4f < %.2f)", h.HigherIn, res.P, alpha)
+			case res.PA < alpha || res.PB < alpha:
+				res.Verdict = VerdictMixed
+				res.Reason = fmt.Sprintf("the difference A − B is not significant (p = %.4f), but one group alone differs as expected (p_A = %.4f, p_B = %.4f)", res.P, res.PA, res.PB)
+			default:
+				res.Verdict = VerdictNotSupported
+				res.Reason = fmt.Sprintf("no significant difference in the expected direction (p = %.4f, p_A = %.4f, p_B = %.4f)", res.P, res.PA, res.PB)
+			}
+		}
+		codes := append(append([]string{}, h.A.Codes...), h.B.Codes...)
+		res.Evidence = map[string][]Quote{}
+		for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific} {
+			res.Evidence[region] = r.evidence(codes, region, 3)
+		}
+		r.HypothesisTests = append(r.HypothesisTests, res)
+	}
+}
+
+// groupMean is the mean of city row i over the columns js (0 when js is
+// empty, so that score(rows, ja, nil) is group A alone).
+func (r *Result) groupMean(i int, js []int) float64 {
+	if len(js) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, j := range js {
+		s += r.Matrix.At(i, j)
+	}
+	return s / float64(len(js))
+}
+
+func mean(x []float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// evidence returns the n passages of the region with the highest total
+// score over codes, one per city at most, so that the quotes show breadth.
+func (r *Result) evidence(codes []string, region string, n int) []Quote {
+	want := map[string]bool{}
+	for _, c := range codes {
+		want[c] = true
+	}
+	by := map[string]*Quote{}
+	for _, c := range r.Input.Codings {
+		if c.Region != region || !want[c.CodeID] {
+			continue
+		}
+		q, ok := by[c.PassageID]
+		if !ok {
+			q = &Quote{City: c.City, PassageID: c.PassageID, Page: c.Page}
+			by[c.PassageID] = q
+		}
+		q.Score += c.Score
+		q.Codes = append(q.Codes, c.CodeID)
+	}
+	qs := make([]*Quote, 0, len(by))
+	for _, q := range by {
+		qs = append(qs, q)
+	}
+	sort.Slice(qs, func(i, j int) bool {
+		if qs[i].Score != qs[j].Score {
+			return qs[i].Score > qs[j].Score
+		}
+		return qs[i].PassageID < qs[j].PassageID
+	})
+	text := map[string]string{}
+	var out []Quote
+	cities := map[string]bool{}
+	for _, q := range qs {
+		if len(out) == n {
+			break
+		}
+		if cities[q.City] {
+			continue
+		}
+		cities[q.City] = true
+		sort.Strings(q.Codes)
+		out = append(out, *q)
+		text[q.PassageID] = ""
+	}
+	for _, p := range r.Input.Passages {
+		if _, ok := text[p.ID]; ok {
+			text[p.ID] = p.Text
+		}
+	}
+	for i := range out {
+		out[i].Text = text[out[i].PassageID]
+	}
+	return out
+}
+
+// OneSidedP is the permutation p-value of mean(a) − mean(b) being at least
+// as large as observed: exact when there are at most n distinct splits of
+// the pooled values, else over n random splits (see splitP).
+func OneSidedP(a, b []float64, n int, g interface{ Shuffle(int, func(int, int)) }) float64 {
+	return splitP(a, b, n, g, func(d float64) float64 { return d })
+}

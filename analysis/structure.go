@@ -1,0 +1,328 @@
+package analysis
+
+import (
+	"math"
+	"sort"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Merge is one step of the hierarchical clustering: clusters A and B
+// (indexes: 0..n-1 are the cities, n+k is the cluster made at step k) join
+// at Height (average 1 − cosine between their members).
+type Merge struct {
+	A, B   int
+	Height float64
+	Size   int
+}
+
+// Cluster is the average-linkage (UPGMA) hierarchical clustering of the
+// cities on the distance 1 − cosine similarity, and the order of the
+// cities along its dendrogram.
+type Cluster struct {
+	Merges []Merge
+	Order  []int // city indexes, leaves of the dendrogram from left to right
+}
+
+// AverageLinkage clusters the rows of the similarity matrix sim by average
+// linkage on 1 − sim. Ties are broken by the smaller cluster indexes, so
+// the result is deterministic.
+func AverageLinkage(sim *mat.SymDense) Cluster {
+	n := sim.SymmetricDim()
+	if n == 0 {
+		return Cluster{}
+	}
+	type node struct {
+		members []int
+		id      int
+	}
+	active := make([]node, n)
+	for i := range active {
+		active[i] = node{members: []int{i}, id: i}
+	}
+	dist := func(a, b node) float64 {
+		s := 0.0
+		for _, i := range a.members {
+			for _, j := range b.members {
+				s += 1 - sim.At(i, j)
+			}
+		}
+		return s / float64(len(a.members)*len(b.members))
+	}
+	var c Cluster
+	children := map[int][2]int{}
+	for next := n; len(active) > 1; next++ {
+		bi, bj, best := 0, 1, math.Inf(1)
+		for i := 0; i < len(active); i++ {
+			for j := i + 1; j < len(active); j++ {
+				if d := dist(active[i], active[j]); d < best-1e-12 {
+					bi, bj, best = i, j, d
+				}
+			}
+		}
+		a, b := active[bi], active[bj]
+		merged := node{members: append(append([]int{}, a.members...), b.members...), id: next}
+		c.Merges = append(c.Merges, Merge{A: a.id, B: b.id, Height: math.Max(best, 0), Size: len(merged.members)})
+		children[next] = [2]int{a.id, b.id}
+		active[bi] = merged
+		active = append(active[:bj], active[bj+1:]...)
+	}
+	var walk func(id int)
+	walk = func(id int) {
+		if id < n {
+			c.Order = append(c.Order, id)
+			return
+		}
+		ch := children[id]
+		walk(ch[0])
+		walk(ch[1])
+	}
+	walk(active[0].id)
+	return c
+}
+
+// PCAMap is the cities projected on the first two principal components of
+// the (centred) weighted profile matrix.
+type PCAMap struct {
+	X, Y      []float64 // per city
+	Explained [2]float64
+	OK        bool
+}
+
+// PCA computes the map with gonum/stat. Each component's sign is fixed so
+// that its largest loading is positive, which makes the map reproducible.
+func PCA(m *mat.Dense) PCAMap {
+	n, k := m.Dims()
+	if n < 3 || k < 2 {
+		return PCAMap{}
+	}
+	var pc stat.PC
+	if ok := pc.PrincipalComponents(m, nil); !ok {
+		return PCAMap{}
+	}
+	var vecs mat.Dense
+	pc.VectorsTo(&vecs)
+	vars := pc.VarsTo(nil)
+	total := 0.0
+	for _, v := range vars {
+		total += v
+	}
+	_, nc := vecs.Dims()
+	if nc < 2 || total <= 0 {
+		return PCAMap{}
+	}
+	means := make([]float64, k)
+	for j := 0; j < k; j++ {
+		for i := 0; i < n; i++ {
+			means[j] += m.At(i, j) / float64(n)
+		}
+	}
+	out := PCAMap{X: make([]float64, n), Y: make([]float64, n), OK: true}
+	for c := 0; c < 2; c++ {
+		sign, big := 1.0, 0.0
+		for j := 0; j < k; j++ {
+			if v := vecs.At(j, c); math.Abs(v) > big+1e-12 {
+				big, sign = math.Abs(v), math.Copysign(1, v)
+			}
+		}
+		for i := 0; i < n; i++ {
+			s := 0.0
+			for j := 0; j < k; j++ {
+				s += (m.At(i, j) - means[j]) * vecs.At(j, c) * sign
+			}
+			if c == 0 {
+				out.X[i] = s
+			} else {
+				out.Y[i] = s
+			}
+		}
+		out.Explained[c] = vars[c] / total
+	}
+	return out
+}
+
+// Crosstab is one cell of a code × group table: the codings of a code
+// among the cities of one region or award year.
+type Crosstab struct {
+	CodeID   string
+	By       string // "region" or "year"
+	Group    string
+	Cities   int // cities in the group
+	WithCode int // of which coded at least once
+	Passages int // passages of the group coded with the code
+	Matches  int
+	Words    int     // words of the group
+	Rate     float64 // matches per 1,000 words, pooled over the group
+}
+
+func (r *Result) crosstabs() {
+	k := len(r.Codes)
+	type key struct{ by, group string }
+	groups := map[key][]int{}
+	for i, c := range r.Cities {
+		groups[key{"region", c.Region}] = append(groups[key{"region", c.Region}], i)
+		y := "unknown"
+		if c.Year > 0 {
+			y = strconv.Itoa(c.Year)
+		}
+		groups[key{"year", y}] = append(groups[key{"year", y}], i)
+	}
+	keys := make([]key, 0, len(groups))
+	for g := range groups {
+		keys = append(keys, g)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].by != keys[j].by {
+			return keys[i].by > keys[j].by // region before year
+		}
+		return keys[i].group < keys[j].group
+	})
+	for j, code := range r.Codes {
+		for _, g := range keys {
+			x := Crosstab{CodeID: code.ID, By: g.by, Group: g.group, Cities: len(groups[g])}
+			for _, i := range groups[g] {
+				p := r.Profiles[i*k+j]
+				if p.Matches > 0 {
+					x.WithCode++
+				}
+				x.Passages += p.Passages
+				x.Matches += p.Matches
+				x.Words += r.Cities[i].Words
+			}
+			if x.Words > 0 {
+				x.Rate = 1000 * float64(x.Matches) / float64(x.Words)
+			}
+			r.Crosstabs = append(r.Crosstabs, x)
+		}
+	}
+}
+
+// CoOccurrence counts the passages coded with both of two codes.
+type CoOccurrence struct {
+	A, B         string
+	Both         int
+	OnlyA, OnlyB int     // passages with A (B) but not the other
+	Jaccard      float64 // Both / (passages with A or B)
+}
+
+func (r *Result) cooccurrence() {
+	ki := map[string]int{}
+	for j, c := range r.Codes {
+		ki[c.ID] = j
+	}
+	k := len(r.Codes)
+	count := make([]int, k)
+	both := make([]int, k*k)
+	byPassage := map[string][]int{}
+	for _, c := range r.Input.Codings {
+		if j, ok := ki[c.CodeID]; ok {
+			byPassage[c.PassageID] = append(byPassage[c.PassageID], j)
+		}
+	}
+	for _, js := range byPassage {
+		sort.Ints(js)
+		for x, a := range js {
+			if x > 0 && js[x-1] == a {
+				continue
+			}
+			count[a]++
+			for _, b := range js[x+1:] {
+				if b != a {
+					both[a*k+b]++
+				}
+			}
+		}
+	}
+	for a := 0; a < k; a++ {
+		for b := a + 1; b < k; b++ {
+			n := both[a*k+b] + both[b*k+a]
+			c := CoOccurrence{A: r.Codes[a].ID, B: r.Codes[b].ID, Both: n, OnlyA: count[a] - n, OnlyB: count[b] - n}
+			if u := count[a] + count[b] - n; u > 0 {
+				c.Jaccard = float64(n) / float64(u)
+			}
+			r.CoOccurrences = append(r.CoOccurrences, c)
+		}
+	}
+}
+
+// FocusCity is a city's focus themes as named by people (corpus/focus.csv)
+// and the codes those labels are coded with.
+type FocusCity struct {
+	City   string
+	Labels []string
+	Codes  []string
+}
+
+// FocusCheck compares a city's named focus with its text-derived profile.
+type FocusCheck struct {
+	City   string
+	Labels []string
+	Codes  []string // codes of the labels that are in the profile
+	// InTopThird counts the label codes that rank in the top third of the
+	// city's profile (ties share the better rank).
+	InTopThird int
+	// Cosine is between the labels' binary code vector and the city's
+	// weighted profile row.
+	Cosine float64
+	Found  bool // the city is among the analysed cities
+}
+
+func (r *Result) focusChecks() {
+	ci := r.cityIndex()
+	ki := map[string]int{}
+	for j, c := range r.Codes {
+		ki[c.ID] = j
+	}
+	k := len(r.Codes)
+	for _, f := range r.Input.Focus {
+		fc := FocusCheck{City: f.City, Labels: f.Labels}
+		i, ok := ci[f.City]
+		if !ok {
+			r.FocusChecks = append(r.FocusChecks, fc)
+			continue
+		}
+		fc.Found = true
+		row := make([]float64, k)
+		for j := 0; j < k; j++ {
+			row[j] = r.Matrix.At(i, j)
+		}
+		vec := make([]float64, k)
+		seen := map[string]bool{}
+		for _, c := range f.Codes {
+			j, ok := ki[c]
+			if !ok || seen[c] {
+				continue
+			}
+			seen[c] = true
+			fc.Codes = append(fc.Codes, c)
+			vec[j] = 1
+			higher := 0
+			for _, v := range row {
+				if v > row[j]+1e-12 {
+					higher++
+				}
+			}
+			if row[j] > 0 && float64(higher) < float64(k)/3 {
+				fc.InTopThird++
+			}
+		}
+		sort.Strings(fc.Codes)
+		fc.Cosine = cosine(vec, row)
+		r.FocusChecks = append(r.FocusChecks, fc)
+	}
+}
+
+func cosine(a, b []float64) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		dot += a[i] * b[i]
+		na += a[i] * a[i]
+		nb += b[i] * b[i]
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
