@@ -30,7 +30,7 @@ type pdfFile struct {
 	// leaves are the page objects in order, found in one walk of the page
 	// tree (the library's Reader.Page walks it from the root per call).
 	leaves []pdf.Value
-	fonts map[uint64]*font
+	fonts  map[uint64]*font
 	// glyphBuf is the glyph slice of the last page, reused for the next.
 	glyphBuf []glyph
 }
