@@ -114,7 +114,7 @@ type RegionTest struct {
 // Result is the whole analysis.
 type Result struct {
 	Options  Options
-	Input    *Input
+	Summary  *Summary
 	Cities   []City
 	Codes    []corpus.Code
 	Profiles []corpus.Profile // city-major, in Cities × Codes order
@@ -135,16 +135,23 @@ type Result struct {
 }
 
 // Analyze computes profiles, the similarity matrix, the region test and
-// the per-code contrasts. It is deterministic for a given Options.Seed.
+// the per-code contrasts of a corpus held in memory. It is deterministic
+// for a given Options.Seed.
 func Analyze(in *Input, opt Options) (*Result, error) {
+	return AnalyzeSummary(in.Summarise(), opt)
+}
+
+// AnalyzeSummary is Analyze over aggregated counts (see Summary), for
+// corpora too large to hold in memory.
+func AnalyzeSummary(s *Summary, opt Options) (*Result, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Codes) == 0 {
+	if len(s.Codes) == 0 {
 		return nil, fmt.Errorf("analyze: no codes")
 	}
-	r := &Result{Options: opt, Input: in, Codes: in.Codes, Hypotheses: in.Hypotheses}
+	r := &Result{Options: opt, Summary: s, Codes: s.Codes, Hypotheses: s.Hypotheses}
 	r.cities()
 	if len(r.Cities) == 0 {
 		return nil, fmt.Errorf("analyze: no documents")
@@ -164,25 +171,7 @@ func Analyze(in *Input, opt Options) (*Result, error) {
 }
 
 func (r *Result) cities() {
-	by := map[string]*City{}
-	for _, d := range r.Input.Documents {
-		c, ok := by[d.City]
-		if !ok {
-			c = &City{Name: d.City, Country: d.Country, Region: d.Region, Year: d.Year}
-			by[d.City] = c
-		}
-		c.Pages += d.Pages
-		if d.Year > c.Year {
-			c.Year = d.Year
-		}
-	}
-	for _, p := range r.Input.Passages {
-		if c, ok := by[p.City]; ok {
-			c.Passages++
-			c.Words += p.Words
-		}
-	}
-	for _, c := range by {
+	for _, c := range r.Summary.cities {
 		r.Cities = append(r.Cities, *c)
 	}
 	sort.Slice(r.Cities, func(i, j int) bool {
@@ -203,27 +192,14 @@ func (r *Result) cityIndex() map[string]int {
 }
 
 func (r *Result) profiles() {
-	ci := r.cityIndex()
-	ki := map[string]int{}
-	for j, c := range r.Codes {
-		ki[c.ID] = j
-	}
 	n, k := len(r.Cities), len(r.Codes)
 	r.Profiles = make([]corpus.Profile, n*k)
 	for i, c := range r.Cities {
+		cells := r.Summary.cells[c.Name]
 		for j, code := range r.Codes {
-			r.Profiles[i*k+j] = corpus.Profile{City: c.Name, Region: c.Region, CodeID: code.ID}
+			r.Profiles[i*k+j] = corpus.Profile{City: c.Name, Region: c.Region, CodeID: code.ID,
+				Passages: cells[j].passages, Matches: cells[j].matches}
 		}
-	}
-	for _, cd := range r.Input.Codings {
-		i, ok1 := ci[cd.City]
-		j, ok2 := ki[cd.CodeID]
-		if !ok1 || !ok2 {
-			continue
-		}
-		p := &r.Profiles[i*k+j]
-		p.Passages++
-		p.Matches += len(cd.Evidence)
 	}
 	for i, c := range r.Cities {
 		for j := 0; j < k; j++ {

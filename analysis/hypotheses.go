@@ -311,10 +311,9 @@ func (r *Result) testHypotheses() {
 				res.Reason = fmt.Sprintf("no significant difference in the expected direction (p = %.4f, p_A = %.4f, p_B = %.4f)", res.P, res.PA, res.PB)
 			}
 		}
-		codes := append(append([]string{}, h.A.Codes...), h.B.Codes...)
 		res.Evidence = map[string][]Quote{}
 		for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific} {
-			res.Evidence[region] = r.evidence(codes, region, 3)
+			res.Evidence[region] = r.evidence(h.ID, region, 3)
 		}
 		r.HypothesisTests = append(r.HypothesisTests, res)
 	}
@@ -345,59 +344,20 @@ func mean(x []float64) float64 {
 }
 
 // evidence returns the n passages of the region with the highest total
-// score over codes, one per city at most, so that the quotes show breadth.
-func (r *Result) evidence(codes []string, region string, n int) []Quote {
-	want := map[string]bool{}
-	for _, c := range codes {
-		want[c] = true
-	}
-	by := map[string]*Quote{}
-	for _, c := range r.Input.Codings {
-		if c.Region != region || !want[c.CodeID] {
-			continue
-		}
-		q, ok := by[c.PassageID]
-		if !ok {
-			q = &Quote{City: c.City, PassageID: c.PassageID, Page: c.Page}
-			by[c.PassageID] = q
-		}
-		q.Score += c.Score
-		q.Codes = append(q.Codes, c.CodeID)
-	}
-	qs := make([]*Quote, 0, len(by))
-	for _, q := range by {
-		qs = append(qs, q)
-	}
-	sort.Slice(qs, func(i, j int) bool {
-		if qs[i].Score != qs[j].Score {
-			return qs[i].Score > qs[j].Score
-		}
-		return qs[i].PassageID < qs[j].PassageID
-	})
-	text := map[string]string{}
-	var out []Quote
-	cities := map[string]bool{}
-	for _, q := range qs {
-		if len(out) == n {
-			break
-		}
-		if cities[q.City] {
-			continue
-		}
-		cities[q.City] = true
-		sort.Strings(q.Codes)
-		out = append(out, *q)
-		text[q.PassageID] = ""
-	}
-	for _, p := range r.Input.Passages {
-		if _, ok := text[p.ID]; ok {
-			text[p.ID] = p.Text
+// score over the hypothesis' codes, one per city at most, so that the
+// quotes show breadth (ties: the smaller passage ID).
+func (r *Result) evidence(hypID, region string, n int) []Quote {
+	var qs []Quote
+	for key, q := range r.Summary.hypBest {
+		if key[0] == hypID && key[1] == region {
+			qs = append(qs, q)
 		}
 	}
-	for i := range out {
-		out[i].Text = text[out[i].PassageID]
+	sort.Slice(qs, func(i, j int) bool { return better(qs[i].Score, qs[i].PassageID, qs[j]) })
+	if len(qs) > n {
+		qs = qs[:n]
 	}
-	return out
+	return qs
 }
 
 // OneSidedP is the permutation p-value of mean(a) − mean(b) being at least

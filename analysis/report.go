@@ -52,7 +52,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		passages += c.Passages
 	}
 	p("- Corpus: `%s`: %d documents, %d cities (%d Europe, %d Asia-Pacific), %d passages, %d words.\n",
-		meta.CorpusSource, len(r.Input.Documents), len(r.Cities), len(eu), len(ap), passages, words)
+		meta.CorpusSource, r.Summary.Documents, len(r.Cities), len(eu), len(ap), passages, words)
 	if meta.Failures > 0 {
 		p("- %d input(s) could not be processed; see failures.csv.\n", meta.Failures)
 	}
@@ -218,26 +218,9 @@ func weightDoc(w string) string {
 
 // strongest returns the passage of the region with the highest score for
 // the code (ties: the smaller passage ID).
-func (r *Result) strongest(codeID, region string) (corpus.Passage, bool) {
-	best := -1.0
-	bestID := ""
-	for _, c := range r.Input.Codings {
-		if c.CodeID != codeID || c.Region != region {
-			continue
-		}
-		if c.Score > best || (c.Score == best && c.PassageID < bestID) {
-			best, bestID = c.Score, c.PassageID
-		}
-	}
-	if bestID == "" {
-		return corpus.Passage{}, false
-	}
-	for _, p := range r.Input.Passages {
-		if p.ID == bestID {
-			return p, true
-		}
-	}
-	return corpus.Passage{}, false
+func (r *Result) strongest(codeID, region string) (Quote, bool) {
+	q, ok := r.Summary.strongest[[2]string{codeID, region}]
+	return q, ok
 }
 
 func quote(s string, n int) string {

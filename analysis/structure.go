@@ -208,33 +208,8 @@ type CoOccurrence struct {
 }
 
 func (r *Result) cooccurrence() {
-	ki := map[string]int{}
-	for j, c := range r.Codes {
-		ki[c.ID] = j
-	}
 	k := len(r.Codes)
-	count := make([]int, k)
-	both := make([]int, k*k)
-	byPassage := map[string][]int{}
-	for _, c := range r.Input.Codings {
-		if j, ok := ki[c.CodeID]; ok {
-			byPassage[c.PassageID] = append(byPassage[c.PassageID], j)
-		}
-	}
-	for _, js := range byPassage {
-		sort.Ints(js)
-		for x, a := range js {
-			if x > 0 && js[x-1] == a {
-				continue
-			}
-			count[a]++
-			for _, b := range js[x+1:] {
-				if b != a {
-					both[a*k+b]++
-				}
-			}
-		}
-	}
+	count, both := r.Summary.codeCount, r.Summary.pairs
 	for a := 0; a < k; a++ {
 		for b := a + 1; b < k; b++ {
 			n := both[a*k+b] + both[b*k+a]
@@ -276,7 +251,7 @@ func (r *Result) focusChecks() {
 		ki[c.ID] = j
 	}
 	k := len(r.Codes)
-	for _, f := range r.Input.Focus {
+	for _, f := range r.Summary.Focus {
 		fc := FocusCheck{City: f.City, Labels: f.Labels}
 		i, ok := ci[f.City]
 		if !ok {

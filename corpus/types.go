@@ -117,6 +117,9 @@ type Code struct {
 	Terms       []string `json:"terms,omitempty"`
 }
 
+// Matches is the number of term matches behind the coding.
+func (c Coding) Matches() int { return len(c.Evidence) }
+
 // Evidence is one match of a code's term in a passage; Start and End are
 // byte offsets into the document's text.
 type Evidence struct {
