@@ -81,12 +81,11 @@ func (s *Summary) AddDocument(d corpus.Document) {
 }
 
 // AddPassage counts a passage and its codings (those whose PassageID is
-// p.ID; others are ignored). Passages of cities without a document are
-// ignored too.
+// p.ID; others are ignored).
 func (s *Summary) AddPassage(p corpus.Passage, codings []corpus.Coding) {
-	c, ok := s.cities[p.City]
-	if !ok {
-		return
+	c := s.city(p.City)
+	if c.Region == "" {
+		c.Region = p.Region
 	}
 	c.Passages++
 	c.Words += p.Words
@@ -100,7 +99,7 @@ func (s *Summary) AddPassage(p corpus.Passage, codings []corpus.Coding) {
 		cells[j].passages++
 		cells[j].matches += cd.Matches()
 		js = append(js, j)
-		key := [2]string{cd.CodeID, c.Region}
+		key := [2]string{cd.CodeID, p.Region}
 		if q, ok := s.strongest[key]; !ok || better(cd.Score, p.ID, q) {
 			s.strongest[key] = quoteOf(p, cd.Score, []string{cd.CodeID})
 		}
@@ -130,7 +129,7 @@ func (s *Summary) AddPassage(p corpus.Passage, codings []corpus.Coding) {
 		if len(codes) == 0 {
 			continue
 		}
-		key := [3]string{id, c.Region, p.City}
+		key := [3]string{id, p.Region, p.City}
 		if q, ok := s.hypBest[key]; !ok || better(score, p.ID, q) {
 			sort.Strings(codes)
 			s.hypBest[key] = quoteOf(p, score, codes)

@@ -90,12 +90,22 @@ func WriteJSONL[T any](w io.Writer, items []T) error {
 
 // ReadJSONL reads a file of one JSON object per line.
 func ReadJSONL[T any](name string) ([]T, error) {
+	var out []T
+	err := ScanJSONL(name, func(v T) error {
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// ScanJSONL calls fn for each object of a JSON-lines file, in file order,
+// holding one line in memory at a time.
+func ScanJSONL[T any](name string, fn func(T) error) error {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	var out []T
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	n := 0
@@ -106,11 +116,13 @@ func ReadJSONL[T any](name string) ([]T, error) {
 		}
 		var v T
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+			return fmt.Errorf("%s:%d: %w", name, n, err)
 		}
-		out = append(out, v)
+		if err := fn(v); err != nil {
+			return err
+		}
 	}
-	return out, sc.Err()
+	return sc.Err()
 }
 
 // CodingsHeader is the header of codings.csv.
@@ -157,10 +169,21 @@ func SortCodings(cs []Coding) {
 	})
 }
 
-// WriteCodings writes codings.csv.
+// WriteCodings writes codings.csv: the header and cs.
 func WriteCodings(w io.Writer, cs []Coding) error {
 	cw := csv.NewWriter(w)
 	cw.Write(CodingsHeader)
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return AppendCodings(w, cs)
+}
+
+// AppendCodings writes the rows of cs without a header, for a codings.csv
+// written in parts.
+func AppendCodings(w io.Writer, cs []Coding) error {
+	cw := csv.NewWriter(w)
 	for _, c := range cs {
 		cw.Write([]string{c.PassageID, c.DocID, c.City, c.Region, strconv.Itoa(c.Page), c.CodeID,
 			strconv.FormatFloat(c.Score, 'f', -1, 64), strconv.Itoa(len(c.Evidence)), FormatEvidence(c.Evidence)})
@@ -171,36 +194,48 @@ func WriteCodings(w io.Writer, cs []Coding) error {
 
 // ReadCodings reads codings.csv.
 func ReadCodings(name string) ([]Coding, error) {
+	var out []Coding
+	err := ScanCodings(name, func(c Coding) error {
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// ScanCodings calls fn for each row of codings.csv, in file order.
+func ScanCodings(name string, fn func(Coding) error) error {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	cr := csv.NewReader(bufio.NewReader(f))
+	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if strings.Join(head, ",") != strings.Join(CodingsHeader, ",") {
-		return nil, fmt.Errorf("%s: unexpected header %v", name, head)
+		return fmt.Errorf("%s: unexpected header %v", name, head)
 	}
-	var out []Coding
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		page, err1 := strconv.Atoi(rec[4])
 		score, err2 := strconv.ParseFloat(rec[6], 64)
 		ev, err3 := ParseEvidence(rec[8])
 		if err := errors.Join(err1, err2, err3); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
-		out = append(out, Coding{PassageID: rec[0], DocID: rec[1], City: rec[2], Region: rec[3], Page: page,
-			CodeID: rec[5], Score: score, Evidence: ev})
+		if err := fn(Coding{PassageID: rec[0], DocID: rec[1], City: rec[2], Region: rec[3], Page: page,
+			CodeID: rec[5], Score: score, Evidence: ev}); err != nil {
+			return err
+		}
 	}
 }
 

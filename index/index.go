@@ -88,71 +88,104 @@ func newMapping() (mapping.IndexMapping, error) {
 	return im, nil
 }
 
-// Build writes a new index of passages at dir, replacing any index there.
-// codes maps a passage ID to its code IDs. The index is built in a
-// temporary folder beside dir and renamed into place, so a crash never
-// leaves a half-built index at dir. Passages are added in batches by the
-// calling goroutine (a Bleve batch is not safe for concurrent use).
+// Build indexes passages (with their codes, by passage ID) into a new
+// Bleve index at dir, replacing any index there only once the new one is
+// complete.
 func Build(ctx context.Context, dir string, passages []corpus.Passage, codes map[string][]string) error {
-	m, err := newMapping()
+	w, err := NewWriter(dir)
 	if err != nil {
-		return fmt.Errorf("index mapping: %w", err)
-	}
-	tmp := dir + ".tmp"
-	if err := os.RemoveAll(tmp); err != nil {
 		return err
 	}
-	idx, err := bleve.New(tmp, m)
-	if err != nil {
-		return fmt.Errorf("create index %s: %w", tmp, err)
-	}
-	fail := func(err error) error {
-		idx.Close()
-		os.RemoveAll(tmp)
-		return err
-	}
-	b := idx.NewBatch()
 	for _, p := range passages {
 		if err := ctx.Err(); err != nil {
-			return fail(err)
+			w.Abort()
+			return err
 		}
-		cs := append([]string(nil), codes[p.ID]...)
-		sort.Strings(cs)
-		d := passageDoc{
-			Text: p.Text, DocID: p.DocID, City: p.City, Region: p.Region, Section: p.Section,
-			Codes: cs, Page: float64(p.Page),
-			CityKey: strings.ToLower(p.City), RegionKey: strings.ToLower(p.Region), SectionKey: strings.ToLower(p.Section),
-		}
-		if p.Year != 0 {
-			d.Year = strconv.Itoa(p.Year)
-		}
-		if err := b.Index(p.ID, d); err != nil {
-			return fail(fmt.Errorf("index passage %s: %w", p.ID, err))
-		}
-		if b.Size() >= BatchSize {
-			if err := idx.Batch(b); err != nil {
-				return fail(fmt.Errorf("index batch: %w", err))
-			}
-			b.Reset()
-		}
-	}
-	if b.Size() > 0 {
-		if err := idx.Batch(b); err != nil {
-			return fail(fmt.Errorf("index batch: %w", err))
-		}
-	}
-	if err := idx.Close(); err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("close index: %w", err)
-	}
-	old := dir + ".old"
-	os.RemoveAll(old)
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.Rename(dir, old); err != nil {
+		if err := w.Add(p, codes[p.ID]); err != nil {
+			w.Abort()
 			return err
 		}
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	return w.Commit()
+}
+
+// Writer builds an index passage by passage, in batches of BatchSize,
+// into dir.tmp; Commit moves it to dir, Abort removes it. A Writer is not
+// safe for concurrent use: the pipeline has one index writer.
+type Writer struct {
+	dir string
+	idx bleve.Index
+	b   *bleve.Batch
+}
+
+// NewWriter starts a new index for dir.
+func NewWriter(dir string) (*Writer, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	tmp := dir + ".tmp"
+	if err := os.RemoveAll(tmp); err != nil {
+		return nil, err
+	}
+	idx, err := bleve.New(tmp, m)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", tmp, err)
+	}
+	return &Writer{dir: dir, idx: idx, b: idx.NewBatch()}, nil
+}
+
+// Add indexes one passage with its codes.
+func (w *Writer) Add(p corpus.Passage, codes []string) error {
+	cs := append([]string(nil), codes...)
+	sort.Strings(cs)
+	d := passageDoc{
+		Text: p.Text, DocID: p.DocID, City: p.City, Region: p.Region, Section: p.Section,
+		Codes: cs, Page: float64(p.Page),
+		CityKey: strings.ToLower(p.City), RegionKey: strings.ToLower(p.Region), SectionKey: strings.ToLower(p.Section),
+	}
+	if p.Year != 0 {
+		d.Year = strconv.Itoa(p.Year)
+	}
+	if err := w.b.Index(p.ID, d); err != nil {
+		return fmt.Errorf("index passage %s: %w", p.ID, err)
+	}
+	if w.b.Size() >= BatchSize {
+		if err := w.idx.Batch(w.b); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		w.b.Reset()
+	}
+	return nil
+}
+
+// Abort discards the index being built.
+func (w *Writer) Abort() {
+	w.idx.Close()
+	os.RemoveAll(w.dir + ".tmp")
+}
+
+// Commit writes the last batch, closes the index and puts it in place.
+func (w *Writer) Commit() error {
+	if w.b.Size() > 0 {
+		if err := w.idx.Batch(w.b); err != nil {
+			w.Abort()
+			return fmt.Errorf("index batch: %w", err)
+		}
+	}
+	tmp := w.dir + ".tmp"
+	if err := w.idx.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("close index: %w", err)
+	}
+	old := w.dir + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(w.dir); err == nil {
+		if err := os.Rename(w.dir, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, w.dir); err != nil {
 		return err
 	}
 	return os.RemoveAll(old)

@@ -7,164 +7,68 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
-	"github.com/lcity/lcity/ingest"
 )
 
-// ingested is the output of the ingest stage, sorted.
-type ingested struct {
-	Docs     []ingest.Doc
-	Inputs   []inputRecord
-	Failures []corpus.Failure
-	Notes    []string
-}
-
-// ingestCorpus extracts every input of c with a pool of workers. Results
-// are sorted (documents by ID, failures by source), so the output does not
-// depend on the number of workers or on scheduling.
-func ingestCorpus(ctx context.Context, c *corpus.Corpus, workers int, opt ingest.Options, prog *progress) (*ingested, error) {
-	inputs := ingest.Inputs(c)
-	jobs := make(chan ingest.Input)
-	results := make(chan ingest.Result)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		defer close(jobs)
-		for _, in := range inputs {
-			select {
-			case jobs <- in:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		}
-		return nil
-	})
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		g.Go(func() error {
-			defer wg.Done()
-			for in := range jobs {
-				res := ingest.File(gctx, c.FS, in, opt)
-				select {
-				case results <- res:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
-			return nil
-		})
-	}
-	go func() { wg.Wait(); close(results) }()
-	out := &ingested{}
-	prog.start("ingest", len(inputs))
-	for res := range results {
-		prog.add(1)
-		out.Docs = append(out.Docs, res.Docs...)
-		out.Failures = append(out.Failures, res.Failures...)
-		out.Notes = append(out.Notes, res.Notes...)
-		out.Inputs = append(out.Inputs, inputRecord{Path: res.Input.Source, SHA256: res.SHA256})
-	}
-	prog.done()
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	sort.Slice(out.Docs, func(i, j int) bool { return out.Docs[i].ID < out.Docs[j].ID })
-	sort.Slice(out.Inputs, func(i, j int) bool { return out.Inputs[i].Path < out.Inputs[j].Path })
-	corpus.SortFailures(out.Failures)
-	sort.Strings(out.Notes)
-	return out, nil
-}
-
-func (in *ingested) passages() []corpus.Passage {
-	var ps []corpus.Passage
-	for _, d := range in.Docs {
-		ps = append(ps, d.Passages...)
-	}
-	return ps
-}
-
-func (in *ingested) documents() []corpus.Document {
-	ds := make([]corpus.Document, len(in.Docs))
-	for i, d := range in.Docs {
-		ds[i] = d.Document
-	}
-	return ds
-}
-
-// writeIngest writes documents.jsonl, passages.jsonl, texts/ and failures.csv.
-func writeIngest(out string, in *ingested) error {
-	if err := corpus.WriteFile(filepath.Join(out, corpus.DocumentsFile), func(w io.Writer) error {
-		return corpus.WriteJSONL(w, in.documents())
-	}); err != nil {
-		return err
-	}
-	if err := corpus.WriteFile(filepath.Join(out, corpus.PassagesFile), func(w io.Writer) error {
-		return corpus.WriteJSONL(w, in.passages())
-	}); err != nil {
-		return err
-	}
-	texts := filepath.Join(out, corpus.TextsDir)
-	if err := os.RemoveAll(texts); err != nil {
-		return err
-	}
-	for _, d := range in.Docs {
-		if err := corpus.WriteFile(filepath.Join(texts, d.ID+".txt"), func(w io.Writer) error {
-			_, err := io.WriteString(w, d.Text)
-			return err
-		}); err != nil {
+// codeStream codes the workspace's passages, in batches coded in
+// parallel and written in passage order, into codings.csv; it returns the
+// number of passages and codings.
+func codeStream(ctx context.Context, out string, cbs []*coding.Codebook, workers int, prog *progress) (passages, codings int, err error) {
+	const batch = 512
+	prog.start("code", 0)
+	defer prog.done()
+	err = corpus.WriteFile(filepath.Join(out, corpus.CodingsFile), func(w io.Writer) error {
+		if err := corpus.WriteCodings(w, nil); err != nil {
 			return err
 		}
-	}
-	return corpus.WriteFile(filepath.Join(out, corpus.FailuresFile), func(w io.Writer) error {
-		return corpus.WriteFailures(w, in.Failures)
-	})
-}
-
-// codePassages codes every passage with every codebook using a pool of
-// workers over chunks of passages; codings come back sorted by passage and
-// code whatever the worker count.
-func codePassages(ctx context.Context, cbs []*coding.Codebook, ps []corpus.Passage, workers int, prog *progress) ([]corpus.Coding, error) {
-	const chunk = 64
-	n := (len(ps) + chunk - 1) / chunk
-	parts := make([][]corpus.Coding, n)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	prog.start("code", len(ps))
-	for k := 0; k < n; k++ {
-		g.Go(func() error {
-			lo, hi := k*chunk, min((k+1)*chunk, len(ps))
-			var cs []corpus.Coding
-			for _, p := range ps[lo:hi] {
-				if err := gctx.Err(); err != nil {
+		var ps []corpus.Passage
+		flush := func() error {
+			parts := make([][]corpus.Coding, len(ps))
+			g, gctx := errgroup.WithContext(ctx)
+			g.SetLimit(workers)
+			for i := range ps {
+				g.Go(func() error {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					cs := coding.CodeAll(cbs, ps[i])
+					corpus.SortCodings(cs)
+					parts[i] = cs
+					return nil
+				})
+			}
+			if err := g.Wait(); err != nil {
+				return err
+			}
+			for _, cs := range parts {
+				if err := corpus.AppendCodings(w, cs); err != nil {
 					return err
 				}
-				cs = append(cs, coding.CodeAll(cbs, p)...)
+				codings += len(cs)
 			}
-			parts[k] = cs
-			prog.add(hi - lo)
+			passages += len(ps)
+			prog.add(len(ps))
+			ps = ps[:0]
+			return nil
+		}
+		err := scanWorkspace(out, false, func(p corpus.Passage, _ []corpus.Coding) error {
+			ps = append(ps, p)
+			if len(ps) == batch {
+				return flush()
+			}
 			return nil
 		})
-	}
-	err := g.Wait()
-	prog.done()
-	if err != nil {
-		return nil, err
-	}
-	var all []corpus.Coding
-	for _, p := range parts {
-		all = append(all, p...)
-	}
-	corpus.SortCodings(all)
-	return all, nil
+		if err != nil {
+			return noWorkspace(out, err)
+		}
+		return flush()
+	})
+	return passages, codings, err
 }
 
 func defaultWorkers(n int) int {

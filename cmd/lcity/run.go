@@ -151,25 +151,24 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	prog := newProgress(stderr)
 	workers := defaultWorkers(o.workers)
 
-	ing, err := o.ingestStage(ctx, c, workers, prog)
+	if err := ingest.CheckFallback(o.fallback); err != nil {
+		return usageError{err}
+	}
+	summary, err := o.newSummary(cbs)
 	if err != nil {
 		return err
 	}
-	ps := ing.passages()
-	codings, err := codeStage(ctx, o.out, cbs, ps, workers, prog)
+	ing, err := runPipeline(ctx, o.out, c, o.ingestOptions(), stages{codebooks: cbs, index: true, summary: summary}, workers, prog)
 	if err != nil {
-		return err
-	}
-	if err := index.Build(ctx, filepath.Join(o.out, index.DirName), ps, codesByPassage(codings)); err != nil {
 		return err
 	}
 	m := loadRunManifest(o.out)
 	m.Settings = o.settings(c)
 	m.Inputs, m.Notes = ing.Inputs, ing.Notes
 	m.Codebooks = codebookRecords(cbs)
-	m.Counts = runCounts{Documents: len(ing.Docs), Passages: len(ps), Codings: len(codings), Failures: len(ing.Failures)}
+	m.Counts = runCounts{Documents: len(ing.Docs), Passages: ing.Passages, Codings: ing.Codings, Failures: len(ing.Failures)}
 	if len(ing.Docs) > 0 {
-		if err := o.analyze(ing.documents(), ps, codings, cbs, c.Source, len(ing.Failures)); err != nil {
+		if err := o.writeAnalysis(summary, cbs, c.Source, len(ing.Failures)); err != nil {
 			return err
 		}
 		m.Settings.Hypotheses, m.Settings.HypothesesSHA256 = o.hypRecord[0], o.hypRecord[1]
@@ -178,29 +177,31 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
-		len(ing.Docs), len(ps), len(codings), len(ing.Failures), o.out)
+		len(ing.Docs), ing.Passages, ing.Codings, len(ing.Failures), o.out)
 	return ing.report(stderr)
 }
 
-// ingestStage extracts the corpus and writes the ingest files.
-func (o *options) ingestStage(ctx context.Context, c *corpus.Corpus, workers int, prog *progress) (*ingested, error) {
-	if err := ingest.CheckFallback(o.fallback); err != nil {
-		return nil, usageError{err}
-	}
-	ing, err := ingestCorpus(ctx, c, workers, ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout, Fallback: o.fallback}, prog)
-	if err != nil {
-		return nil, err
-	}
-	return ing, writeIngest(o.out, ing)
+func (o *options) ingestOptions() ingest.Options {
+	return ingest.Options{MaxBytes: o.maxBytes, Timeout: o.timeout, Fallback: o.fallback}
 }
 
-// codeStage codes the passages and writes codings.csv.
-func codeStage(ctx context.Context, out string, cbs []*coding.Codebook, ps []corpus.Passage, workers int, prog *progress) ([]corpus.Coding, error) {
-	cs, err := codePassages(ctx, cbs, ps, workers, prog)
+// newSummary starts the analysis summary for the codebooks, with the
+// hypotheses and the focus table.
+func (o *options) newSummary(cbs []*coding.Codebook) (*analysis.Summary, error) {
+	hyp, err := o.loadHypotheses()
 	if err != nil {
 		return nil, err
 	}
-	return cs, writeCodings(out, cs)
+	o.hypRecord = [2]string{hyp.Source, hyp.SHA256}
+	focus, err := focusCities(cbs)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, cb := range cbs {
+		names = append(names, cb.Name)
+	}
+	return analysis.NewSummary(coding.Codable(cbs), names, hyp, focus), nil
 }
 
 // report prints the ingest notes and failures; it returns errPartial when
@@ -256,24 +257,9 @@ func writeCodings(out string, cs []corpus.Coding) error {
 	})
 }
 
-// analyze runs the analysis and writes its outputs.
-func (o *options) analyze(docs []corpus.Document, ps []corpus.Passage, cs []corpus.Coding, cbs []*coding.Codebook, source string, failures int) error {
-	var names []string
-	for _, cb := range cbs {
-		names = append(names, cb.Name)
-	}
-	hyp, err := o.loadHypotheses()
-	if err != nil {
-		return err
-	}
-	o.hypRecord = [2]string{hyp.Source, hyp.SHA256}
-	focus, err := focusCities(cbs)
-	if err != nil {
-		return err
-	}
-	res, err := analysis.Analyze(&analysis.Input{Documents: docs, Passages: ps, Codings: cs, Codes: coding.Codable(cbs), Codebooks: names,
-		Hypotheses: hyp, Focus: focus},
-		analysis.Options{Weight: o.weight, Seed: o.seed, Permutations: o.permutations})
+// writeAnalysis runs the analysis of a summary and writes its outputs.
+func (o *options) writeAnalysis(summary *analysis.Summary, cbs []*coding.Codebook, source string, failures int) error {
+	res, err := analysis.AnalyzeSummary(summary, analysis.Options{Weight: o.weight, Seed: o.seed, Permutations: o.permutations})
 	if err != nil {
 		return err
 	}
@@ -374,11 +360,14 @@ func newIngestCmd() *cobra.Command {
 				return err
 			}
 			defer unlock()
-			ing, err := o.ingestStage(cmd.Context(), co, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
+			if err := ingest.CheckFallback(o.fallback); err != nil {
+				return usageError{err}
+			}
+			ing, err := runPipeline(cmd.Context(), o.out, co, o.ingestOptions(), stages{}, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
-			passages := len(ing.passages())
+			passages := ing.Passages
 			m := loadRunManifest(o.out)
 			s := o.settings(co)
 			m.Settings.Corpus, m.Settings.MaxBytes, m.Settings.Timeout, m.Settings.Extractors = s.Corpus, s.MaxBytes, s.Timeout, s.Extractors
@@ -408,20 +397,20 @@ func newCodeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ws, unlock, err := lockedWorkspace(o.out, false)
+			unlock, err := lock(o.out)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			cs, err := codeStage(cmd.Context(), o.out, cbs, ws.passages, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
+			passages, codings, err := codeStream(cmd.Context(), o.out, cbs, defaultWorkers(o.workers), newProgress(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
 			m := loadRunManifest(o.out)
 			m.Settings.Codebooks = o.codebooks
 			m.Codebooks = codebookRecords(cbs)
-			m.Counts.Codings = len(cs)
-			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d codings of %d passages → %s\n", len(cs), len(ws.passages), o.out)
+			m.Counts.Codings = codings
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d codings of %d passages → %s\n", codings, passages, o.out)
 			return m.save(o.out)
 		},
 	}
@@ -437,19 +426,38 @@ func newIndexCmd() *cobra.Command {
 		Short: "Build the Bleve search index of the workspace's passages and their codes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, unlock, err := lockedWorkspace(o.out, false)
+			unlock, err := lock(o.out)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			cs, err := corpus.ReadCodings(filepath.Join(o.out, corpus.CodingsFile))
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
+			_, err = os.Stat(filepath.Join(o.out, corpus.CodingsFile))
+			withCodings := err == nil
+			dir := filepath.Join(o.out, index.DirName)
+			iw, err := index.NewWriter(dir)
+			if err != nil {
 				return err
 			}
-			if err := index.Build(cmd.Context(), filepath.Join(o.out, index.DirName), ws.passages, codesByPassage(cs)); err != nil {
+			n := 0
+			err = scanWorkspace(o.out, withCodings, func(p corpus.Passage, cs []corpus.Coding) error {
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
+				codes := make([]string, len(cs))
+				for i, c := range cs {
+					codes[i] = c.CodeID
+				}
+				n++
+				return iw.Add(p, codes)
+			})
+			if err != nil {
+				iw.Abort()
+				return noWorkspace(o.out, err)
+			}
+			if err := iw.Commit(); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: indexed %d passages → %s\n", len(ws.passages), filepath.Join(o.out, index.DirName))
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: indexed %d passages → %s\n", n, dir)
 			return loadRunManifest(o.out).save(o.out)
 		},
 	}
@@ -467,11 +475,15 @@ func newAnalyzeCmd() *cobra.Command {
 			if err := o.validate(); err != nil {
 				return err
 			}
-			ws, unlock, err := lockedWorkspace(o.out, true)
+			unlock, err := lock(o.out)
 			if err != nil {
 				return err
 			}
 			defer unlock()
+			docs, err := corpus.ReadJSONL[corpus.Document](filepath.Join(o.out, corpus.DocumentsFile))
+			if err != nil {
+				return noWorkspace(o.out, err)
+			}
 			m := loadRunManifest(o.out)
 			names := o.codebooks
 			if len(names) == 0 {
@@ -489,12 +501,25 @@ func newAnalyzeCmd() *cobra.Command {
 			}
 			fails, _ := corpus.ReadFailures(filepath.Join(o.out, corpus.FailuresFile))
 			source := m.Settings.Corpus
-			if err := o.analyze(ws.docs, ws.passages, ws.codings, cbs, source, len(fails)); err != nil {
+			summary, err := o.newSummary(cbs)
+			if err != nil {
+				return err
+			}
+			for _, d := range docs {
+				summary.AddDocument(d)
+			}
+			if err := scanWorkspace(o.out, true, func(p corpus.Passage, cs []corpus.Coding) error {
+				summary.AddPassage(p, cs)
+				return nil
+			}); err != nil {
+				return noWorkspace(o.out, err)
+			}
+			if err := o.writeAnalysis(summary, cbs, source, len(fails)); err != nil {
 				return err
 			}
 			m.Settings.Seed, m.Settings.Weight, m.Settings.Permutations = o.seed, o.weight, o.permutations
 			m.Settings.Hypotheses, m.Settings.HypothesesSHA256 = o.hypRecord[0], o.hypRecord[1]
-			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: analysed %d documents → %s\n", len(ws.docs), o.out)
+			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: analysed %d documents → %s\n", len(docs), o.out)
 			return m.save(o.out)
 		},
 	}
