@@ -1,0 +1,124 @@
+// Command benchtools holds the helpers of scripts/bench.sh that compare
+// lcity with the anchor tools on the same data:
+//
+//	go run ./internal/benchtools terms             # the embedded codebooks' terms as grep -F patterns
+//	go run ./internal/benchtools barebleve WORKSPACE  # index passages.jsonl with bare Bleve, print the time
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/lcity/lcity/coding"
+	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/index"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: benchtools terms | barebleve WORKSPACE")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "terms":
+		err = terms()
+	case "barebleve":
+		if len(os.Args) != 3 {
+			err = fmt.Errorf("usage: benchtools barebleve WORKSPACE")
+			break
+		}
+		err = bareBleve(os.Args[2])
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtools:", err)
+		os.Exit(1)
+	}
+}
+
+// terms prints each term of the embedded codebooks as a fixed string:
+// wildcards as their prefix, quotes dropped, the two sides of NEAR rules
+// as two patterns. grep -F -i -o -f then finds (a superset of) what the
+// lcity matcher looks for, without stemming.
+func terms() error {
+	cbs, err := coding.LoadAll(coding.Builtin())
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, cb := range cbs {
+		for _, c := range cb.Codes {
+			for _, t := range c.Terms {
+				for _, part := range strings.Split(t, " NEAR/") {
+					if i := strings.IndexByte(part, ' '); i >= 0 && strings.ContainsAny(part[:i], "0123456789") {
+						part = part[i+1:] // the distance of NEAR/n
+					}
+					part = strings.TrimSpace(strings.NewReplacer(`"`, "", "*", "").Replace(part))
+					if part != "" {
+						seen[strings.ToLower(part)] = true
+					}
+				}
+			}
+		}
+	}
+	var out []string
+	for t := range seen {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	fmt.Println(strings.Join(out, "\n"))
+	return nil
+}
+
+// bareBleve indexes the workspace's passages with Bleve's default mapping
+// in batches of index.BatchSize, the least any Bleve indexer does, and
+// prints passages, seconds and passages per second.
+func bareBleve(ws string) error {
+	dir, err := os.MkdirTemp("", "barebleve-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	start := time.Now()
+	idx, err := bleve.New(filepath.Join(dir, "idx"), bleve.NewIndexMapping())
+	if err != nil {
+		return err
+	}
+	b := idx.NewBatch()
+	n := 0
+	err = corpus.ScanJSONL(filepath.Join(ws, corpus.PassagesFile), func(p corpus.Passage) error {
+		n++
+		if err := b.Index(p.ID, map[string]any{"text": p.Text, "city": p.City, "region": p.Region}); err != nil {
+			return err
+		}
+		if b.Size() >= index.BatchSize {
+			if err := idx.Batch(b); err != nil {
+				return err
+			}
+			b.Reset()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if b.Size() > 0 {
+		if err := idx.Batch(b); err != nil {
+			return err
+		}
+	}
+	if err := idx.Close(); err != nil {
+		return err
+	}
+	d := time.Since(start).Seconds()
+	fmt.Printf("%d %.2f %.0f\n", n, d, float64(n)/d)
+	return nil
+}
