@@ -135,25 +135,82 @@ func heatmap(w io.Writer, title string, rowNames, colNames []string, z func(r, c
 	return writePlot(w, p, math.Max(width, 320), math.Max(height, 240))
 }
 
+// MaxFigureCities is the most cities drawn one by one in the heat maps
+// and labelled in the dendrogram and the PCA map; beyond it a figure shows
+// the regions instead (a heat map of thousands of rows is neither readable
+// nor small: a 1,600-city similarity map is over 200 MB of SVG).
+const MaxFigureCities = 150
+
+// regionGroups returns the regions present, in report order, with the
+// indexes of their cities.
+func (r *Result) regionGroups() ([]string, [][]int) {
+	var names []string
+	var groups [][]int
+	at := map[string]int{}
+	for i, c := range r.Cities {
+		k, ok := at[c.Region]
+		if !ok {
+			k = len(names)
+			at[c.Region] = k
+			names = append(names, c.Region)
+			groups = append(groups, nil)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return names, groups
+}
+
 // WriteHeatmapSVG writes the city × theme heat map of the weighted
-// profile, cities in dendrogram order.
+// profile, cities in dendrogram order; with more than MaxFigureCities
+// cities, the region means.
 func (r *Result) WriteHeatmapSVG(w io.Writer) error {
+	cols := make([]string, len(r.Codes))
+	for j, c := range r.Codes {
+		cols[j] = c.ID
+	}
+	if len(r.Cities) > MaxFigureCities {
+		names, groups := r.regionGroups()
+		return heatmap(w, fmt.Sprintf("Region × theme, mean over %d cities (%s)", len(r.Cities), r.Options.Weight), names, cols,
+			func(i, j int) float64 {
+				s := 0.0
+				for _, c := range groups[i] {
+					s += r.Matrix.At(c, j)
+				}
+				return s / float64(len(groups[i]))
+			}, blues(64))
+	}
 	order := r.cityOrder()
 	rows := make([]string, len(order))
 	for i, c := range order {
 		rows[i] = r.Cities[c].Name
-	}
-	cols := make([]string, len(r.Codes))
-	for j, c := range r.Codes {
-		cols[j] = c.ID
 	}
 	return heatmap(w, "City × theme ("+r.Options.Weight+")", rows, cols,
 		func(i, j int) float64 { return r.Matrix.At(order[i], j) }, blues(64))
 }
 
 // WriteSimilaritySVG writes the cosine similarity heat map, cities in
-// dendrogram order so that clusters show as blocks.
+// dendrogram order so that clusters show as blocks; with more than
+// MaxFigureCities cities, the mean similarity within and between regions.
 func (r *Result) WriteSimilaritySVG(w io.Writer) error {
+	if len(r.Cities) > MaxFigureCities {
+		names, groups := r.regionGroups()
+		return heatmap(w, fmt.Sprintf("Mean cosine similarity within and between regions (%d cities)", len(r.Cities)), names, names,
+			func(a, b int) float64 {
+				s, n := 0.0, 0
+				for _, i := range groups[a] {
+					for _, j := range groups[b] {
+						if i != j {
+							s += r.Similarity.At(i, j)
+							n++
+						}
+					}
+				}
+				if n == 0 {
+					return 1
+				}
+				return s / float64(n)
+			}, blues(64))
+	}
 	order := r.cityOrder()
 	names := make([]string, len(order))
 	for i, c := range order {
@@ -221,7 +278,9 @@ func (r *Result) WriteDendrogramSVG(w io.Writer) error {
 	}
 	names := make([]string, n)
 	for pos, c := range r.Clusters.Order {
-		names[pos] = r.Cities[c].Name
+		if n <= MaxFigureCities {
+			names[pos] = r.Cities[c].Name
+		}
 	}
 	p.X.Tick.Marker = ticks(names)
 	p.X.Tick.Label.Rotation = math.Pi / 2
@@ -232,7 +291,7 @@ func (r *Result) WriteDendrogramSVG(w io.Writer) error {
 	p.Y.Min = 0
 	p.Legend.Top = true
 	p.Legend.Left = true
-	return writePlot(w, p, math.Max(320, 60+22*float64(n)), 320)
+	return writePlot(w, p, math.Min(math.Max(320, 60+22*float64(n)), 1200), 320)
 }
 
 // WritePCASVG writes the cities on the first two principal components of
@@ -266,6 +325,9 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 		s.GlyphStyle.Shape = draw.CircleGlyph{}
 		p.Add(s)
 		p.Legend.Add(region, s)
+		if len(r.Cities) > MaxFigureCities {
+			continue
+		}
 		ls, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
 		if err != nil {
 			return err

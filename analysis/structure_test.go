@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -231,6 +233,37 @@ func TestReportGolden(t *testing.T) {
 		}
 		if !bytes.Equal(b.Bytes(), want) {
 			t.Errorf("%s differs from %s; if the change is intended, rerun with -update and review the diff", name, golden)
+		}
+	}
+}
+
+// TestManyCitiesFigures checks that figures of a large corpus stay small:
+// beyond MaxFigureCities the heat maps show regions, not cities.
+func TestManyCitiesFigures(t *testing.T) {
+	in := &Input{Codes: []corpus.Code{{ID: "c.a", Label: "A"}, {ID: "c.b", Label: "B"}}}
+	for i := 0; i < MaxFigureCities+10; i++ {
+		name := "City " + strconv.Itoa(i)
+		region := corpus.RegionEurope
+		if i%2 == 1 {
+			region = corpus.RegionAsiaPacific
+		}
+		in.Documents = append(in.Documents, corpus.Document{ID: name, City: name, Region: region, Pages: 1})
+		pid := name + "-p1"
+		in.Passages = append(in.Passages, corpus.Passage{ID: pid, City: name, Region: region, Words: 100, Text: "t"})
+		in.Codings = append(in.Codings, corpus.Coding{PassageID: pid, City: name, Region: region, CodeID: []string{"c.a", "c.b"}[i%3%2],
+			Score: 1, Evidence: make([]corpus.Evidence, 1+i%4)})
+	}
+	res, err := Analyze(in, Options{Seed: 1, Permutations: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, write := range map[string]func(io.Writer) error{"similarity": res.WriteSimilaritySVG, "heatmap": res.WriteHeatmapSVG, "pca": res.WritePCASVG, "dendrogram": res.WriteDendrogramSVG} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		if b.Len() > 300<<10 || !strings.Contains(b.String(), "<svg") {
+			t.Errorf("%s.svg is %d bytes for %d cities", name, b.Len(), len(res.Cities))
 		}
 	}
 }

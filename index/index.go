@@ -109,13 +109,23 @@ func Build(ctx context.Context, dir string, passages []corpus.Passage, codes map
 	return w.Commit()
 }
 
+// ShardSize is the number of passages per shard. An index is a set of
+// Bleve indexes (shard-0000, shard-0001, … under the index folder) searched
+// together through an index alias: the writer closes each shard when it is
+// full, so the memory Bleve needs for building (its segment merges touch
+// whole segments) is that of one shard, whatever the corpus size.
+var ShardSize = 50000
+
 // Writer builds an index passage by passage, in batches of BatchSize,
 // into dir.tmp; Commit moves it to dir, Abort removes it. A Writer is not
 // safe for concurrent use: the pipeline has one index writer.
 type Writer struct {
-	dir string
-	idx bleve.Index
-	b   *bleve.Batch
+	dir    string
+	m      mapping.IndexMapping
+	idx    bleve.Index
+	b      *bleve.Batch
+	shards int
+	n      int // passages in the current shard
 }
 
 // NewWriter starts a new index for dir.
@@ -128,15 +138,55 @@ func NewWriter(dir string) (*Writer, error) {
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
 	}
-	idx, err := bleve.New(tmp, m)
-	if err != nil {
-		return nil, fmt.Errorf("create index %s: %w", tmp, err)
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return nil, err
 	}
-	return &Writer{dir: dir, idx: idx, b: idx.NewBatch()}, nil
+	w := &Writer{dir: dir, m: m}
+	if err := w.openShard(); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return w, nil
+}
+
+func shardName(i int) string { return fmt.Sprintf("shard-%04d", i) }
+
+func (w *Writer) openShard() error {
+	path := filepath.Join(w.dir+".tmp", shardName(w.shards))
+	idx, err := bleve.New(path, w.m)
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", path, err)
+	}
+	w.idx, w.b, w.n = idx, idx.NewBatch(), 0
+	w.shards++
+	return nil
+}
+
+// closeShard writes the last batch of the current shard and closes it.
+func (w *Writer) closeShard() error {
+	if w.b.Size() > 0 {
+		if err := w.idx.Batch(w.b); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		w.b.Reset()
+	}
+	if err := w.idx.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return nil
 }
 
 // Add indexes one passage with its codes.
 func (w *Writer) Add(p corpus.Passage, codes []string) error {
+	if w.n == ShardSize {
+		if err := w.closeShard(); err != nil {
+			return err
+		}
+		if err := w.openShard(); err != nil {
+			return err
+		}
+	}
+	w.n++
 	cs := append([]string(nil), codes...)
 	sort.Strings(cs)
 	d := passageDoc{
@@ -167,16 +217,10 @@ func (w *Writer) Abort() {
 
 // Commit writes the last batch, closes the index and puts it in place.
 func (w *Writer) Commit() error {
-	if w.b.Size() > 0 {
-		if err := w.idx.Batch(w.b); err != nil {
-			w.Abort()
-			return fmt.Errorf("index batch: %w", err)
-		}
-	}
 	tmp := w.dir + ".tmp"
-	if err := w.idx.Close(); err != nil {
+	if err := w.closeShard(); err != nil {
 		os.RemoveAll(tmp)
-		return fmt.Errorf("close index: %w", err)
+		return err
 	}
 	old := w.dir + ".old"
 	os.RemoveAll(old)
@@ -193,26 +237,49 @@ func (w *Writer) Commit() error {
 
 // Index is an open, read-only passage index. It is safe for concurrent use.
 type Index struct {
-	idx bleve.Index
+	idx    bleve.Index // the one shard, or an alias over all
+	shards []bleve.Index
 }
 
 // ErrNoIndex is returned by Open when the workspace has no index.
 var ErrNoIndex = errors.New("no index: run `lcity run` or `lcity index` first")
 
-// Open opens the index at dir read-only.
+// Open opens the index at dir read-only: its shards searched together
+// (or a single Bleve index, as written by lcity before shards).
 func Open(dir string) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
-		return nil, fmt.Errorf("open %s: %w", dir, ErrNoIndex)
+	shards, _ := filepath.Glob(filepath.Join(dir, "shard-*", "index_meta.json"))
+	if len(shards) == 0 {
+		if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+			return nil, fmt.Errorf("open %s: %w", dir, ErrNoIndex)
+		}
+		shards = []string{filepath.Join(dir, "index_meta.json")}
 	}
-	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
-	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	sort.Strings(shards)
+	x := &Index{}
+	for _, meta := range shards {
+		idx, err := bleve.OpenUsing(filepath.Dir(meta), map[string]any{"read_only": true})
+		if err != nil {
+			x.Close()
+			return nil, fmt.Errorf("open index %s: %w", filepath.Dir(meta), err)
+		}
+		x.shards = append(x.shards, idx)
 	}
-	return &Index{idx: idx}, nil
+	if len(x.shards) == 1 {
+		x.idx = x.shards[0]
+	} else {
+		x.idx = bleve.NewIndexAlias(x.shards...)
+	}
+	return x, nil
 }
 
 // Close closes the index.
-func (x *Index) Close() error { return x.idx.Close() }
+func (x *Index) Close() error {
+	var errs []error
+	for _, s := range x.shards {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // Query is a search: a Bleve query string plus filters on facet fields.
 // Filters compare case-insensitively; Code and Year match exactly.

@@ -134,3 +134,47 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestShards builds an index of many shards and checks that searching
+// them together finds every passage and counts facets over all shards.
+func TestShards(t *testing.T) {
+	old := ShardSize
+	ShardSize = 3
+	t.Cleanup(func() { ShardSize = old })
+	var ps []corpus.Passage
+	for i := 0; i < 10; i++ {
+		region := corpus.RegionEurope
+		if i%2 == 1 {
+			region = corpus.RegionAsiaPacific
+		}
+		ps = append(ps, corpus.Passage{ID: "city-" + string(rune('a'+i)) + "-p0001", DocID: "d", City: "City " + string(rune('A'+i)),
+			Region: region, Page: 1, Section: "S", Text: "Learning festivals in the city."})
+	}
+	dir := filepath.Join(t.TempDir(), DirName)
+	if err := Build(context.Background(), dir, ps, nil); err != nil {
+		t.Fatal(err)
+	}
+	shards, _ := filepath.Glob(filepath.Join(dir, "shard-*"))
+	if len(shards) != 4 {
+		t.Fatalf("%d shards, want 4 of at most 3 passages", len(shards))
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	res, err := x.Search(context.Background(), Query{Q: "festival", Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 10 || len(res.Hits) != 10 {
+		t.Errorf("total %d, %d hits; want 10", res.Total, len(res.Hits))
+	}
+	counts := map[string]int{}
+	for _, f := range res.Facets["region"] {
+		counts[f.Term] = f.Count
+	}
+	if counts[corpus.RegionEurope] != 5 || counts[corpus.RegionAsiaPacific] != 5 {
+		t.Errorf("region facet = %v, want 5 and 5 across the shards", res.Facets["region"])
+	}
+}
