@@ -109,6 +109,12 @@ func Parse(data []byte, file string) (*Codebook, error) {
 		}
 		return 1
 	}
+	return build(y, data, file, line)
+}
+
+// build validates and compiles a decoded codebook; line(i, key) is the
+// line of code i's key in the source, for error messages.
+func build(y yamlCodebook, data []byte, file string, line func(i int, key string) int) (*Codebook, error) {
 	fail := func(l int, field string, err error) error { return &Error{File: file, Line: l, Field: field, Err: err} }
 
 	if !idRE.MatchString(y.Name) {
@@ -252,7 +258,8 @@ const EmbeddedPrefix = "embedded:"
 var Defaults = []string{"charter", "keyfeatures", "drivers"}
 
 // Load returns the embedded codebook called name, or parses the file at
-// name when it is a path (contains a separator or ends in .yaml/.yml).
+// name when it is a path (contains a separator or a dot): an lcity
+// codebook, a LIWC .dic or a quanteda-style YAML dictionary.
 func Load(name string) (*Codebook, error) {
 	if data, err := builtinFS.ReadFile("codebooks/" + name + ".yaml"); err == nil && !strings.ContainsAny(name, `/\.`) {
 		cb, err := Parse(data, EmbeddedPrefix+name)
@@ -269,12 +276,25 @@ func Load(name string) (*Codebook, error) {
 		}
 		return nil, fmt.Errorf("codebook: %w", err)
 	}
-	cb, err := Parse(data, name)
+	cb, err := ParseFile(data, name)
 	if err != nil {
 		return nil, err
 	}
 	cb.Source = filepath.ToSlash(name)
 	return cb, nil
+}
+
+// ParseFile parses a codebook file by its kind: a LIWC dictionary (.dic),
+// a quanteda-style YAML dictionary (YAML without a top-level "codes" key),
+// or an lcity codebook.
+func ParseFile(data []byte, file string) (*Codebook, error) {
+	switch {
+	case strings.EqualFold(filepath.Ext(file), ".dic"):
+		return ParseLIWC(data, file)
+	case isDictionaryYAML(data):
+		return ParseQuanteda(data, file)
+	}
+	return Parse(data, file)
 }
 
 // LoadAll loads the named codebooks (Defaults when names is empty). A

@@ -65,7 +65,7 @@ func newCodebookCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			cb, err := coding.Parse(data, args[0])
+			cb, err := coding.ParseFile(data, args[0])
 			if err != nil {
 				return usageError{err}
 			}

@@ -492,3 +492,30 @@ func TestIngestSharedPDFs(t *testing.T) {
 		t.Errorf("exit %d with %d failures", code, len(fails))
 	}
 }
+
+// TestCodeWithDictionary codes the sample with a LIWC dictionary: its
+// categories become codes named <file stem>.<category>.
+func TestCodeWithDictionary(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := lcity(t, "ingest", "--out", out); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, stderr)
+	}
+	dic := filepath.Join("..", "..", "coding", "testdata", "mini.dic")
+	if code, _, stderr := lcity(t, "code", "--out", out, "--codebook", dic); code != 0 {
+		t.Fatalf("code --codebook mini.dic: exit %d: %s", code, stderr)
+	}
+	cs, err := corpus.ReadCodings(filepath.Join(out, corpus.CodingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int{}
+	for _, c := range cs {
+		ids[c.CodeID]++
+	}
+	if len(cs) == 0 || ids["mini.family"] == 0 || ids["mini.festival"] == 0 || len(ids) != 2 {
+		t.Errorf("codings by code = %v, want only mini.family and mini.festival", ids)
+	}
+	if code, stdout, _ := lcity(t, "codebook", "validate", dic); code != 0 || !strings.Contains(stdout, "codebook mini") {
+		t.Errorf("validate mini.dic: exit %d %q", code, stdout)
+	}
+}
