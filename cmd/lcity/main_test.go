@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -517,5 +518,66 @@ func TestCodeWithDictionary(t *testing.T) {
 	}
 	if code, stdout, _ := lcity(t, "codebook", "validate", dic); code != 0 || !strings.Contains(stdout, "codebook mini") {
 		t.Errorf("validate mini.dic: exit %d %q", code, stdout)
+	}
+}
+
+// TestEval compares the sample's codings with gold files made from them:
+// the same codings agree fully (kappa 1); a copy without every third row
+// agrees partly (0 < kappa < 1); bad gold files are usage errors.
+func TestEval(t *testing.T) {
+	out := sampleRun(t)
+	cs, err := corpus.ReadCodings(filepath.Join(out, corpus.CodingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, keep func(i int) bool) string {
+		var b strings.Builder
+		b.WriteString("passage_id,code_id\n")
+		n := 0
+		for _, c := range cs {
+			if strings.HasPrefix(c.CodeID, "charter.") {
+				if keep(n) {
+					fmt.Fprintf(&b, "%s,%s\n", c.PassageID, c.CodeID)
+				}
+				n++
+			}
+		}
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(b.String()), 0o644)
+		return p
+	}
+	kappa := func(gold string) float64 {
+		t.Helper()
+		code, stdout, stderr := lcity(t, "eval", "--out", out, "--gold", gold, "--json")
+		if code != 0 {
+			t.Fatalf("eval: exit %d: %s", code, stderr)
+		}
+		var rep struct {
+			Codes   map[string]json.RawMessage                        `json:"codes"`
+			Overall struct{ Kappa, Alpha, PercentAgreement *float64 } `json:"overall"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Codes) != 10 || rep.Overall.Kappa == nil || rep.Overall.Alpha == nil {
+			t.Fatalf("eval JSON: %s", stdout)
+		}
+		return *rep.Overall.Kappa
+	}
+	if k := kappa(write("same.csv", func(int) bool { return true })); k != 1 {
+		t.Errorf("kappa against its own codings = %v, want 1", k)
+	}
+	if k := kappa(write("thin.csv", func(i int) bool { return i%3 != 0 })); k <= 0 || k >= 1 {
+		t.Errorf("kappa against a thinned copy = %v, want strictly between 0 and 1", k)
+	}
+	unknown := filepath.Join(dir, "unknown.csv")
+	os.WriteFile(unknown, []byte("passage_id,code_id\nnowhere-p0001,charter.inclusion\n"), 0o644)
+	badCode := filepath.Join(dir, "badcode.csv")
+	os.WriteFile(badCode, []byte("passage_id,code_id\n"+cs[0].PassageID+",charter.nosuch\n"), 0o644)
+	for _, tt := range []struct{ gold, want string }{{unknown, "unknown.csv:2"}, {badCode, "badcode.csv:2"}, {filepath.Join(dir, "missing.csv"), "missing.csv"}} {
+		if code, _, stderr := lcity(t, "eval", "--out", out, "--gold", tt.gold); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("eval --gold %s: exit %d %q, want 2 naming %s", tt.gold, code, stderr, tt.want)
+		}
 	}
 }
