@@ -108,7 +108,7 @@ func parseTerm(s string) (term, error) {
 		if strings.Contains(w, "*") {
 			return term{}, fmt.Errorf("%q: * is allowed only at the end of a word", s)
 		}
-		toks := tokenize(w, 0, nil)
+		toks := tokenize(w, 0)
 		if len(toks) == 0 {
 			if wild {
 				return term{}, fmt.Errorf("%q: * needs a word before it", s)
@@ -231,7 +231,7 @@ func (m *matcher) scan(toks []token, visit func(hit)) {
 // the matches as evidence (offsets into the document text), sorted by
 // start. Overlapping matches of one code count once (the longest wins).
 func (cb *Codebook) Code(p corpus.Passage) []corpus.Coding {
-	return cb.code(p, tokenize(p.Text, p.Start, map[string]string{}))
+	return cb.code(p, tokenize(p.Text, p.Start))
 }
 
 func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
@@ -317,8 +317,7 @@ func dist(a, b hit) int {
 
 // CodeAll codes a passage with every codebook, sorted by code ID.
 func CodeAll(cbs []*Codebook, p corpus.Passage) []corpus.Coding {
-	cache := map[string]string{}
-	toks := tokenize(p.Text, p.Start, cache)
+	toks := tokenize(p.Text, p.Start)
 	var out []corpus.Coding
 	for _, cb := range cbs {
 		out = append(out, cb.code(p, toks)...)

@@ -2,6 +2,8 @@ package coding
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,8 +23,8 @@ type token struct {
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // tokenize splits s into word tokens with byte offsets relative to s plus
-// base. Stems come from the English Snowball stemmer via cache.
-func tokenize(s string, base int, cache map[string]string) []token {
+// base. Stems come from the English Snowball stemmer (cached).
+func tokenize(s string, base int) []token {
 	var toks []token
 	i := 0
 	for i < len(s) {
@@ -48,25 +50,36 @@ func tokenize(s string, base int, cache map[string]string) []token {
 		}
 		raw := s[i:j]
 		lower := strings.ToLower(raw)
-		toks = append(toks, token{raw: raw, lower: lower, stem: stem(lower, cache), start: base + i, end: base + j})
+		toks = append(toks, token{raw: raw, lower: lower, stem: stem(lower), start: base + i, end: base + j})
 		i = j
 	}
 	return toks
 }
 
-func stem(lower string, cache map[string]string) string {
-	if cache != nil {
-		if s, ok := cache[lower]; ok {
-			return s
-		}
+// stems caches the Snowball stem of each lower-case word form for the
+// life of the process: stemming is pure, so the cache changes no result,
+// and a corpus has far fewer distinct words than tokens. It stops growing
+// at maxStems entries.
+var (
+	stems    sync.Map // string → string
+	numStems atomic.Int64
+)
+
+const maxStems = 1 << 18
+
+func stem(lower string) string {
+	if s, ok := stems.Load(lower); ok {
+		return s.(string)
 	}
 	w := strings.ReplaceAll(lower, "’", "'")
 	if i := strings.Index(w, "'"); i > 0 && (w[i:] == "'s") {
 		w = w[:i]
 	}
 	s := english.Stem(w, true)
-	if cache != nil && len(cache) < 1<<16 {
-		cache[lower] = s
+	if numStems.Load() < maxStems {
+		if _, loaded := stems.LoadOrStore(strings.Clone(lower), s); !loaded {
+			numStems.Add(1)
+		}
 	}
 	return s
 }
