@@ -316,3 +316,53 @@ func processAlive(pid int) bool {
 	}
 	return p.Signal(syscall.Signal(0)) == nil
 }
+
+// ScanWorkspace streams the workspace's passages with their codings (a
+// merge of passages.jsonl and codings.csv, which are written in the same
+// order) to fn. Codings of a passage that is not in passages.jsonl, or
+// out of order, are an error.
+func ScanWorkspace(out string, withCodings bool, fn func(p Passage, cs []Coding) error) error {
+	passages := filepath.Join(out, PassagesFile)
+	if !withCodings {
+		return ScanJSONL(passages, func(p Passage) error { return fn(p, nil) })
+	}
+	codings := make(chan Coding, 256)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(codings)
+		readErr <- ScanCodings(filepath.Join(out, CodingsFile), func(c Coding) error {
+			select {
+			case codings <- c:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	defer close(stop)
+	next, more := <-codings
+	err := ScanJSONL(passages, func(p Passage) error {
+		var cs []Coding
+		for more && next.PassageID == p.ID {
+			cs = append(cs, next)
+			next, more = <-codings
+		}
+		return fn(p, cs)
+	})
+	if err != nil {
+		return err
+	}
+	if more {
+		return fmt.Errorf("%s: coding of passage %s does not follow passages.jsonl's order or names an unknown passage; rerun lcity code",
+			filepath.Join(out, CodingsFile), next.PassageID)
+	}
+	for range codings {
+	}
+	if err := <-readErr; err != nil && !errors.Is(err, errStopped) {
+		return err
+	}
+	return nil
+}
+
+var errStopped = errors.New("stopped")

@@ -148,7 +148,7 @@ func evaluate(out, gold string, rows []coding.GoldRow, skipUncoded bool) (*evalR
 		goldSet[r.PassageID][r.CodeID] = true
 	}
 	seen := map[string]bool{}
-	err = scanWorkspace(out, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	err = corpus.ScanWorkspace(out, true, func(p corpus.Passage, cs []corpus.Coding) error {
 		seen[p.ID] = true
 		auto := map[string]bool{}
 		for _, c := range cs {

@@ -56,7 +56,7 @@ func codeStream(ctx context.Context, out string, cbs []*coding.Codebook, workers
 			ps = ps[:0]
 			return nil
 		}
-		err := scanWorkspace(out, false, func(p corpus.Passage, _ []corpus.Coding) error {
+		err := corpus.ScanWorkspace(out, false, func(p corpus.Passage, _ []corpus.Coding) error {
 			ps = append(ps, p)
 			if len(ps) == batch {
 				return flush()

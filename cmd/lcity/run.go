@@ -439,7 +439,7 @@ func newIndexCmd() *cobra.Command {
 				return err
 			}
 			n := 0
-			err = scanWorkspace(o.out, withCodings, func(p corpus.Passage, cs []corpus.Coding) error {
+			err = corpus.ScanWorkspace(o.out, withCodings, func(p corpus.Passage, cs []corpus.Coding) error {
 				if err := cmd.Context().Err(); err != nil {
 					return err
 				}
@@ -508,7 +508,7 @@ func newAnalyzeCmd() *cobra.Command {
 			for _, d := range docs {
 				summary.AddDocument(d)
 			}
-			if err := scanWorkspace(o.out, true, func(p corpus.Passage, cs []corpus.Coding) error {
+			if err := corpus.ScanWorkspace(o.out, true, func(p corpus.Passage, cs []corpus.Coding) error {
 				summary.AddPassage(p, cs)
 				return nil
 			}); err != nil {

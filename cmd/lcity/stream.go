@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -325,53 +324,3 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
-
-// scanWorkspace streams the workspace's passages with their codings (a
-// merge of passages.jsonl and codings.csv, which are written in the same
-// order) to fn. Codings of a passage that is not in passages.jsonl, or
-// out of order, are an error.
-func scanWorkspace(out string, withCodings bool, fn func(p corpus.Passage, cs []corpus.Coding) error) error {
-	passages := filepath.Join(out, corpus.PassagesFile)
-	if !withCodings {
-		return corpus.ScanJSONL(passages, func(p corpus.Passage) error { return fn(p, nil) })
-	}
-	codings := make(chan corpus.Coding, 256)
-	stop := make(chan struct{})
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(codings)
-		readErr <- corpus.ScanCodings(filepath.Join(out, corpus.CodingsFile), func(c corpus.Coding) error {
-			select {
-			case codings <- c:
-				return nil
-			case <-stop:
-				return errStopped
-			}
-		})
-	}()
-	defer close(stop)
-	next, more := <-codings
-	err := corpus.ScanJSONL(passages, func(p corpus.Passage) error {
-		var cs []corpus.Coding
-		for more && next.PassageID == p.ID {
-			cs = append(cs, next)
-			next, more = <-codings
-		}
-		return fn(p, cs)
-	})
-	if err != nil {
-		return err
-	}
-	if more {
-		return fmt.Errorf("%s: coding of passage %s does not follow passages.jsonl's order or names an unknown passage; rerun lcity code",
-			filepath.Join(out, corpus.CodingsFile), next.PassageID)
-	}
-	for range codings {
-	}
-	if err := <-readErr; err != nil && !errors.Is(err, errStopped) {
-		return err
-	}
-	return nil
-}
-
-var errStopped = errors.New("stopped")

@@ -1,0 +1,76 @@
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lcity/lcity/corpus"
+)
+
+// CSVHeader is the header of the tidy export: one row per coded segment
+// (each match of a code's term in a passage). Offsets are into the
+// document's text (texts/<doc_id>.txt), in bytes and in code points, start
+// inclusive and end exclusive; code_path is codebook/group/code by label.
+var CSVHeader = []string{"doc_id", "city", "country", "region", "year", "page", "section", "passage_id",
+	"code_id", "code_path", "rule", "matched", "start_byte", "end_byte", "start_char", "end_char"}
+
+// WriteCSV writes the tidy CSV of ws's coded segments, in passage order.
+func WriteCSV(w io.Writer, ws *Workspace) error {
+	docs := map[string]corpus.Document{}
+	for _, d := range ws.Documents {
+		docs[d.ID] = d
+	}
+	paths := map[string]string{}
+	for _, cb := range ws.Codebooks {
+		label := map[string]string{}
+		for _, c := range cb.Codes {
+			label[c.ID] = c.Label
+		}
+		for _, c := range cb.Codes {
+			parts := []string{cb.Title}
+			if c.Parent != "" {
+				parts = append(parts, label[c.Parent])
+			}
+			paths[c.ID] = strings.Join(append(parts, c.Label), "/")
+		}
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(CSVHeader)
+	var docID, txt string
+	err := corpus.ScanWorkspace(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+		if len(cs) == 0 {
+			return nil
+		}
+		if p.DocID != docID {
+			raw, err := os.ReadFile(filepath.Join(ws.Dir, corpus.TextsDir, p.DocID+".txt"))
+			if err != nil {
+				return err
+			}
+			docID, txt = p.DocID, string(raw)
+		}
+		d := docs[p.DocID]
+		for _, c := range cs {
+			for _, e := range c.Evidence {
+				if e.Start < 0 || e.End > len(txt) || e.Start > e.End {
+					continue
+				}
+				sc := utf8.RuneCountInString(txt[:e.Start])
+				ec := sc + utf8.RuneCountInString(txt[e.Start:e.End])
+				cw.Write([]string{p.DocID, p.City, d.Country, p.Region, strconv.Itoa(d.Year), strconv.Itoa(p.Page), p.Section, p.ID,
+					c.CodeID, paths[c.CodeID], e.Term, txt[e.Start:e.End],
+					strconv.Itoa(e.Start), strconv.Itoa(e.End), strconv.Itoa(sc), strconv.Itoa(ec)})
+			}
+		}
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
