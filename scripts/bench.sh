@@ -54,7 +54,7 @@ for n in "${sizes[@]}"; do
 		st="$work/stages$n"
 		rm -rf "$st"
 		timed "$work/lcity" ingest --corpus "$corpus" --out "$st" --workers "$workers"; ingest_s=$secs
-		timed sh -c "find '$corpus' -name '*.pdf' -print0 | xargs -0 -P $workers -n 8 sh -c 'for f; do pdftotext -q \"\$f\" - ; done' sh > /dev/null"; pdftotext_s=$secs
+		timed sh -c "find -L '$corpus' -name '*.pdf' -print0 | xargs -0 -P $workers -n 8 sh -c 'for f; do pdftotext -q \"\$f\" - ; done' sh > /dev/null"; pdftotext_s=$secs
 		timed "$work/lcity" code --out "$st" --workers "$workers"; code_s=$secs
 		bytes=$(cat "$st"/texts/*.txt | wc -c)
 		"$work/benchtools" terms > "$work/terms.txt"

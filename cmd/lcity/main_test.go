@@ -622,3 +622,28 @@ func TestExport(t *testing.T) {
 		t.Errorf("export nvivo: exit %d, want 2", code)
 	}
 }
+
+// TestVerify: a fresh run verifies; after similarity.csv is edited, verify
+// exits 1 naming it; a damaged run.json is a usage error.
+func TestVerify(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := lcity(t, "run", "--out", out, "--permutations", "99"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	runJSON := filepath.Join(out, corpus.RunFile)
+	if code, stdout, stderr := lcity(t, "verify", runJSON); code != 0 || !strings.Contains(stdout, "verified") {
+		t.Fatalf("verify a fresh run: exit %d\n%s%s", code, stdout, stderr)
+	}
+	f, _ := os.OpenFile(filepath.Join(out, corpus.SimilarityFile), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("edited\n")
+	f.Close()
+	code, stdout, _ := lcity(t, "verify", runJSON)
+	if code != 1 || !strings.Contains(stdout, "similarity.csv") {
+		t.Errorf("verify after editing similarity.csv: exit %d\n%s", code, stdout)
+	}
+	bad := filepath.Join(t.TempDir(), "run.json")
+	os.WriteFile(bad, []byte(`{"tool":"lcity","bogus":1}`), 0o644)
+	if code, _, stderr := lcity(t, "verify", bad); code != 2 || !strings.Contains(stderr, "bogus") {
+		t.Errorf("verify a damaged run.json: exit %d %q, want 2", code, stderr)
+	}
+}

@@ -36,6 +36,7 @@ type options struct {
 	fallback     string
 	hypotheses   string
 	hypRecord    [2]string // source and SHA-256 of the hypotheses analysed
+	corpusArg    string    // verify: --corpus as the recorded run gave it
 }
 
 func (o *options) addOut(c *cobra.Command) {
@@ -90,6 +91,14 @@ func (o *options) loadCorpus() (*corpus.Corpus, error) {
 	c, err := corpus.Load(o.corpus)
 	if err != nil {
 		return nil, usageError{err}
+	}
+	if o.corpusArg != "" {
+		// verify: sources are recorded relative to the corpus as first given.
+		dir := o.corpusArg
+		if st, err := os.Stat(o.corpus); err == nil && !st.IsDir() {
+			dir = filepath.Dir(o.corpusArg)
+		}
+		c.Display = func(file string) string { return filepath.Join(dir, filepath.FromSlash(file)) }
 	}
 	return c, nil
 }
@@ -168,7 +177,7 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	m.Codebooks = codebookRecords(cbs)
 	m.Counts = runCounts{Documents: len(ing.Docs), Passages: ing.Passages, Codings: ing.Codings, Failures: len(ing.Failures)}
 	if len(ing.Docs) > 0 {
-		if err := o.writeAnalysis(summary, cbs, c.Source, len(ing.Failures)); err != nil {
+		if err := o.writeAnalysis(summary, cbs, o.sourceName(c), len(ing.Failures)); err != nil {
 			return err
 		}
 		m.Settings.Hypotheses, m.Settings.HypothesesSHA256 = o.hypRecord[0], o.hypRecord[1]
@@ -179,6 +188,15 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
 		len(ing.Docs), ing.Passages, ing.Codings, len(ing.Failures), o.out)
 	return ing.report(stderr)
+}
+
+// sourceName is the corpus as the report names it: as given on the
+// command line (by the recorded run, when verify reruns it).
+func (o *options) sourceName(c *corpus.Corpus) string {
+	if o.corpusArg != "" {
+		return o.corpusArg
+	}
+	return c.Source
 }
 
 func (o *options) ingestOptions() ingest.Options {
@@ -227,6 +245,10 @@ func (o *options) settings(c *corpus.Corpus) runSettings {
 		s.Extractors = append(s.Extractors, ingest.ExtractorPdftotext())
 	}
 	if c.Source != corpus.SampleSource {
+		s.CorpusArg = c.Source
+		if o.corpusArg != "" {
+			s.CorpusArg = o.corpusArg
+		}
 		if abs, err := filepath.Abs(c.Source); err == nil {
 			s.Corpus = abs
 		}
@@ -371,6 +393,7 @@ func newIngestCmd() *cobra.Command {
 			m := loadRunManifest(o.out)
 			s := o.settings(co)
 			m.Settings.Corpus, m.Settings.MaxBytes, m.Settings.Timeout, m.Settings.Extractors = s.Corpus, s.MaxBytes, s.Timeout, s.Extractors
+			m.Settings.CorpusArg = s.CorpusArg
 			m.Settings.Fallback = s.Fallback
 			m.Inputs, m.Notes = ing.Inputs, ing.Notes
 			m.Counts.Documents, m.Counts.Passages, m.Counts.Failures = len(ing.Docs), passages, len(ing.Failures)

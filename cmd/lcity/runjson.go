@@ -34,7 +34,11 @@ type runManifest struct {
 }
 
 type runSettings struct {
-	Corpus       string   `json:"corpus"`
+	Corpus string `json:"corpus"`
+	// CorpusArg is --corpus as given (relative paths stay relative); the
+	// documents' sources are recorded relative to it, so verify reruns
+	// with it to compare like with like.
+	CorpusArg    string   `json:"corpus_arg,omitempty"`
 	Codebooks    []string `json:"codebooks,omitempty"`
 	Seed         uint64   `json:"seed"`
 	Weight       string   `json:"weight,omitempty"`
