@@ -94,7 +94,7 @@ sample corpus (written by the lcity authors, not UNESCO text).`,
 	addProfileFlags(root)
 	root.AddCommand(
 		newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newAnalyzeCmd(),
-		newSearchCmd(), newKwicCmd(), newCodebookCmd(), newEvalCmd(), newExportCmd(), newVerifyCmd(), newDiffCmd(),
+		newSearchCmd(), newKwicCmd(), newCodebookCmd(), newEvalCmd(), newExportCmd(), newVerifyCmd(), newDiffCmd(), newServeCmd(),
 	)
 	// Unknown commands and wrong argument counts are usage errors too.
 	for _, c := range root.Commands() {
