@@ -60,6 +60,7 @@ type yamlCode struct {
 	Weight      float64  `yaml:"weight"`
 	Terms       []string `yaml:"terms"`
 	Exclude     []string `yaml:"exclude"`
+	NearScope   string   `yaml:"near_scope"`
 }
 
 // Error is a codebook problem at file:line in a field.
@@ -177,6 +178,13 @@ func build(y yamlCodebook, data []byte, file string, line func(i int, key string
 			return nil, fail(line(i, ""), "terms", fmt.Errorf("code %q has no terms", c.ID))
 		}
 		r := rule{code: len(cb.Codes), min: c.MinMatches, weight: c.Weight}
+		switch c.NearScope {
+		case "", "passage":
+		case "sentence":
+			r.sentence = true
+		default:
+			return nil, fail(line(i, "near_scope"), "near_scope", fmt.Errorf("%q: want passage or sentence", c.NearScope))
+		}
 		if r.min == 0 {
 			r.min = 1
 		}

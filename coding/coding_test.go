@@ -184,3 +184,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestNearScope: with near_scope: sentence, both sides of a NEAR rule must
+// be in one sentence of the passage; by default the passage is the scope.
+func TestNearScope(t *testing.T) {
+	yaml := func(scope string) []byte {
+		return []byte("name: n\ncodes:\n  - id: fest\n    label: Festival with families\n" + scope + "    terms: [festival NEAR/6 families]\n")
+	}
+	text := "The city runs a festival. Families come from every district."
+	p := corpus.Passage{ID: "p", Text: text, End: len(text), Sentences: []corpus.Span{{Start: 0, End: 25}, {Start: 26, End: len(text)}}}
+	for _, tt := range []struct {
+		scope string
+		want  int
+	}{{"", 1}, {"    near_scope: passage\n", 1}, {"    near_scope: sentence\n", 0}} {
+		cb, err := Parse(yaml(tt.scope), "n.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(cb.Code(p)); got != tt.want {
+			t.Errorf("scope %q: %d codings, want %d", strings.TrimSpace(tt.scope), got, tt.want)
+		}
+	}
+	if _, err := Parse(yaml("    near_scope: page\n"), "n.yaml"); err == nil || !strings.Contains(err.Error(), "n.yaml:5: near_scope") {
+		t.Errorf("bad scope: %v", err)
+	}
+}

@@ -55,6 +55,9 @@ type rule struct {
 	exclude []term
 	min     int
 	weight  float64
+	// sentence: both sides of a NEAR rule must be in the same sentence of
+	// the passage (near_scope: sentence), not only within n words.
+	sentence bool
 }
 
 var nearRE = regexp.MustCompile(`^(.+?)\s+NEAR/(\d+)\s+(.+)$`)
@@ -255,12 +258,21 @@ func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
 			perRule[h.ref.rule] = append(perRule[h.ref.rule], found{h.from, h.to, h.ref.pat.text})
 		}
 	})
+	sentenceOf := func(off int) int {
+		for i, s := range p.Sentences {
+			if off >= s.Start && off < s.End {
+				return i
+			}
+		}
+		return -1
+	}
 	for k, sides := range nearSides {
 		n := cb.rules[k[0]].terms[k[1]].near.n
 		text := cb.rules[k[0]].terms[k[1]].text
+		sameSentence := cb.rules[k[0]].sentence && len(p.Sentences) > 0
 		for _, a := range sides[0] {
 			for _, b := range sides[1] {
-				if dist(a, b) <= n {
+				if dist(a, b) <= n && (!sameSentence || sentenceOf(toks[a.from].start) == sentenceOf(toks[b.from].start)) {
 					from, to := min(a.from, b.from), max(a.to, b.to)
 					perRule[k[0]] = append(perRule[k[0]], found{from, to, text})
 				}
