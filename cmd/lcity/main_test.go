@@ -289,6 +289,9 @@ func TestSearchSample(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Okayama") || !strings.Contains(stdout, "[kominkan]") {
 		t.Errorf("search text output (exit %d):\n%s", code, stdout)
 	}
+	if code, stdout, _ := lcity(t, "search", "--out", out, "--kwic", "kominkan"); code != 0 || !strings.Contains(stdout, "[kominkan]") || !strings.Contains(stdout, "Okayama") {
+		t.Errorf("search --kwic: exit %d\n%s", code, stdout)
+	}
 	if code, _, _ := lcity(t, "search", "--out", out, "a:"); code != 2 {
 		t.Errorf("bad query exit %d, want 2", code)
 	}
@@ -310,14 +313,19 @@ func TestKwic(t *testing.T) {
 // TestRunDeterministic reruns the sample with one worker and expects the
 // same bytes in every output but the index.
 func TestRunDeterministic(t *testing.T) {
-	out := sampleRun(t)
-	out2 := filepath.Join(t.TempDir(), "out")
-	if code, _, stderr := lcity(t, "run", "--out", out2, "--workers", "1"); code != 0 {
-		t.Fatalf("run --workers 1: exit %d: %s", code, stderr)
+	out8 := filepath.Join(t.TempDir(), "out8")
+	out1 := filepath.Join(t.TempDir(), "out1")
+	for _, r := range []struct{ out, workers string }{{out8, "8"}, {out1, "1"}} {
+		if code, _, stderr := lcity(t, "run", "--out", r.out, "--workers", r.workers); code != 0 {
+			t.Fatalf("run --workers %s: exit %d: %s", r.workers, code, stderr)
+		}
+		if code, _, stderr := lcity(t, "export", "qdpx", "--out", r.out, filepath.Join(r.out, "export.qdpx")); code != 0 {
+			t.Fatalf("export: exit %d: %s", code, stderr)
+		}
 	}
 	n := 0
-	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		rel, _ := filepath.Rel(out, p)
+	filepath.WalkDir(out8, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(out8, p)
 		if d.IsDir() {
 			if rel == index.DirName {
 				return fs.SkipDir
@@ -325,14 +333,14 @@ func TestRunDeterministic(t *testing.T) {
 			return nil
 		}
 		a, _ := os.ReadFile(p)
-		b, err := os.ReadFile(filepath.Join(out2, rel))
+		b, err := os.ReadFile(filepath.Join(out1, rel))
 		if err != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s differs between --workers %d and --workers 1", rel, defaultWorkers(0))
+			t.Errorf("%s differs between --workers 8 and --workers 1", rel)
 		}
 		n++
 		return nil
 	})
-	if n < 12 {
+	if n < 30 {
 		t.Errorf("compared only %d files", n)
 	}
 }

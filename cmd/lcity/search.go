@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 func newSearchCmd() *cobra.Command {
 	var out string
 	var q index.Query
-	var asJSON bool
+	var asJSON, kwic bool
 	c := &cobra.Command{
 		Use:   "search [flags] QUERY",
 		Short: "Search the passages (Bleve query-string syntax) with filters and facets",
@@ -53,6 +54,10 @@ facet counts by region, city, code, section and year are printed under them.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(res)
 			}
+			if kwic {
+				printKwicHits(w, res)
+				return nil
+			}
 			printHits(w, res, q, isTerminal(w))
 			return nil
 		},
@@ -66,6 +71,7 @@ facet counts by region, city, code, section and year are printed under them.`,
 	c.Flags().IntVar(&q.Limit, "limit", 10, "hits per page")
 	c.Flags().IntVar(&q.From, "from", 0, "skip this many hits (paging)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: total, hits, facets")
+	c.Flags().BoolVar(&kwic, "kwic", false, "print each highlighted match in its context, one line each")
 	return c
 }
 
@@ -99,4 +105,38 @@ func printHits(w io.Writer, res *index.Result, q index.Query, colour bool) {
 		}
 		fmt.Fprintf(w, "%-8s %s\n", f+":", strings.Join(parts, " · "))
 	}
+}
+
+// printKwicHits prints one keyword-in-context line per highlighted match
+// of each hit's snippet.
+func printKwicHits(w io.Writer, res *index.Result) {
+	for _, h := range res.Hits {
+		// The snippet is HTML-escaped text with <mark> around matches.
+		var plain strings.Builder
+		var spans [][2]int
+		rest := h.Snippet
+		for {
+			i := strings.Index(rest, "<mark>")
+			if i < 0 {
+				plain.WriteString(html.UnescapeString(rest))
+				break
+			}
+			plain.WriteString(html.UnescapeString(rest[:i]))
+			rest = rest[i+len("<mark>"):]
+			j := strings.Index(rest, "</mark>")
+			if j < 0 {
+				j = len(rest)
+			}
+			start := plain.Len()
+			plain.WriteString(html.UnescapeString(rest[:j]))
+			spans = append(spans, [2]int{start, plain.Len()})
+			rest = strings.TrimPrefix(rest[j:], "</mark>")
+		}
+		text := plain.String()
+		for _, sp := range spans {
+			l := kwicAt(text, sp[0], sp[1], 40)
+			fmt.Fprintf(w, "%-16s p.%-3d %40s [%s] %s\n", h.City, h.Page, l.Left, l.Match, l.Right)
+		}
+	}
+	fmt.Fprintf(w, "(%d hits)\n", res.Total)
 }
