@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/ingest"
 )
 
 // lcity runs the CLI in-process and returns its exit code and output.
@@ -702,5 +704,53 @@ func TestDiff(t *testing.T) {
 	}
 	if len(d.Codings) != 1 || d.Codings[0].CodeID != "charter.celebration" || len(d.Codings[0].Removed) == 0 || len(d.Codings[0].Added) != 0 {
 		t.Errorf("codings = %+v", d.Codings)
+	}
+}
+
+// TestRerun: an unchanged rerun does nothing; a forced rerun takes the
+// extraction from the cache (a marked cache entry shows up in the
+// output); a changed input is extracted again.
+func TestRerun(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "okayama.md")
+	os.WriteFile(doc, []byte("# Okayama\n\n## Intro\n\nThe kominkan are community learning centres for families.\n"), 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	args := []string{"run", "--corpus", dir, "--out", out, "--permutations", "9"}
+	if code, _, stderr := lcity(t, args...); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, corpus.RunFile))
+	if code, _, stderr := lcity(t, args...); code != 0 || !strings.Contains(stderr, "up to date") {
+		t.Errorf("unchanged rerun: exit %d %q, want up to date", code, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, corpus.RunFile))
+	if !bytes.Equal(before, after) {
+		t.Error("an up-to-date rerun rewrote run.json")
+	}
+	entries, _ := filepath.Glob(filepath.Join(out, ".cache", "extract", "*.gob"))
+	if len(entries) != 1 {
+		t.Fatalf("%d cache entries, want 1", len(entries))
+	}
+	data, _ := os.ReadFile(entries[0])
+	var res ingest.Result
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&res); err != nil {
+		t.Fatal(err)
+	}
+	res.Docs[0].Passages[0].Text += " CACHED"
+	var b bytes.Buffer
+	gob.NewEncoder(&b).Encode(res)
+	os.WriteFile(entries[0], b.Bytes(), 0o644)
+	if code, _, stderr := lcity(t, append(args, "--force", "--seed", "3")...); code != 0 {
+		t.Fatalf("forced rerun: exit %d: %s", code, stderr)
+	}
+	if ps, _ := os.ReadFile(filepath.Join(out, corpus.PassagesFile)); !strings.Contains(string(ps), "CACHED") {
+		t.Error("a rerun with unchanged inputs extracted again instead of using the cache")
+	}
+	os.WriteFile(doc, []byte("# Okayama\n\n## Intro\n\nThe kominkan are open to everyone.\n"), 0o644)
+	if code, _, stderr := lcity(t, args...); code != 0 {
+		t.Fatalf("rerun after an edit: exit %d: %s", code, stderr)
+	}
+	if ps, _ := os.ReadFile(filepath.Join(out, corpus.PassagesFile)); strings.Contains(string(ps), "CACHED") || !strings.Contains(string(ps), "open to everyone") {
+		t.Errorf("an edited input was not extracted again:\n%s", ps)
 	}
 }

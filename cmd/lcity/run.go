@@ -37,6 +37,7 @@ type options struct {
 	hypotheses   string
 	hypRecord    [2]string // source and SHA-256 of the hypotheses analysed
 	corpusArg    string    // verify: --corpus as the recorded run gave it
+	force        bool      // run: even when up to date
 }
 
 func (o *options) addOut(c *cobra.Command) {
@@ -134,6 +135,7 @@ func newRunCmd() *cobra.Command {
 	o.addIngest(c)
 	o.addCode(c)
 	o.addAnalyze(c)
+	c.Flags().BoolVar(&o.force, "force", false, "run even when the workspace is up to date")
 	return c
 }
 
@@ -149,8 +151,18 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := o.loadHypotheses(); err != nil {
+	hyp, err := o.loadHypotheses()
+	if err != nil {
 		return err
+	}
+	if !o.force {
+		if m, ok := o.upToDate(c, cbs, hyp); ok {
+			fmt.Fprintf(stderr, "lcity: %s is up to date: inputs, codebooks, settings and tool unchanged, outputs intact (--force to rerun)\n", o.out)
+			if m.Counts.Failures > 0 {
+				return errPartial
+			}
+			return nil
+		}
 	}
 	unlock, err := lock(o.out)
 	if err != nil {

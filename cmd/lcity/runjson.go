@@ -129,8 +129,8 @@ func hashOutputs(out string) ([]outputRecord, error) {
 				recs = append(recs, outputRecord{Path: rel + "/", Note: "Bleve index; internal files are not byte-stable and are not hashed"})
 				return fs.SkipDir
 			}
-			if strings.HasSuffix(rel, ".tmp") || strings.HasSuffix(rel, ".old") {
-				return fs.SkipDir
+			if strings.HasSuffix(rel, ".tmp") || strings.HasSuffix(rel, ".old") || (rel != "." && strings.HasPrefix(d.Name(), ".")) {
+				return fs.SkipDir // staging folders and the extraction cache
 			}
 			return nil
 		}

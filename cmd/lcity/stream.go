@@ -106,7 +106,25 @@ func runPipeline(ctx context.Context, out string, c *corpus.Corpus, opt ingest.O
 		g.Go(func() error {
 			defer wg.Done()
 			for in := range jobs {
-				fw := fileWork{res: ingest.File(gctx, c.FS, in, opt)}
+				var fw fileWork
+				key, kerr := cacheKey(c.FS, in, opt)
+				res, hit := cachedFile(out, key)
+				if kerr != nil || !hit {
+					res = ingest.File(gctx, c.FS, in, opt)
+					if kerr == nil && gctx.Err() == nil {
+						if err := storeFile(out, key, res); err != nil {
+							return err
+						}
+					}
+				}
+				res.Input = in // the cached result may name the input differently
+				for i := range res.Failures {
+					res.Failures[i].Source = in.Source
+				}
+				for i := range res.Docs {
+					res.Docs[i].Source = in.Source
+				}
+				fw.res = res
 				if st.codebooks != nil {
 					fw.codings = make([][][]corpus.Coding, len(fw.res.Docs))
 					for i, d := range fw.res.Docs {
