@@ -1,14 +1,22 @@
 // Package ingest turns corpus files (PDF, plain text, Markdown) into
 // documents and passages.
 //
-// A PDF is read page by page with github.com/ledongthuc/pdf. Glyphs are
-// grouped into lines by baseline, and word spaces are put back from the
-// gaps between glyphs. Running headers, footers and page numbers (lines at
-// the top or bottom of a page that recur across pages, or look like page
+// A PDF is opened with github.com/ledongthuc/pdf's object parser; the
+// content streams are interpreted here (content.go): fonts are decoded once
+// per file (a /ToUnicode CMap first, else glyph names over the base or
+// built-in Type 1 encoding, encoding.go), text in form XObjects and in
+// form-field appearances is read, text outside the crop box and glyphs
+// printed twice are dropped, and rotated text is turned upright. Glyphs are
+// grouped into lines by baseline, word spaces are put back from the gaps
+// between glyphs, and pages with two or three columns are read column by
+// column (a gutter found where lines stop on one side and start on the
+// other). Running headers, footers and page numbers (lines on the top or
+// bottom baselines of a page that recur across pages, or look like page
 // numbers) are dropped. Lines are then grouped into blocks: headings by
 // font size or weight, paragraphs by vertical gaps, indentation and size
-// changes, with paragraphs that run across a page break joined and
-// end-of-line hyphens removed.
+// changes, with paragraphs that run across a page or column break joined
+// and end-of-line hyphens removed. Options.Fallback can hand a PDF the Go
+// extractor cannot read to poppler's pdftotext.
 //
 // A file that holds several cities (a compilation book) is split into one
 // document per manifest entry, by the entry's page range or by the PDF
@@ -19,6 +27,8 @@
 // File never panics and never blocks past Options.Timeout: corrupt,
 // encrypted, image-only, oversized and unsupported inputs become
 // corpus.Failure values with a reason from the failures.csv vocabulary.
-// A goroutine stuck inside the PDF library after the timeout cannot be
-// stopped and keeps running until the process exits.
+// Extraction has bounded loops (content bytes, glyphs per page, form
+// nesting); a goroutine stuck inside the PDF library's object parser after
+// the timeout could not be stopped, but fuzzing (FuzzFile, 300,000 inputs)
+// found none.
 package ingest
