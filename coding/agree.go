@@ -111,11 +111,14 @@ func (e *GoldError) Unwrap() error { return e.Err }
 
 // ParseGold reads a gold coding file: CSV with a header whose first two
 // columns are passage_id and code_id (further columns, such as a coder's
-// note, are ignored), one row per passage and code a human assigned. Empty
-// fields, code IDs without a codebook prefix and repeated rows are errors.
+// note, are ignored), one row per passage and code a human assigned; a row
+// with an empty code_id lists a passage read and given no code. Lines
+// starting with # are comments. An empty passage_id, code IDs without a
+// codebook prefix and repeated rows are errors.
 func ParseGold(data []byte, file string) ([]GoldRow, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
+	cr.Comment = '#'
 	head, err := cr.Read()
 	if err != nil {
 		return nil, &GoldError{File: file, Line: 1, Err: fmt.Errorf("no header: %v", err)}
@@ -144,8 +147,9 @@ func ParseGold(data []byte, file string) ([]GoldRow, error) {
 		}
 		p, c := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1])
 		switch {
-		case p == "" || c == "":
-			return nil, &GoldError{File: file, Line: line, Err: errors.New("empty passage_id or code_id")}
+		case p == "":
+			return nil, &GoldError{File: file, Line: line, Err: errors.New("empty passage_id")}
+		case c == "":
 		case !strings.Contains(c, ".") || strings.HasPrefix(c, ".") || strings.HasSuffix(c, "."):
 			return nil, &GoldError{File: file, Line: line, Err: fmt.Errorf("code_id %q: want codebook.code", c)}
 		}
@@ -163,7 +167,9 @@ func ParseGold(data []byte, file string) ([]GoldRow, error) {
 func GoldCodebooks(rows []GoldRow) []string {
 	set := map[string]bool{}
 	for _, r := range rows {
-		set[r.CodeID[:strings.IndexByte(r.CodeID, '.')]] = true
+		if r.CodeID != "" {
+			set[r.CodeID[:strings.IndexByte(r.CodeID, '.')]] = true
+		}
 	}
 	out := make([]string, 0, len(set))
 	for b := range set {

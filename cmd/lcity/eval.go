@@ -57,7 +57,7 @@ func num(x float64) *float64 {
 
 func newEvalCmd() *cobra.Command {
 	var out, gold string
-	var asJSON, skipUncoded bool
+	var asJSON, skipUncoded, listedOnly bool
 	c := &cobra.Command{
 		Use:   "eval --gold FILE",
 		Short: "Agreement of the workspace's codings with a human gold coding (precision, recall, F1, kappa, alpha)",
@@ -67,7 +67,10 @@ Only the codebooks the gold file uses are compared; a passage absent from the
 file counts as coded with none of their codes. Every passage × code is a unit.
 Per code: precision, recall, F1, percent agreement and Cohen's kappa; overall:
 the mean kappa, Krippendorff's alpha (nominal, two coders) and the percent
-agreement. --skip-uncoded leaves out passages that neither side coded.`,
+agreement. --skip-uncoded leaves out passages that neither side coded;
+--listed-only compares only the passages the gold file lists (a row with an
+empty code_id lists a passage read and given no code), for a gold set that
+covers part of the corpus.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if gold == "" {
@@ -81,7 +84,7 @@ agreement. --skip-uncoded leaves out passages that neither side coded.`,
 			if err != nil {
 				return usageError{err}
 			}
-			rep, err := evaluate(out, gold, rows, skipUncoded)
+			rep, err := evaluate(out, gold, rows, skipUncoded, listedOnly)
 			if err != nil {
 				return err
 			}
@@ -97,11 +100,12 @@ agreement. --skip-uncoded leaves out passages that neither side coded.`,
 	c.Flags().StringVar(&gold, "gold", "", "gold coding CSV (passage_id,code_id)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().BoolVar(&skipUncoded, "skip-uncoded", false, "leave out passages that neither side coded")
+	c.Flags().BoolVar(&listedOnly, "listed-only", false, "compare only the passages the gold file lists")
 	return c
 }
 
 // evaluate builds the per-code tables over the workspace's passages.
-func evaluate(out, gold string, rows []coding.GoldRow, skipUncoded bool) (*evalReport, error) {
+func evaluate(out, gold string, rows []coding.GoldRow, skipUncoded, listedOnly bool) (*evalReport, error) {
 	books := coding.GoldCodebooks(rows)
 	inBooks := func(code string) bool {
 		i := strings.IndexByte(code, '.')
@@ -138,7 +142,12 @@ func evaluate(out, gold string, rows []coding.GoldRow, skipUncoded bool) (*evalR
 		rep.Order = append(rep.Order, c.ID)
 	}
 	goldSet := map[string]map[string]bool{}
+	listed := map[string]bool{}
 	for _, r := range rows {
+		listed[r.PassageID] = true
+		if r.CodeID == "" {
+			continue
+		}
 		if !known[r.CodeID] {
 			return nil, usageError{&coding.GoldError{File: gold, Line: r.Line, Err: fmt.Errorf("code %s is not a codable code of codebook %s", r.CodeID, r.CodeID[:strings.IndexByte(r.CodeID, '.')])}}
 		}
@@ -157,6 +166,9 @@ func evaluate(out, gold string, rows []coding.GoldRow, skipUncoded bool) (*evalR
 			}
 		}
 		g := goldSet[p.ID]
+		if listedOnly && !listed[p.ID] {
+			return nil
+		}
 		if skipUncoded && len(auto) == 0 && len(g) == 0 {
 			return nil
 		}

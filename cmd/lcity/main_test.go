@@ -754,3 +754,29 @@ func TestRerun(t *testing.T) {
 		t.Errorf("an edited input was not extracted again:\n%s", ps)
 	}
 }
+
+// TestEvalSampleGold evaluates the embedded keyfeatures codebook against
+// the hand-coded gold set of 153 sample passages. The figures are pinned:
+// a change to the codebook or to ingest that moves them must be noticed
+// (and the README's numbers updated).
+func TestEvalSampleGold(t *testing.T) {
+	out := sampleRun(t)
+	gold := filepath.Join("..", "..", "corpus", "sample", "gold", "keyfeatures.csv")
+	code, stdout, stderr := lcity(t, "eval", "--out", out, "--gold", gold, "--listed-only", "--json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Passages int `json:"passages"`
+		Overall  struct {
+			Kappa, Alpha *float64
+		} `json:"overall"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Passages != 153 || rep.Overall.Kappa == nil || rep.Overall.Alpha == nil ||
+		fmt.Sprintf("%.3f %.3f", *rep.Overall.Kappa, *rep.Overall.Alpha) != "0.495 0.445" {
+		t.Errorf("gold set: %d passages, kappa %v, alpha %v; want 153, 0.495, 0.445", rep.Passages, rep.Overall.Kappa, rep.Overall.Alpha)
+	}
+}
