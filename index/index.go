@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -19,6 +20,8 @@ import (
 	kwtok "github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	"github.com/blevesearch/vellum/regexp"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -335,13 +338,113 @@ func (e *QueryError) Unwrap() error { return e.Err }
 // FacetFields are the fields counted under every search.
 var FacetFields = []string{"region", "city", "codes", "section", "year"}
 
-// ParseQuery checks a query string without running it.
+// ParseQuery checks a query string without running it: Bleve's parser,
+// then what the parser accepts but the searcher would reject (a /regexp/
+// that does not compile, fuzziness above Bleve's maximum) and AND/NOT,
+// which are no operators in this syntax.
 func ParseQuery(q string) error {
 	if strings.TrimSpace(q) == "" {
 		return &QueryError{Q: q, Err: errors.New("empty query")}
 	}
-	if _, err := bleve.NewQueryStringQuery(q).Parse(); err != nil {
+	parsed, err := bleve.NewQueryStringQuery(q).Parse()
+	if err != nil {
 		return &QueryError{Q: q, Err: err}
+	}
+	if err := checkKeywords(q); err != nil {
+		return &QueryError{Q: q, Err: err}
+	}
+	if err := checkParts(parsed); err != nil {
+		return &QueryError{Q: q, Err: err}
+	}
+	return nil
+}
+
+// checkKeywords rejects AND and NOT outside quotes. Bleve's syntax has no
+// such operators: it would search for the (stop) word and return the
+// union of the other terms, the opposite of what a user of NVivo or a
+// library catalogue means. OR is let through: every term is optional by
+// default, so "a OR b" already means what it says.
+func checkKeywords(q string) error {
+	for _, tok := range unquotedTokens(q) {
+		switch tok {
+		case "AND", "&&":
+			return errors.New(tok + " is not an operator in this syntax: mark each required word with + (+kominkan +festival)")
+		case "NOT", "!":
+			return errors.New(tok + " is not an operator in this syntax: mark each excluded word with - (festival -music)")
+		}
+	}
+	return nil
+}
+
+// unquotedTokens splits q at spaces outside "double quotes" (a backslash
+// escapes the next character) and drops the quoted parts.
+func unquotedTokens(q string) []string {
+	var toks []string
+	var cur strings.Builder
+	quoted, escaped := false, false
+	flush := func() {
+		if cur.Len() > 0 {
+			toks = append(toks, cur.String())
+			cur.Reset()
+		}
+	}
+	for _, r := range q {
+		switch {
+		case escaped:
+			escaped = false
+			if !quoted {
+				cur.WriteRune(r)
+			}
+		case r == '\\':
+			escaped = true
+		case r == '"':
+			quoted = !quoted
+			flush()
+		case quoted:
+		case unicode.IsSpace(r):
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return toks
+}
+
+// checkParts finds what Bleve's parser accepts but its searcher rejects:
+// it compiles the regular expressions the way the index will (vellum's
+// automaton, with its size limit) and checks fuzziness against Bleve's
+// maximum.
+func checkParts(q query.Query) error {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		for _, sub := range []query.Query{q.Must, q.Should, q.MustNot, q.Filter} {
+			if sub != nil {
+				if err := checkParts(sub); err != nil {
+					return err
+				}
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, sub := range q.Conjuncts {
+			if err := checkParts(sub); err != nil {
+				return err
+			}
+		}
+	case *query.DisjunctionQuery:
+		for _, sub := range q.Disjuncts {
+			if err := checkParts(sub); err != nil {
+				return err
+			}
+		}
+	case *query.RegexpQuery:
+		if _, err := regexp.New(strings.TrimPrefix(q.Regexp, "^")); err != nil {
+			return fmt.Errorf("regular expression /%s/: %w", q.Regexp, err)
+		}
+	case *query.MatchQuery:
+		if q.Fuzziness < 0 || q.Fuzziness > searcher.MaxFuzziness {
+			return fmt.Errorf("%s~%d: fuzziness must be 0 to %d", q.Match, q.Fuzziness, searcher.MaxFuzziness)
+		}
 	}
 	return nil
 }
@@ -385,6 +488,11 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
+		// A wildcard or fuzzy term that expands to too many terms is the
+		// query's fault, not the index's.
+		if strings.HasPrefix(err.Error(), "TooManyClauses") {
+			return nil, &QueryError{Q: q.Q, Err: fmt.Errorf("the query matches too many terms; narrow the wildcard or fuzzy part: %w", err)}
+		}
 		return nil, fmt.Errorf("search %q: %w", q.Q, err)
 	}
 	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetCount{}}

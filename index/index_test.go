@@ -10,7 +10,7 @@ import (
 	"github.com/lcity/lcity/corpus"
 )
 
-func buildTest(t *testing.T) *Index {
+func buildTest(t testing.TB) *Index {
 	t.Helper()
 	ps := []corpus.Passage{
 		{ID: "okayama-2017-p0001", DocID: "okayama-2017", City: "Okayama", Region: corpus.RegionAsiaPacific, Year: 2017, Page: 12, Section: "Making learning accessible",
@@ -99,11 +99,16 @@ func sorted(s []string) []string {
 
 func TestBadQuery(t *testing.T) {
 	x := buildTest(t)
-	for _, q := range []string{"", "a:", "+", `"unclosed`} {
+	for _, q := range []string{"", "a:", "+", `"unclosed`, "B~7", "/[a/", "kominkan AND festival", "festival NOT music", "! music"} {
 		_, err := x.Search(context.Background(), Query{Q: q})
 		var qe *QueryError
 		if !errors.As(err, &qe) {
 			t.Errorf("Search(%q) error = %v, want *QueryError", q, err)
+		}
+	}
+	for _, q := range []string{`"learning AND festival"`, "kominkan OR festival", "festivl~2", "/fest.*/"} {
+		if _, err := x.Search(context.Background(), Query{Q: q}); err != nil {
+			t.Errorf("Search(%q): %v", q, err)
 		}
 	}
 	if _, err := Open(t.TempDir()); !errors.Is(err, ErrNoIndex) {
@@ -119,6 +124,23 @@ func TestPlainSnippet(t *testing.T) {
 	if got := PlainSnippet(s, true); got != "a & \x1b[1;33mb\x1b[0m" {
 		t.Errorf("PlainSnippet colour = %q", got)
 	}
+}
+
+// FuzzSearch runs arbitrary queries on a small index: a query that
+// ParseQuery accepts must not make the search fail, and every failure is
+// a *QueryError (the user's, exit 2 / HTTP 400), never an index error.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"kominkan", "B~7", "/[a/", "a*", `"learning festival"~2`, "kominkan AND festival"} {
+		f.Add(s)
+	}
+	x := buildTest(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		_, err := x.Search(context.Background(), Query{Q: q, Limit: 5})
+		var qe *QueryError
+		if err != nil && !errors.As(err, &qe) {
+			t.Fatalf("Search(%q) failed with %v, not a *QueryError", q, err)
+		}
+	})
 }
 
 func FuzzParseQuery(f *testing.F) {

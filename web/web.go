@@ -23,6 +23,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -59,6 +60,10 @@ type Server struct {
 	codingAt  map[string][2]int64 // first line offset, number of lines
 	labels    map[string]string   // code ID → label
 	cities    []string
+	// Public lets requests name any host; otherwise only loopback names
+	// are served, so a web page elsewhere cannot reach the UI through DNS
+	// rebinding.
+	Public bool
 }
 
 // New opens the workspace at out (its index, documents and offsets of its
@@ -245,6 +250,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /api/passages/{id}", s.apiPassage)
 	limited := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.Public && !loopbackHost(r.Host) {
+			http.Error(w, "this server answers only to localhost (start it with --public to serve other names)", http.StatusMisdirectedRequest)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; img-src 'self'")
@@ -576,4 +585,17 @@ func safeSnippet(s string) template.HTML {
 		}
 	}
 	return template.HTML(b.String())
+}
+
+// loopbackHost reports whether a Host header names this machine.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -57,3 +57,12 @@ func TestQueryLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestLoopbackHost(t *testing.T) {
+	for host, want := range map[string]bool{"127.0.0.1:8080": true, "localhost:8080": true, "[::1]:80": true, "LOCALHOST": true,
+		"evil.example:8080": false, "192.168.0.2": false, "": false} {
+		if got := loopbackHost(host); got != want {
+			t.Errorf("loopbackHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -780,3 +780,32 @@ func TestEvalSampleGold(t *testing.T) {
 		t.Errorf("gold set: %d passages, kappa %v, alpha %v; want 153, 0.495, 0.445", rep.Passages, rep.Overall.Kappa, rep.Overall.Alpha)
 	}
 }
+
+// TestCodeRefreshesIndex: recoding a workspace that has an index rebuilds
+// it, so the --code filter sees the new codes.
+func TestCodeRefreshesIndex(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := lcity(t, "run", "--out", out, "--permutations", "9"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	total := func() int {
+		t.Helper()
+		code, stdout, stderr := lcity(t, "search", "--out", out, "--json", "--code", "charter.celebration", "event")
+		if code != 0 {
+			t.Fatalf("search: exit %d: %s", code, stderr)
+		}
+		var res struct{ Total int }
+		json.Unmarshal([]byte(stdout), &res)
+		return res.Total
+	}
+	before := total()
+	orig, _ := os.ReadFile(filepath.Join("..", "..", "coding", "codebooks", "charter.yaml"))
+	cb := filepath.Join(t.TempDir(), "charter.yaml")
+	os.WriteFile(cb, []byte(strings.Replace(string(orig), " fair, event,", "", 1)), 0o644)
+	if code, _, stderr := lcity(t, "code", "--out", out, "--codebook", cb, "--codebook", "keyfeatures", "--codebook", "drivers"); code != 0 {
+		t.Fatalf("code: exit %d: %s", code, stderr)
+	}
+	if after := total(); before == 0 || after >= before {
+		t.Errorf("passages with 'event' coded charter.celebration: %d before, %d after recoding without 'event'; the index kept the old codes", before, after)
+	}
+}

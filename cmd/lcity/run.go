@@ -291,6 +291,34 @@ func writeCodings(out string, cs []corpus.Coding) error {
 	})
 }
 
+// reindex builds the workspace's index from passages.jsonl and, when it
+// exists, codings.csv; it returns the number of passages indexed.
+func reindex(ctx context.Context, out string) (int, error) {
+	_, err := os.Stat(filepath.Join(out, corpus.CodingsFile))
+	withCodings := err == nil
+	iw, err := index.NewWriter(filepath.Join(out, index.DirName))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = corpus.ScanWorkspace(out, withCodings, func(p corpus.Passage, cs []corpus.Coding) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		codes := make([]string, len(cs))
+		for i, c := range cs {
+			codes[i] = c.CodeID
+		}
+		n++
+		return iw.Add(p, codes)
+	})
+	if err != nil {
+		iw.Abort()
+		return 0, noWorkspace(out, err)
+	}
+	return n, iw.Commit()
+}
+
 // writeAnalysis runs the analysis of a summary and writes its outputs.
 func (o *options) writeAnalysis(summary *analysis.Summary, cbs []*coding.Codebook, source string, failures int) error {
 	res, err := analysis.AnalyzeSummary(summary, analysis.Options{Weight: o.weight, Seed: o.seed, Permutations: o.permutations})
@@ -446,6 +474,14 @@ func newCodeCmd() *cobra.Command {
 			m.Codebooks = codebookRecords(cbs)
 			m.Counts.Codings = codings
 			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: %d codings of %d passages → %s\n", codings, passages, o.out)
+			// The index carries each passage's codes (the --code filter and
+			// facet): an index built before this coding is rebuilt.
+			if _, err := os.Stat(filepath.Join(o.out, index.DirName)); err == nil {
+				if _, err := reindex(cmd.Context(), o.out); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "lcity: index rebuilt with the new codes\n")
+			}
 			return m.save(o.out)
 		},
 	}
@@ -466,30 +502,9 @@ func newIndexCmd() *cobra.Command {
 				return err
 			}
 			defer unlock()
-			_, err = os.Stat(filepath.Join(o.out, corpus.CodingsFile))
-			withCodings := err == nil
 			dir := filepath.Join(o.out, index.DirName)
-			iw, err := index.NewWriter(dir)
+			n, err := reindex(cmd.Context(), o.out)
 			if err != nil {
-				return err
-			}
-			n := 0
-			err = corpus.ScanWorkspace(o.out, withCodings, func(p corpus.Passage, cs []corpus.Coding) error {
-				if err := cmd.Context().Err(); err != nil {
-					return err
-				}
-				codes := make([]string, len(cs))
-				for i, c := range cs {
-					codes[i] = c.CodeID
-				}
-				n++
-				return iw.Add(p, codes)
-			})
-			if err != nil {
-				iw.Abort()
-				return noWorkspace(o.out, err)
-			}
-			if err := iw.Commit(); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: indexed %d passages → %s\n", n, dir)

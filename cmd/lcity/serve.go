@@ -38,6 +38,7 @@ It listens on loopback only unless --public is given. Stop it with Ctrl-C.`,
 				return noWorkspace(out, err)
 			}
 			defer s.Close()
+			s.Public = public
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("serve: %v", err)

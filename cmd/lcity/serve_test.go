@@ -103,6 +103,13 @@ func TestServeHTTP(t *testing.T) {
 	if code, _ := get(t, base+"/figures/..%2frun.json"); code != 404 {
 		t.Errorf("figure route served a non-figure: %d", code)
 	}
+	req, _ := http.NewRequest("GET", base+"/api/search?q=kominkan", nil)
+	req.Host = "rebind.example:8080"
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("request naming another host: %v %v, want 421", resp.StatusCode, err)
+	} else {
+		resp.Body.Close()
+	}
 	if code, _ := get(t, base+"/search?q="+strings.Repeat("x", web.MaxQuery+1)); code != 400 {
 		t.Errorf("overlong query: %d, want 400", code)
 	}
