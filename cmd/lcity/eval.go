@@ -119,21 +119,17 @@ func evaluate(out, gold string, rows []coding.GoldRow, skipUncoded, listedOnly b
 	// The codes compared: the codable codes of the gold file's codebooks,
 	// as the workspace was coded with them.
 	m := loadRunManifest(out)
-	var names []string
-	for _, r := range m.Codebooks {
-		for _, b := range books {
-			if r.Name == b {
-				names = append(names, strings.TrimPrefix(r.Source, coding.EmbeddedPrefix))
-			}
-		}
+	only := map[string]bool{}
+	for _, b := range books {
+		only[b] = true
 	}
-	if len(names) != len(books) {
-		return nil, usagef("%s uses codebooks %v, but %s was coded with %v; run lcity code --codebook … with them first",
-			gold, books, out, codebookNames(m))
-	}
-	cbs, err := coding.LoadAll(names)
+	cbs, err := recordedCodebooks(out, m, only)
 	if err != nil {
 		return nil, err
+	}
+	if len(cbs) != len(books) {
+		return nil, usagef("%s uses codebooks %v, but %s was coded with %v; run lcity code --codebook … with them first",
+			gold, books, out, codebookNames(m))
 	}
 	rep := &evalReport{Gold: gold, Codebooks: books, Codes: map[string]evalCode{}, tables: map[string]coding.Table{}}
 	known := map[string]bool{}

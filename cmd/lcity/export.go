@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/export"
 )
@@ -65,14 +63,10 @@ func exportWorkspace(out string) (*export.Workspace, error) {
 		return nil, noWorkspace(out, err)
 	}
 	m := loadRunManifest(out)
-	var names []string
-	for _, r := range m.Codebooks {
-		names = append(names, strings.TrimPrefix(r.Source, coding.EmbeddedPrefix))
-	}
-	if len(names) == 0 {
+	if len(m.Codebooks) == 0 {
 		return nil, usagef("%s has no codings (run lcity code or lcity run first)", out)
 	}
-	cbs, err := coding.LoadAll(names)
+	cbs, err := recordedCodebooks(out, m, nil)
 	if err != nil {
 		return nil, err
 	}

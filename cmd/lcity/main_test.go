@@ -809,3 +809,41 @@ func TestCodeRefreshesIndex(t *testing.T) {
 		t.Errorf("passages with 'event' coded charter.celebration: %d before, %d after recoding without 'event'; the index kept the old codes", before, after)
 	}
 }
+
+// TestEditedCodebookAfterCoding: after the codebook file a workspace was
+// coded with is edited, export and analyze use the workspace's copy of the
+// codebook as it was, not the edited file.
+func TestEditedCodebookAfterCoding(t *testing.T) {
+	orig, _ := os.ReadFile(filepath.Join("..", "..", "coding", "codebooks", "charter.yaml"))
+	cb := filepath.Join(t.TempDir(), "charter.yaml")
+	os.WriteFile(cb, orig, 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := lcity(t, "run", "--out", out, "--permutations", "9", "--codebook", cb, "--codebook", "keyfeatures", "--codebook", "drivers"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "codebooks", "charter.yaml")); err != nil {
+		t.Fatalf("no codebook copy in the workspace: %v", err)
+	}
+	edited := strings.Replace(string(orig), "id: celebration", "id: festivals", 1)
+	if edited == string(orig) {
+		t.Fatal("charter.yaml has no code celebration; update the test")
+	}
+	os.WriteFile(cb, []byte(edited), 0o644)
+	qdpx := filepath.Join(t.TempDir(), "x.qdpx")
+	if code, _, stderr := lcity(t, "export", "qdpx", "--out", out, qdpx); code != 0 {
+		t.Fatalf("export after the edit: exit %d: %s", code, stderr)
+	}
+	x, _ := os.ReadFile(qdpx)
+	zr, _ := zip.NewReader(bytes.NewReader(x), int64(len(x)))
+	rc, _ := zr.File[0].Open()
+	qde, _ := io.ReadAll(rc)
+	if !strings.Contains(string(qde), "charter.celebration") || strings.Contains(string(qde), "charter.festivals") {
+		t.Error("export used the edited codebook instead of the one the workspace was coded with")
+	}
+	if code, _, stderr := lcity(t, "analyze", "--out", out, "--permutations", "9"); code != 0 {
+		t.Errorf("analyze after the edit: exit %d: %s", code, stderr)
+	}
+	if p, _ := os.ReadFile(filepath.Join(out, corpus.ProfilesFile)); !strings.Contains(string(p), "charter.celebration") {
+		t.Error("analyze used the edited codebook")
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -181,6 +180,9 @@ func (o *options) runAll(ctx context.Context, stderr io.Writer) error {
 	}
 	ing, err := runPipeline(ctx, o.out, c, o.ingestOptions(), stages{codebooks: cbs, index: true, summary: summary}, workers, prog)
 	if err != nil {
+		return err
+	}
+	if err := writeCodebookCopies(o.out, cbs); err != nil {
 		return err
 	}
 	m := loadRunManifest(o.out)
@@ -469,6 +471,9 @@ func newCodeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := writeCodebookCopies(o.out, cbs); err != nil {
+				return err
+			}
 			m := loadRunManifest(o.out)
 			m.Settings.Codebooks = o.codebooks
 			m.Codebooks = codebookRecords(cbs)
@@ -535,17 +540,12 @@ func newAnalyzeCmd() *cobra.Command {
 				return noWorkspace(o.out, err)
 			}
 			m := loadRunManifest(o.out)
-			names := o.codebooks
-			if len(names) == 0 {
-				for _, r := range m.Codebooks {
-					names = append(names, r.Source)
-				}
-				for i, n := range names {
-					names[i] = strings.TrimPrefix(n, coding.EmbeddedPrefix)
-				}
+			var cbs []*coding.Codebook
+			if len(o.codebooks) > 0 {
+				cbs, err = o.loadCodebooks()
+			} else {
+				cbs, err = recordedCodebooks(o.out, m, nil)
 			}
-			o.codebooks = names
-			cbs, err := o.loadCodebooks()
 			if err != nil {
 				return err
 			}
