@@ -279,20 +279,6 @@ func codebookRecords(cbs []*coding.Codebook) []codebookRecord {
 	return out
 }
 
-func codesByPassage(cs []corpus.Coding) map[string][]string {
-	m := map[string][]string{}
-	for _, c := range cs {
-		m[c.PassageID] = append(m[c.PassageID], c.CodeID)
-	}
-	return m
-}
-
-func writeCodings(out string, cs []corpus.Coding) error {
-	return corpus.WriteFile(filepath.Join(out, corpus.CodingsFile), func(w io.Writer) error {
-		return corpus.WriteCodings(w, cs)
-	})
-}
-
 // reindex builds the workspace's index from passages.jsonl and, when it
 // exists, codings.csv; it returns the number of passages indexed.
 func reindex(ctx context.Context, out string) (int, error) {
@@ -364,21 +350,6 @@ type workspace struct {
 	docs     []corpus.Document
 	passages []corpus.Passage
 	codings  []corpus.Coding
-}
-
-// lockedWorkspace locks out and reads its ingest files (and codings.csv
-// when withCodings); the caller defers the returned unlock.
-func lockedWorkspace(out string, withCodings bool) (*workspace, func(), error) {
-	unlock, err := lock(out)
-	if err != nil {
-		return nil, nil, err
-	}
-	ws, err := readWorkspace(out, withCodings)
-	if err != nil {
-		unlock()
-		return nil, nil, err
-	}
-	return ws, unlock, nil
 }
 
 func readWorkspace(out string, withCodings bool) (*workspace, error) {
