@@ -10,7 +10,6 @@ import (
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -88,10 +87,7 @@ func (e *HypothesisError) Error() string {
 
 func (e *HypothesisError) Unwrap() error { return e.Err }
 
-var (
-	hypIDRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	yamlErrRE = regexp.MustCompile(`line (\d+)`)
-)
+var hypIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 // DefaultHypotheses returns the embedded hypotheses: Longworth's and Han
 // and Makino's, expressed with the embedded codebooks' codes.
@@ -112,15 +108,15 @@ func ParseHypotheses(data []byte, file string) (*Hypotheses, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fail(yamlLine(err), "", err)
+		return nil, fail(corpus.YAMLErrorLine(err), "", err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var y yamlHypotheses
 	if err := dec.Decode(&y); err != nil {
-		return nil, fail(yamlLine(err), "", err)
+		return nil, fail(corpus.YAMLErrorLine(err), "", err)
 	}
-	lines := itemLines(&root)
+	lines := corpus.YAMLSequenceLines(&root, "hypotheses")
 	if y.Alpha < 0 || y.Alpha >= 1 || math.IsNaN(y.Alpha) {
 		return nil, fail(1, "alpha", fmt.Errorf("%v: want 0 < alpha < 1", y.Alpha))
 	}
@@ -177,37 +173,6 @@ func ParseHypotheses(data []byte, file string) (*Hypotheses, error) {
 		h.List = append(h.List, x)
 	}
 	return h, nil
-}
-
-func yamlLine(err error) int {
-	if m := yamlErrRE.FindStringSubmatch(err.Error()); m != nil {
-		if n, _ := strconv.Atoi(m[1]); n > 0 {
-			return n
-		}
-	}
-	return 1
-}
-
-// itemLines returns the line of each item of the top-level "hypotheses"
-// sequence.
-func itemLines(root *yaml.Node) []int {
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil
-	}
-	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "hypotheses" && m.Content[i+1].Kind == yaml.SequenceNode {
-			var out []int
-			for _, it := range m.Content[i+1].Content {
-				out = append(out, it.Line)
-			}
-			return out
-		}
-	}
-	return nil
 }
 
 // Verdicts of a hypothesis test.

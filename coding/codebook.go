@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -83,7 +82,6 @@ func (e *Error) Unwrap() error { return e.Err }
 var (
 	idRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	colourRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-	lineRE   = regexp.MustCompile(`line (\d+)`)
 )
 
 // Parse decodes, validates and compiles a codebook. Decoding is strict:
@@ -92,13 +90,13 @@ var (
 func Parse(data []byte, file string) (*Codebook, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &Error{File: file, Line: errLine(err), Err: err}
+		return nil, &Error{File: file, Line: corpus.YAMLErrorLine(err), Err: err}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var y yamlCodebook
 	if err := dec.Decode(&y); err != nil {
-		return nil, &Error{File: file, Line: errLine(err), Err: err}
+		return nil, &Error{File: file, Line: corpus.YAMLErrorLine(err), Err: err}
 	}
 	lines := codeLines(&root)
 	line := func(i int, key string) int {
@@ -213,14 +211,6 @@ func build(y yamlCodebook, data []byte, file string, line func(i int, key string
 	}
 	cb.matcher = compile(cb.rules)
 	return cb, nil
-}
-
-func errLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 1
 }
 
 // codeLines returns, per code, the line of each of its keys ("" for the

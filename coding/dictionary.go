@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lcity/lcity/corpus"
 )
 
 // Dictionaries researchers already have are codebooks too:
@@ -204,7 +206,7 @@ func ParseQuanteda(data []byte, file string) (*Codebook, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fail(errLine(err), "", err)
+		return nil, fail(corpus.YAMLErrorLine(err), "", err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, fail(1, "", errors.New("a dictionary is a mapping of keys to lists of patterns"))

@@ -84,7 +84,7 @@ func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &ManifestError{File: name, Line: yamlLine(err), Err: err}
+		return nil, &ManifestError{File: name, Line: YAMLErrorLine(err), Err: err}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -93,9 +93,9 @@ func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &ManifestError{File: name, Line: 1, Err: errors.New("empty manifest")}
 		}
-		return nil, &ManifestError{File: name, Line: yamlLine(err), Err: err}
+		return nil, &ManifestError{File: name, Line: YAMLErrorLine(err), Err: err}
 	}
-	lines := entryLines(&root)
+	lines := YAMLSequenceLines(&root, "documents")
 	for i := range m.Entries {
 		if i < len(lines) {
 			m.Entries[i].line = lines[i]
@@ -141,42 +141,6 @@ func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 
 // Line returns the line of the manifest the entry was read from (0 if unknown).
 func (e Entry) Line() int { return e.line }
-
-func entryLines(root *yaml.Node) []int {
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil
-	}
-	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "documents" && m.Content[i+1].Kind == yaml.SequenceNode {
-			var lines []int
-			for _, n := range m.Content[i+1].Content {
-				lines = append(lines, n.Line)
-			}
-			return lines
-		}
-	}
-	return nil
-}
-
-// yamlLine digs the line number out of a yaml.v3 error message ("yaml: line N: ...").
-func yamlLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, err := strconv.Atoi(rest[:j]); err == nil {
-			return n
-		}
-	}
-	return 1
-}
 
 // DocID returns the document ID of a city's case study of a year:
 // "melton-2015", or "melton" without a year.
