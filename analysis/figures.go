@@ -231,6 +231,20 @@ func (r *Result) cityOrder() []int {
 	return order
 }
 
+// addRegionPoints draws a region's points in its colour, with a legend entry.
+func addRegionPoints(p *plot.Plot, region string, pts plotter.XYs) error {
+	s, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	s.GlyphStyle.Color = regionColour(region)
+	s.GlyphStyle.Radius = vg.Points(3.5)
+	s.GlyphStyle.Shape = draw.CircleGlyph{}
+	p.Add(s)
+	p.Legend.Add(region, s)
+	return nil
+}
+
 // WriteDendrogramSVG writes the average-linkage dendrogram of the cities
 // (height: average 1 − cosine), leaves marked by region.
 func (r *Result) WriteDendrogramSVG(w io.Writer) error {
@@ -266,15 +280,9 @@ func (r *Result) WriteDendrogramSVG(w io.Writer) error {
 		if len(pts) == 0 {
 			continue
 		}
-		s, err := plotter.NewScatter(pts)
-		if err != nil {
+		if err := addRegionPoints(p, region, pts); err != nil {
 			return err
 		}
-		s.GlyphStyle.Color = regionColour(region)
-		s.GlyphStyle.Radius = vg.Points(3.5)
-		s.GlyphStyle.Shape = draw.CircleGlyph{}
-		p.Add(s)
-		p.Legend.Add(region, s)
 	}
 	names := make([]string, n)
 	for pos, c := range r.Clusters.Order {
@@ -316,15 +324,9 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 		if len(pts) == 0 {
 			continue
 		}
-		s, err := plotter.NewScatter(pts)
-		if err != nil {
+		if err := addRegionPoints(p, region, pts); err != nil {
 			return err
 		}
-		s.GlyphStyle.Color = regionColour(region)
-		s.GlyphStyle.Radius = vg.Points(3.5)
-		s.GlyphStyle.Shape = draw.CircleGlyph{}
-		p.Add(s)
-		p.Legend.Add(region, s)
 		if len(r.Cities) > MaxFigureCities {
 			continue
 		}

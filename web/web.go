@@ -159,9 +159,6 @@ func (s *Server) offsets() error {
 				}
 				at[1]++
 				s.codingAt[string(id)] = at
-				if rec, err := csv.NewReader(bytes.NewReader(line)).Read(); err == nil && len(rec) > 5 {
-					s.labels[rec[5]] = rec[5]
-				}
 			}
 			first = false
 			off += int64(len(line))
@@ -173,8 +170,8 @@ func (s *Server) offsets() error {
 			return err
 		}
 	}
-	// Labels from profiles.csv's codes are the IDs; nicer labels come from
-	// contrasts.csv when the workspace was analysed.
+	// Code labels come from contrasts.csv when the workspace was analysed;
+	// pages show the code IDs either way.
 	if rows, err := readCSV(filepath.Join(s.out, corpus.ContrastsFile)); err == nil {
 		for _, r := range rows[1:] {
 			if len(r) > 1 {

@@ -54,9 +54,24 @@ type fileWork struct {
 
 // spoolSpan locates one document's blocks in the spool files.
 type spoolSpan struct {
-	key                  string // docID + "-p": the order of its passage IDs
-	passOff, passLen     int64
-	codingOff, codingLen int64
+	key string // docID + "-p": the order of its passage IDs
+	// blocks[spoolPassages] and blocks[spoolCodings]: offset and length.
+	blocks [2][2]int64
+}
+
+const (
+	spoolPassages = iota
+	spoolCodings
+)
+
+// copySpool copies block k of each span, in span order, from spool to w.
+func copySpool(w io.Writer, spool io.ReaderAt, spans []spoolSpan, k int) error {
+	for _, s := range spans {
+		if _, err := io.Copy(w, io.NewSectionReader(spool, s.blocks[k][0], s.blocks[k][1])); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // runPipeline extracts every input of c with workers goroutines and writes
@@ -200,7 +215,8 @@ func runPipeline(ctx context.Context, out string, c *corpus.Corpus, opt ingest.O
 				if st.summary != nil {
 					st.summary.AddDocument(d.Document)
 				}
-				span := spoolSpan{key: d.ID + "-p", passOff: passOff, codingOff: codOff}
+				span := spoolSpan{key: d.ID + "-p"}
+				span.blocks[spoolPassages][0], span.blocks[spoolCodings][0] = passOff, codOff
 				enc := json.NewEncoder(pw)
 				enc.SetEscapeHTML(false)
 				var cbuf countingWriter
@@ -237,9 +253,9 @@ func runPipeline(ctx context.Context, out string, c *corpus.Corpus, opt ingest.O
 					return err
 				}
 				size := fileSize(passSpool)
-				span.passLen = size - passOff
+				span.blocks[spoolPassages][1] = size - passOff
 				passOff = size
-				span.codingLen = cbuf.n
+				span.blocks[spoolCodings][1] = cbuf.n
 				codOff += cbuf.n
 				spans = append(spans, span)
 				doc := d.Document
@@ -279,12 +295,7 @@ func runPipeline(ctx context.Context, out string, c *corpus.Corpus, opt ingest.O
 		return nil, err
 	}
 	if err := corpus.WriteFile(filepath.Join(out, corpus.PassagesFile), func(w io.Writer) error {
-		for _, s := range spans {
-			if _, err := io.Copy(w, io.NewSectionReader(passSpool, s.passOff, s.passLen)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return copySpool(w, passSpool, spans, spoolPassages)
 	}); err != nil {
 		return nil, err
 	}
@@ -293,12 +304,7 @@ func runPipeline(ctx context.Context, out string, c *corpus.Corpus, opt ingest.O
 			if err := corpus.WriteCodings(w, nil); err != nil {
 				return err
 			}
-			for _, s := range spans {
-				if _, err := io.Copy(w, io.NewSectionReader(codSpool, s.codingOff, s.codingLen)); err != nil {
-					return err
-				}
-			}
-			return nil
+			return copySpool(w, codSpool, spans, spoolCodings)
 		}); err != nil {
 			return nil, err
 		}
