@@ -2,13 +2,24 @@
 // them: cosine similarity between cities (gonum), mean similarity within
 // and between Europe and Asia-Pacific with a seeded permutation test,
 // per-code region contrasts (means, Cliff's delta, permutation p,
-// Benjamini–Hochberg p_adj), and a report in Markdown and self-contained
-// HTML with an SVG heatmap.
+// Benjamini–Hochberg p_adj), average-linkage clustering, a PCA map
+// (gonum/stat), code × region and code × year tables, code co-occurrence,
+// tests of hypotheses stated as code groups (hypotheses.yaml), a check
+// against the human-named focus themes, and a report in Markdown and
+// self-contained HTML with SVG figures drawn by gonum/plot.
+//
+// The analysis works on a Summary: per-city, per-code and per-code-pair
+// counts plus the few passages the report quotes, whose size does not grow
+// with the number of passages. A corpus in memory is summarised by
+// Analyze; the pipeline streams passages into NewSummary and calls
+// AnalyzeSummary:
 //
 //	res, err := analysis.Analyze(&analysis.Input{Documents: docs, Passages: ps, Codings: cs, Codes: codes},
 //		analysis.Options{Weight: analysis.WeightRate, Seed: 1})
 //	err = res.WriteSimilarity(w)
 //
 // Every random choice comes from a generator seeded from Options.Seed and
-// the test's name, so results are identical on every run.
+// the test's name, so results are identical on every run; permutation
+// tests enumerate every relabelling when there are no more than
+// Options.Permutations of them.
 package analysis

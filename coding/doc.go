@@ -13,6 +13,11 @@
 //		fmt.Println(c.CodeID, c.Evidence[0].Term)
 //	}
 //
+// LIWC .dic files and quanteda-style YAML dictionaries load as codebooks
+// too (ParseFile, dictionary.go). agree.go computes the agreement of the
+// coding with a human gold file: precision, recall, F1, Cohen's kappa and
+// Krippendorff's alpha.
+//
 // The embedded codebooks charter, keyfeatures and drivers are lcity's own
 // paraphrases of the Learning Cities Charter, UNESCO's Key Features of
 // Learning Cities, and the joint conditions behind learning cities.

@@ -11,6 +11,10 @@
 //		fmt.Println(e.City, e.Region, e.File)
 //	}
 //
+// The workspace helpers write every file atomically (WriteFile) and read the
+// large ones as streams (ScanJSONL, ScanCodings, ScanWorkspace), so no stage
+// has to hold a corpus in memory.
+//
 // The sample corpus (Sample) is written by the lcity authors in their own
 // words from public facts about each city. It is an illustrative sample, not
 // UNESCO or UIL text.

@@ -6,6 +6,13 @@
 //	x, err := index.Open("lcity-out/index.bleve")
 //	res, err := x.Search(ctx, index.Query{Q: "kominkan", Region: "Asia-Pacific"})
 //
+// Writer builds an index passage by passage in shards of ShardSize
+// passages, so that building needs the memory of one shard; Open searches
+// the shards together through an index alias.
+//
 // Queries use Bleve's query-string syntax (phrases, +/-, field:value, fuzzy
-// ~, wildcards); a query the parser rejects is a *QueryError.
+// ~, wildcards, /regexps/); a query the parser rejects, and what the
+// searcher would reject (a bad regexp, fuzziness above 2, AND/NOT, which
+// are no operators there, a wildcard matching too many terms), is a
+// *QueryError: the user's error, not the index's.
 package index
