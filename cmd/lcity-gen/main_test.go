@@ -84,3 +84,20 @@ func TestGeneratedReportsReadBack(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigCheck(t *testing.T) {
+	for _, tt := range []struct {
+		c  config
+		ok bool
+	}{
+		{config{docs: 10, pages: 20, out: "x"}, true},
+		{config{docs: 10, pages: 20}, false},
+		{config{docs: 0, pages: 20, out: "x"}, false},
+		{config{docs: 10, pages: 0, out: "x"}, false},
+		{config{docs: 10, pages: 5000, out: "x"}, false},
+	} {
+		if err := tt.c.check(); (err == nil) != tt.ok {
+			t.Errorf("check(%+v) = %v", tt.c, err)
+		}
+	}
+}

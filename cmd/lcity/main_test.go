@@ -847,3 +847,34 @@ func TestEditedCodebookAfterCoding(t *testing.T) {
 		t.Error("analyze used the edited codebook")
 	}
 }
+
+// TestProfileFlags: --cpuprofile and --memprofile write pprof files.
+func TestProfileFlags(t *testing.T) {
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	if code, _, stderr := lcity(t, "codebook", "list", "--cpuprofile", cpu, "--memprofile", mem); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{cpu, mem} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v, want a profile", f, err)
+		}
+	}
+}
+
+// TestVerifyRelativeCorpus: a run on a corpus given as a relative path
+// verifies from another working directory (documents record sources
+// relative to the corpus as given).
+func TestVerifyRelativeCorpus(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "corp"), 0o755)
+	os.WriteFile(filepath.Join(root, "corp", "cork.md"), []byte("# Cork\n\n## Intro\n\nThe learning festival welcomes migrants and families.\n"), 0o644)
+	t.Chdir(root)
+	if code, _, stderr := lcity(t, "run", "--corpus", "corp", "--out", "ws", "--permutations", "9"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	t.Chdir(t.TempDir())
+	if code, stdout, stderr := lcity(t, "verify", filepath.Join(root, "ws", corpus.RunFile)); code != 0 {
+		t.Errorf("verify from elsewhere: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
