@@ -40,61 +40,54 @@ are the coding evidence from codings.csv; otherwise the argument is a word or
 phrase searched case-insensitively in the passages.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := readWorkspace(out, true)
-			if err != nil {
-				return err
-			}
-			texts := map[string]string{}
-			text := func(doc string) string {
-				if t, ok := texts[doc]; ok {
-					return t
-				}
-				b, _ := os.ReadFile(filepath.Join(out, corpus.TextsDir, doc+".txt"))
-				texts[doc] = string(b)
-				return texts[doc]
-			}
-			byID := map[string]corpus.Passage{}
-			for _, p := range ws.passages {
-				byID[p.ID] = p
-			}
-			var lines []kwicLine
+			// One pass over the workspace collects both the evidence of a
+			// code called arg and the matches of arg as a word; which one
+			// is shown depends on whether arg turned out to be a code.
 			arg := args[0]
-			isCode := false
-			for _, cd := range ws.codings {
-				if cd.CodeID != arg {
-					continue
-				}
-				isCode = true
-				p := byID[cd.PassageID]
-				for _, ev := range cd.Evidence {
-					t := text(cd.DocID)
-					if ev.End > len(t) {
+			needle := strings.ToLower(arg)
+			var codeLines, wordLines []kwicLine
+			var docID, text string
+			err := corpus.ScanWorkspace(out, true, func(p corpus.Passage, cs []corpus.Coding) error {
+				for _, cd := range cs {
+					if cd.CodeID != arg {
 						continue
 					}
-					l := kwicAt(t, ev.Start, ev.End, width)
-					l.PassageID, l.City, l.Region, l.Page, l.CodeID, l.Term = p.ID, p.City, p.Region, p.Page, cd.CodeID, ev.Term
-					lines = append(lines, l)
-				}
-			}
-			if !isCode {
-				needle := strings.ToLower(arg)
-				for _, p := range ws.passages {
-					low := strings.ToLower(p.Text)
-					if len(low) != len(p.Text) {
-						continue // case folding changed lengths; offsets would be wrong
+					if cd.DocID != docID { // passages come grouped by document
+						b, _ := os.ReadFile(filepath.Join(out, corpus.TextsDir, cd.DocID+".txt"))
+						docID, text = cd.DocID, string(b)
 					}
-					for off := 0; ; {
-						i := strings.Index(low[off:], needle)
-						if i < 0 {
-							break
+					for _, ev := range cd.Evidence {
+						if ev.End > len(text) {
+							continue
 						}
-						s := off + i
-						l := kwicAt(p.Text, s, s+len(needle), width)
-						l.PassageID, l.City, l.Region, l.Page, l.Term = p.ID, p.City, p.Region, p.Page, arg
-						lines = append(lines, l)
-						off = s + len(needle)
+						l := kwicAt(text, ev.Start, ev.End, width)
+						l.PassageID, l.City, l.Region, l.Page, l.CodeID, l.Term = p.ID, p.City, p.Region, p.Page, cd.CodeID, ev.Term
+						codeLines = append(codeLines, l)
 					}
 				}
+				low := strings.ToLower(p.Text)
+				if len(low) != len(p.Text) || needle == "" {
+					return nil // case folding changed lengths (offsets would be wrong), or nothing to find
+				}
+				for off := 0; ; {
+					i := strings.Index(low[off:], needle)
+					if i < 0 {
+						break
+					}
+					s := off + i
+					l := kwicAt(p.Text, s, s+len(needle), width)
+					l.PassageID, l.City, l.Region, l.Page, l.Term = p.ID, p.City, p.Region, p.Page, arg
+					wordLines = append(wordLines, l)
+					off = s + len(needle)
+				}
+				return nil
+			})
+			if err != nil {
+				return noWorkspace(out, err)
+			}
+			lines := wordLines
+			if codeLines != nil {
+				lines = codeLines
 			}
 			sort.SliceStable(lines, func(i, j int) bool { return lines[i].PassageID < lines[j].PassageID })
 			w := cmd.OutOrStdout()

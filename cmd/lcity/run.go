@@ -345,30 +345,6 @@ func (o *options) writeAnalysis(summary *analysis.Summary, cbs []*coding.Codeboo
 	return nil
 }
 
-// workspace is what the stage commands read back from a workspace.
-type workspace struct {
-	docs     []corpus.Document
-	passages []corpus.Passage
-	codings  []corpus.Coding
-}
-
-func readWorkspace(out string, withCodings bool) (*workspace, error) {
-	ws := &workspace{}
-	var err error
-	if ws.docs, err = corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile)); err != nil {
-		return nil, noWorkspace(out, err)
-	}
-	if ws.passages, err = corpus.ReadJSONL[corpus.Passage](filepath.Join(out, corpus.PassagesFile)); err != nil {
-		return nil, noWorkspace(out, err)
-	}
-	if withCodings {
-		if ws.codings, err = corpus.ReadCodings(filepath.Join(out, corpus.CodingsFile)); err != nil {
-			return nil, noWorkspace(out, err)
-		}
-	}
-	return ws, nil
-}
-
 func noWorkspace(out string, err error) error {
 	if errors.Is(err, os.ErrNotExist) {
 		return usagef("%s is not an lcity workspace (run `lcity run --out %s` or `lcity ingest --out %s` first): %v", out, out, out, err)
