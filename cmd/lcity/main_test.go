@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
@@ -876,5 +877,23 @@ func TestVerifyRelativeCorpus(t *testing.T) {
 	t.Chdir(t.TempDir())
 	if code, stdout, stderr := lcity(t, "verify", filepath.Join(root, "ws", corpus.RunFile)); code != 0 {
 		t.Errorf("verify from elsewhere: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestKwicEmptyTerm: an empty term finds nothing instead of looping.
+func TestKwicEmptyTerm(t *testing.T) {
+	done := make(chan int, 1)
+	out := sampleRun(t)
+	go func() {
+		code, _, _ := lcity(t, "kwic", "--out", out, "")
+		done <- code
+	}()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("kwic '': exit %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("kwic '' did not return")
 	}
 }
