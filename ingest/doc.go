@@ -24,6 +24,11 @@
 // Each paragraph becomes a passage whose Start and End are byte offsets
 // into the document's cleaned text; sentence spans come from prose/v2.
 //
+// HashFile hashes an input within the size limit and stops on
+// cancellation; a caller that already needs the digest (for an up-to-date
+// check or a cache key) passes it in Input.SHA256, and File then reads the
+// file only to extract it.
+//
 // File never panics and never blocks past Options.Timeout: corrupt,
 // encrypted, image-only, oversized and unsupported inputs become
 // corpus.Failure values with a reason from the failures.csv vocabulary.

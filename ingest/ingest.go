@@ -62,6 +62,14 @@ type Input struct {
 	File    string // path inside the corpus FS
 	Source  string // path as recorded in outputs
 	Entries []corpus.Entry
+	// SHA256 is the known digest (hex) of File, as HashFile returns it, or
+	// "". When set, File does not hash the file again: it records SHA256
+	// as the result's and the documents' sha256 without checking it, so
+	// the caller vouches that it is the digest of the file's current
+	// bytes (hash and extract in the same run, and do not reuse a digest
+	// across runs or after the file may have changed). When empty, File
+	// hashes the file itself.
+	SHA256 string
 }
 
 // Inputs groups a corpus's manifest entries by file, in manifest order of
@@ -130,7 +138,12 @@ func File(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
 	}
 }
 
+// failAll fails every entry of in. sum is the file's digest if it was
+// computed; else the input's known digest, if any, is reported.
 func failAll(in Input, sum string, err error) Result {
+	if sum == "" {
+		sum = in.SHA256
+	}
 	res := Result{Input: in, SHA256: sum}
 	for _, e := range in.Entries {
 		detail := err.Error()
@@ -143,7 +156,7 @@ func failAll(in Input, sum string, err error) Result {
 }
 
 func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
-	data, size, sum, err := readInput(fsys, in.File, opt.MaxBytes)
+	data, size, sum, err := readInput(fsys, in.File, opt.MaxBytes, in.SHA256)
 	if err != nil {
 		return failAll(in, sum, err)
 	}
@@ -254,8 +267,61 @@ func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pa
 	return pages, outline, notes, nil
 }
 
-// readInput opens a corpus file, checks its size and hashes it.
-func readInput(fsys fs.FS, name string, max int64) (ra readerAtCloser, size int64, sum string, err error) {
+// hashChunk is how much HashFile reads between checks of its context.
+const hashChunk = 1 << 20
+
+// HashFile returns the SHA-256 (hex) and size of a corpus file, the digest
+// Input.SHA256 takes. It checks the size first: a file larger than
+// maxBytes (DefaultMaxBytes if maxBytes <= 0) is not read and gives an
+// error wrapping corpus.ErrTooLarge. It reads in chunks of 1 MiB and stops
+// with ctx's error (wrapped) when ctx is done. A file that cannot be
+// opened or read gives an error wrapping corpus.ErrCorrupt.
+func HashFile(ctx context.Context, fsys fs.FS, name string, maxBytes int64) (sum string, size int64, err error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if err := ctx.Err(); err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", name, err)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	if st.Size() > maxBytes {
+		return "", st.Size(), fmt.Errorf("%w: %d bytes, limit %d", corpus.ErrTooLarge, st.Size(), maxBytes)
+	}
+	h := sha256.New()
+	// A file that grows after Stat is still held to the limit.
+	r := io.LimitReader(f, maxBytes+1)
+	buf := make([]byte, hashChunk)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", size, fmt.Errorf("hash %s: %w", name, err)
+		}
+		n, err := io.ReadFull(r, buf)
+		h.Write(buf[:n])
+		size += int64(n)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return "", size, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+		}
+	}
+	if size > maxBytes {
+		return "", size, fmt.Errorf("%w: more than %d bytes, limit %d", corpus.ErrTooLarge, maxBytes, maxBytes)
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, nil
+}
+
+// readInput opens a corpus file and checks its size. It hashes the file
+// unless known (a digest from HashFile) is given, which it returns as is.
+func readInput(fsys fs.FS, name string, max int64, known string) (ra readerAtCloser, size int64, sum string, err error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
@@ -270,8 +336,11 @@ func readInput(fsys fs.FS, name string, max int64) (ra readerAtCloser, size int6
 		f.Close()
 		return nil, size, "", fmt.Errorf("%w: %d bytes, limit %d", corpus.ErrTooLarge, size, max)
 	}
-	h := sha256.New()
 	if ra, ok := f.(readerAtCloser); ok {
+		if known != "" {
+			return ra, size, known, nil
+		}
+		h := sha256.New()
 		if _, err := io.Copy(h, io.NewSectionReader(ra, 0, size)); err != nil {
 			f.Close()
 			return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
@@ -283,8 +352,14 @@ func readInput(fsys fs.FS, name string, max int64) (ra readerAtCloser, size int6
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	h.Write(b)
-	return nopCloser{bytes.NewReader(b)}, int64(len(b)), hex.EncodeToString(h.Sum(nil)), nil
+	if int64(len(b)) > max {
+		return nil, int64(len(b)), "", fmt.Errorf("%w: more than %d bytes, limit %d", corpus.ErrTooLarge, max, max)
+	}
+	if known != "" {
+		return nopCloser{bytes.NewReader(b)}, int64(len(b)), known, nil
+	}
+	sum256 := sha256.Sum256(b)
+	return nopCloser{bytes.NewReader(b)}, int64(len(b)), hex.EncodeToString(sum256[:]), nil
 }
 
 type readerAtCloser interface {
