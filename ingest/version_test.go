@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const extractionGolden = "testdata/golden/sample-extraction.golden"
 
 // TestExtractionVersion guards Version: it extracts the embedded sample
-// corpus and compares a digest of every document with the golden file,
+// corpus (and extraFixtures) and compares a digest of every document with the golden file,
 // which records the Version it was made with. An extraction change under
 // the same Version fails (bump Version, then -update); a new Version
 // fails until its golden is recorded with -update.
@@ -54,21 +54,41 @@ func TestExtractionVersion(t *testing.T) {
 	}
 	want := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("the extraction of the sample corpus changed under ingest.Version %q, so cached extractions would be served stale: "+
+		t.Errorf("the extraction of the sample corpus or testdata/extraction changed under ingest.Version %q, so cached extractions would be served stale: "+
 			"bump ingest.Version (ingest/ingest.go), then run go test ./ingest -run TestExtractionVersion -update\n--- %s\n+++ extraction now\n%s",
 			Version, extractionGolden, lineDiff(want, got))
 	}
 }
 
-// sampleExtraction extracts the sample corpus and returns one line per
-// document and failure, in input order, and a final line with the hash of
-// the others.
+// extraFixtures are extracted after the sample corpus: the sample's
+// single-column pages leave column detection unguarded. two-column.pdf is
+// synthetic text written by go run ./cmd/lcity-gen --docs 1 --pages 3
+// --two-column.
+var extraFixtures = []Input{{
+	File: "two-column.pdf", Source: "testdata/extraction/two-column.pdf",
+	Entries: []corpus.Entry{{File: "two-column.pdf", City: "Gen City 1", Region: corpus.RegionEurope, Year: 2015}},
+}}
+
+// sampleExtraction extracts the sample corpus and the extra fixtures and
+// returns one line per document and failure, in input order, and a final
+// line with the hash of the others.
 func sampleExtraction(t *testing.T) []string {
 	t.Helper()
 	c := corpus.Sample()
-	var lines []string
+	type job struct {
+		fsys fs.FS
+		in   Input
+	}
+	var jobs []job
 	for _, in := range Inputs(c) {
-		res := File(context.Background(), c.FS, in, Options{})
+		jobs = append(jobs, job{c.FS, in})
+	}
+	for _, in := range extraFixtures {
+		jobs = append(jobs, job{os.DirFS("testdata/extraction"), in})
+	}
+	var lines []string
+	for _, j := range jobs {
+		res := File(context.Background(), j.fsys, j.in, Options{})
 		for _, d := range res.Docs {
 			pj, err := json.Marshal(d.Passages)
 			if err != nil {
