@@ -8,7 +8,9 @@
 //
 // Writer builds an index passage by passage in shards of ShardSize
 // passages, so that building needs the memory of one shard; Open searches
-// the shards together through an index alias.
+// the shards together through an index alias. Commit gives the index's
+// folders and files the modes of the other outputs (0755, 0644) before
+// putting it in place; Bleve creates them 0700 and 0600.
 //
 // Queries use Bleve's query-string syntax (phrases, +/-, field:value, fuzzy
 // ~, wildcards, /regexps/); a query the parser rejects, and what the

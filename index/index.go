@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -218,10 +219,15 @@ func (w *Writer) Abort() {
 	os.RemoveAll(w.dir + ".tmp")
 }
 
-// Commit writes the last batch, closes the index and puts it in place.
+// Commit writes the last batch, closes the index and puts it in place,
+// with the permissions of the workspace's other outputs (see setModes).
 func (w *Writer) Commit() error {
 	tmp := w.dir + ".tmp"
 	if err := w.closeShard(); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := setModes(tmp); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}
@@ -236,6 +242,32 @@ func (w *Writer) Commit() error {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// Modes of the index's folders and files: those of every other output of
+// a workspace (corpus.WriteFile), where Bleve creates folders 0700 and
+// files 0600.
+const (
+	dirMode  fs.FileMode = 0o755
+	fileMode fs.FileMode = 0o644
+)
+
+// setModes sets the folders under dir (and dir) to dirMode and the files
+// to fileMode. It runs once the shards are closed, before the index is
+// renamed into place, so the index never appears with Bleve's modes.
+func setModes(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.Chmod(p, dirMode)
+		case d.Type().IsRegular():
+			return os.Chmod(p, fileMode)
+		}
+		return nil
+	})
 }
 
 // Index is an open, read-only passage index. It is safe for concurrent use.
