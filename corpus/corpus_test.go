@@ -22,15 +22,18 @@ func TestParseManifest(t *testing.T) {
 	tests := []struct {
 		name, src, field string
 		line             int
+		msg              string // a substring of the error, if any
 	}{
-		{"unknown key", "documents:\n  - file: a.pdf\n    city: X\n    colour: red\n", "", 4},
-		{"no file", "documents:\n  - city: X\n", "file", 2},
-		{"no city", "documents:\n  - file: a.pdf\n", "city", 2},
-		{"bad region", "documents:\n  - {file: a.pdf, city: X, region: Africa}\n", "region", 2},
-		{"bad pages", "documents:\n  - {file: a.pdf, city: X, pages: 9-3}\n", "pages", 2},
-		{"duplicate", "documents:\n  - {file: a.pdf, city: X}\n  - {file: b.pdf, city: X}\n", "city", 3},
-		{"empty", "", "", 1},
-		{"no documents", "documents: []\n", "documents", 1},
+		{"unknown key", "documents:\n  - file: a.pdf\n    city: X\n    colour: red\n", "", 4, ""},
+		{"no file", "documents:\n  - city: X\n", "file", 2, ""},
+		{"no city", "documents:\n  - file: a.pdf\n", "city", 2, ""},
+		{"bad region", "documents:\n  - {file: a.pdf, city: X, region: Africa}\n", "region", 2, ""},
+		{"bad pages", "documents:\n  - {file: a.pdf, city: X, pages: 9-3}\n", "pages", 2, ""},
+		{"duplicate", "documents:\n  - {file: a.pdf, city: X}\n  - {file: b.pdf, city: X}\n", "city", 3, "(also line 2)"},
+		{"duplicate ID by accent and case", "documents:\n  - {file: a.pdf, city: Pécs, year: 2017}\n  - {file: b.md, city: X}\n  - {file: c.pdf, city: PECS, year: 2017}\n",
+			"city", 4, "PECS 2017 listed twice (also line 2)"},
+		{"empty", "", "", 1, ""},
+		{"no documents", "documents: []\n", "documents", 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +44,9 @@ func TestParseManifest(t *testing.T) {
 			}
 			if e.Field != tt.field || e.Line != tt.line {
 				t.Errorf("ParseManifest error = %q (field %q line %d), want field %q line %d", err, e.Field, e.Line, tt.field, tt.line)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("ParseManifest error = %q, want it to contain %q", err, tt.msg)
 			}
 		})
 	}

@@ -57,7 +57,10 @@ func FocusCSV() []byte { return focusCSV }
 
 // Load opens a corpus: a manifest file, a folder with a corpus.yaml, or a
 // folder of PDF, TXT and MD files without a manifest, where each file is one
-// document, its city taken from the file name and its region unknown.
+// document, its city taken from the file name and its region unknown. In a
+// folder, a file whose city gives a document ID an earlier file (by path)
+// has is named by its file name instead ("melton.txt" beside melton.pdf);
+// two files that still give the same ID are an error.
 func Load(p string) (*Corpus, error) {
 	st, err := os.Stat(p)
 	if err != nil {
@@ -125,14 +128,23 @@ func folderManifest(fsys fs.FS) (*Manifest, error) {
 		return nil, errors.New("no PDF, TXT or MD files and no corpus.yaml")
 	}
 	sort.Slice(m.Entries, func(i, j int) bool { return m.Entries[i].File < m.Entries[j].File })
-	// Two files may name the same city (melton.pdf, melton.txt): keep them
-	// apart by the file name.
-	seen := map[string]bool{}
+	// Two files may give the same document ID (melton.pdf and melton.txt;
+	// Pécs.md and pecs.md, as IDs fold accents and case): the first by path
+	// keeps its city, a later one is named by its file name. Should that
+	// ID be taken too, the folder cannot be described without a manifest:
+	// one document would overwrite the other's outputs.
+	owner := map[string]string{} // document ID → file
 	for i := range m.Entries {
-		if seen[m.Entries[i].City] {
-			m.Entries[i].City = path.Base(m.Entries[i].File)
+		e := &m.Entries[i]
+		id := DocID(e.City, e.Year)
+		if _, taken := owner[id]; taken {
+			e.City = path.Base(e.File)
+			id = DocID(e.City, e.Year)
 		}
-		seen[m.Entries[i].City] = true
+		if prev, taken := owner[id]; taken {
+			return nil, fmt.Errorf("%s and %s both give the document ID %q: rename one, or describe the files in a %s", prev, e.File, id, ManifestName)
+		}
+		owner[id] = e.File
 	}
 	return &m, nil
 }
