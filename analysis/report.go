@@ -74,7 +74,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 
 	// Shared themes.
 	p("## Shared themes\n\n")
-	p("![City × theme profiles](heatmap.svg)\n\n")
+	p("![City × theme profiles](%s)\n\n", HeatmapFigure)
 	type shared struct {
 		c    Contrast
 		mean float64
@@ -156,7 +156,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 	// Similarity.
 	t := r.Region
 	p("## Similarity structure\n\n")
-	p("![Cosine similarity of the cities' theme profiles](similarity.svg)\n\n")
+	p("![Cosine similarity of the cities' theme profiles](%s)\n\n", SimilarityFigure)
 	if len(eu) >= 2 && len(ap) >= 2 {
 		p("Mean cosine similarity within Europe **%.3f**, within Asia-Pacific **%.3f**, between the regions **%.3f**; the cosine between the two region centroids is %.3f. ",
 			t.WithinEurope, t.WithinAsia, t.Between, t.CentroidCos)
@@ -237,6 +237,14 @@ func quote(s string, n int) string {
 	return cut + " …"
 }
 
+// File names of the figures, as the report links to them next to it.
+const (
+	SimilarityFigure = "similarity.svg"
+	HeatmapFigure    = "heatmap.svg"
+	DendrogramFigure = "dendrogram.svg"
+	PCAFigure        = "pca.svg"
+)
+
 // WriteHTML writes report.html: the Markdown report rendered as one
 // self-contained page (inline CSS and SVG, no external assets).
 func (r *Result) WriteHTML(w io.Writer, meta ReportMeta) error {
@@ -244,8 +252,8 @@ func (r *Result) WriteHTML(w io.Writer, meta ReportMeta) error {
 	r.markdown(&md, meta)
 	figures := map[string]string{}
 	for name, write := range map[string]func(io.Writer) error{
-		corpus.SimilaritySVG: r.WriteSimilaritySVG, corpus.HeatmapSVG: r.WriteHeatmapSVG,
-		corpus.DendrogramSVG: r.WriteDendrogramSVG, corpus.PCASVG: r.WritePCASVG,
+		SimilarityFigure: r.WriteSimilaritySVG, HeatmapFigure: r.WriteHeatmapSVG,
+		DendrogramFigure: r.WriteDendrogramSVG, PCAFigure: r.WritePCASVG,
 	} {
 		var svg bytes.Buffer
 		if err := write(&svg); err != nil {
@@ -378,7 +386,7 @@ func short(sum string) string {
 // clusterText describes the dendrogram's top split and shows the figures.
 func (r *Result) clusterText(b *bytes.Buffer) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("![Average-linkage dendrogram of the cities](dendrogram.svg)\n\n")
+	p("![Average-linkage dendrogram of the cities](%s)\n\n", DendrogramFigure)
 	n := len(r.Cities)
 	if m := len(r.Clusters.Merges); m > 0 && n > 2 {
 		top := r.Clusters.Merges[m-1]
@@ -416,7 +424,7 @@ func (r *Result) clusterText(b *bytes.Buffer) {
 		p("A split that followed the regions would put each region on one side; clusters.csv lists every merge.\n\n")
 	}
 	if r.PCA.OK {
-		p("![Cities on the first two principal components](pca.svg)\n\n")
+		p("![Cities on the first two principal components](%s)\n\n", PCAFigure)
 		p("The first two principal components of the profiles explain %.0f%% and %.0f%% of their variance.\n\n", 100*r.PCA.Explained[0], 100*r.PCA.Explained[1])
 	}
 }

@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"errors"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -63,17 +62,6 @@ func TestSlugAndCity(t *testing.T) {
 	}
 	if got := MatchKey("PÉCS (Hungary)"); got != "pecs hungary" {
 		t.Errorf("MatchKey = %q", got)
-	}
-}
-
-func TestEvidenceRoundTrip(t *testing.T) {
-	ev := []Evidence{{Term: "partner*", Start: 3, End: 10}, {Term: "a NEAR/3 b", Start: 20, End: 31}}
-	got, err := ParseEvidence(FormatEvidence(ev))
-	if err != nil || !reflect.DeepEqual(got, ev) {
-		t.Errorf("ParseEvidence(FormatEvidence(%v)) = %v, %v", ev, got, err)
-	}
-	if _, err := ParseEvidence("term@x:1"); err == nil {
-		t.Error("ParseEvidence accepted bad offsets")
 	}
 }
 

@@ -1,6 +1,9 @@
 package corpus
 
-import "errors"
+import (
+	"errors"
+	"sort"
+)
 
 // Regions a document can belong to.
 const (
@@ -17,6 +20,7 @@ const (
 	ReasonTooLarge    = "too-large"
 	ReasonTimeout     = "timeout"
 	ReasonUnsupported = "unsupported"
+	ReasonInternal    = "internal-error"
 )
 
 // Sentinel errors the ingest stage wraps; callers branch on them with errors.Is
@@ -28,6 +32,9 @@ var (
 	ErrTooLarge    = errors.New("file larger than the size limit")
 	ErrTimeout     = errors.New("extraction exceeded the time limit")
 	ErrUnsupported = errors.New("unsupported file type")
+	// ErrInternal is a bug in lcity met while processing one input (a
+	// panic, recovered); the input fails and the run goes on.
+	ErrInternal = errors.New("internal error (please report it with the file)")
 )
 
 // Reason returns the failures.csv reason for err: one of the Reason*
@@ -44,6 +51,8 @@ func Reason(err error) string {
 		return ReasonTimeout
 	case errors.Is(err, ErrUnsupported):
 		return ReasonUnsupported
+	case errors.Is(err, ErrInternal):
+		return ReasonInternal
 	default:
 		return ReasonCorrupt
 	}
@@ -149,4 +158,24 @@ type Profile struct {
 	Matches  int     `json:"matches"`
 	Rate     float64 `json:"rate_per_1k_words"`
 	Share    float64 `json:"share"`
+}
+
+// SortCodings orders codings by passage, then code.
+func SortCodings(cs []Coding) {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].PassageID != cs[j].PassageID {
+			return cs[i].PassageID < cs[j].PassageID
+		}
+		return cs[i].CodeID < cs[j].CodeID
+	})
+}
+
+// SortFailures orders failures by source, then detail.
+func SortFailures(fs []Failure) {
+	sort.Slice(fs, func(i, j int) bool {
+		if fs[i].Source != fs[j].Source {
+			return fs[i].Source < fs[j].Source
+		}
+		return fs[i].Detail < fs[j].Detail
+	})
 }

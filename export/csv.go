@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/workspace"
 )
 
 // CSVHeader is the header of the tidy export: one row per coded segment
@@ -42,16 +43,25 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
 	var docID, txt string
-	err := corpus.ScanWorkspace(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	// Character offsets are counted from a mark that only moves forward
+	// through the document (passages come in document order), so a long
+	// document with many matches is not counted from its start each time.
+	markByte, markChar := 0, 0
+	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
 		if len(cs) == 0 {
 			return nil
 		}
 		if p.DocID != docID {
-			raw, err := os.ReadFile(filepath.Join(ws.Dir, corpus.TextsDir, p.DocID+".txt"))
+			raw, err := os.ReadFile(filepath.Join(ws.Dir, filepath.FromSlash(workspace.TextFile(p.DocID))))
 			if err != nil {
 				return err
 			}
 			docID, txt = p.DocID, string(raw)
+			markByte, markChar = 0, 0
+		}
+		if p.Start >= markByte && p.Start <= len(txt) {
+			markChar += utf8.RuneCountInString(txt[markByte:p.Start])
+			markByte = p.Start
 		}
 		d := docs[p.DocID]
 		for _, c := range cs {
@@ -59,7 +69,12 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 				if e.Start < 0 || e.End > len(txt) || e.Start > e.End {
 					continue
 				}
-				sc := utf8.RuneCountInString(txt[:e.Start])
+				var sc int
+				if e.Start >= markByte {
+					sc = markChar + utf8.RuneCountInString(txt[markByte:e.Start])
+				} else {
+					sc = utf8.RuneCountInString(txt[:e.Start])
+				}
 				ec := sc + utf8.RuneCountInString(txt[e.Start:e.End])
 				cw.Write([]string{p.DocID, p.City, d.Country, p.Region, strconv.Itoa(d.Year), strconv.Itoa(p.Page), p.Section, p.ID,
 					c.CodeID, paths[c.CodeID], e.Term, txt[e.Start:e.End],

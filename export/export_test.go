@@ -15,6 +15,7 @@ import (
 
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/workspace"
 )
 
 // testWorkspace writes a small coded workspace with non-ASCII text, so
@@ -35,7 +36,7 @@ func testWorkspace(t *testing.T) *Workspace {
 		{ID: "okayama-2017", City: "Okayama", Country: "Japan", Region: corpus.RegionAsiaPacific, Year: 2017, Pages: 1, FirstPage: 1, LastPage: 1}}
 	var ps []corpus.Passage
 	var cs []corpus.Coding
-	os.MkdirAll(filepath.Join(dir, corpus.TextsDir), 0o755)
+	os.MkdirAll(filepath.Join(dir, workspace.TextsDir), 0o755)
 	for _, d := range docs {
 		text := "# Title ✓\n\n"
 		for k, para := range paras {
@@ -45,14 +46,14 @@ func testWorkspace(t *testing.T) *Workspace {
 			ps = append(ps, p)
 			cs = append(cs, coding.CodeAll(cbs, p)...)
 		}
-		os.WriteFile(filepath.Join(dir, corpus.TextsDir, d.ID+".txt"), []byte(text), 0o644)
+		os.WriteFile(filepath.Join(dir, workspace.TextsDir, d.ID+".txt"), []byte(text), 0o644)
 	}
 	corpus.SortCodings(cs)
 	if len(cs) == 0 {
 		t.Fatal("nothing coded")
 	}
-	corpus.WriteFile(filepath.Join(dir, corpus.PassagesFile), func(w io.Writer) error { return corpus.WriteJSONL(w, ps) })
-	corpus.WriteFile(filepath.Join(dir, corpus.CodingsFile), func(w io.Writer) error { return corpus.WriteCodings(w, cs) })
+	workspace.WriteFile(filepath.Join(dir, workspace.PassagesFile), func(w io.Writer) error { return workspace.WriteJSONL(w, ps) })
+	workspace.WriteFile(filepath.Join(dir, workspace.CodingsFile), func(w io.Writer) error { return workspace.WriteCodings(w, cs) })
 	return &Workspace{Dir: dir, Name: "test <corpus> & \"quotes\"", Origin: "lcity test", Documents: docs, Codebooks: cbs}
 }
 
@@ -129,7 +130,7 @@ func TestQDPX(t *testing.T) {
 			got := string(runes[sel.Start:sel.End])
 			id := strings.SplitN(sel.Name, ",", 2)[0]
 			var want string
-			corpus.ScanJSONL(filepath.Join(ws.Dir, corpus.PassagesFile), func(p corpus.Passage) error {
+			workspace.ScanJSONL(filepath.Join(ws.Dir, workspace.PassagesFile), func(p corpus.Passage) error {
 				if p.ID == id {
 					want = p.Text
 				}
@@ -216,7 +217,7 @@ func TestCSV(t *testing.T) {
 		col[h] = i
 	}
 	for _, r := range rows[1:] {
-		raw, _ := os.ReadFile(filepath.Join(ws.Dir, corpus.TextsDir, r[col["doc_id"]]+".txt"))
+		raw, _ := os.ReadFile(filepath.Join(ws.Dir, workspace.TextsDir, r[col["doc_id"]]+".txt"))
 		runes := []rune(string(raw))
 		sc, ec := atoi(r[col["start_char"]]), atoi(r[col["end_char"]])
 		sb, eb := atoi(r[col["start_byte"]]), atoi(r[col["end_byte"]])

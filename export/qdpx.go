@@ -14,6 +14,7 @@ import (
 
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/workspace"
 )
 
 // Workspace is what an export reads: the workspace folder (for texts/,
@@ -57,7 +58,7 @@ func WriteQDPX(w io.Writer, ws *Workspace) error {
 		if err != nil {
 			return err
 		}
-		text, err := os.ReadFile(filepath.Join(ws.Dir, corpus.TextsDir, d.ID+".txt"))
+		text, err := os.ReadFile(filepath.Join(ws.Dir, filepath.FromSlash(workspace.TextFile(d.ID))))
 		if err != nil {
 			return err
 		}
@@ -217,7 +218,7 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 	// The coded passages are collected first, without their text (the
 	// XML lists documents in ws.Documents order, the files may differ);
 	// each document's text is then read when its source is written.
-	err := corpus.ScanWorkspace(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
 		if len(cs) > 0 {
 			p.Text, p.Sentences = "", nil
 			perDoc[p.DocID] = append(perDoc[p.DocID], selection{p, cs})
@@ -236,16 +237,24 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 			d.City, d.Country, d.Region, d.Year, d.Publication, d.FirstPage, d.LastPage, d.Source, d.SHA256, d.Extractor)))
 		sels := perDoc[d.ID]
 		if len(sels) > 0 {
-			raw, err := os.ReadFile(filepath.Join(ws.Dir, corpus.TextsDir, d.ID+".txt"))
+			raw, err := os.ReadFile(filepath.Join(ws.Dir, filepath.FromSlash(workspace.TextFile(d.ID))))
 			if err != nil {
 				return err
 			}
 			txt := string(raw)
+			// Code points are counted from a mark that moves forward with
+			// the passages, not from the start for each one.
+			markByte, markChar := 0, 0
 			for _, s := range sels {
 				if s.p.Start < 0 || s.p.End > len(txt) || s.p.Start > s.p.End {
 					return fmt.Errorf("passage %s: offsets %d-%d outside %s's text", s.p.ID, s.p.Start, s.p.End, d.ID)
 				}
-				start := utf8.RuneCountInString(txt[:s.p.Start])
+				if s.p.Start < markByte {
+					markByte, markChar = 0, 0
+				}
+				markChar += utf8.RuneCountInString(txt[markByte:s.p.Start])
+				markByte = s.p.Start
+				start := markChar
 				end := start + utf8.RuneCountInString(txt[s.p.Start:s.p.End])
 				x.open(`<PlainTextSelection guid="%s" name="%s" startPosition="%d" endPosition="%d" creatingUser="%s">`,
 					GUID("selection:"+s.p.ID), attr(fmt.Sprintf("%s, p. %d, %s", s.p.ID, s.p.Page, s.p.Section)), start, end, user)

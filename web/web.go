@@ -12,7 +12,6 @@
 package web
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"embed"
@@ -21,20 +20,19 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/workspace"
 )
 
 //go:embed templates/*.html
@@ -47,192 +45,143 @@ const (
 	PageSize       = 20
 )
 
-// Server serves one workspace.
+// Server serves one workspace. It answers from a snapshot of the
+// workspace (workspace.Snapshot): the passages, codings, index and
+// analysis files as they were when the snapshot was opened, so that a
+// page never mixes two runs. When a run has replaced the workspace, the
+// next request opens a new snapshot (if no writer holds the workspace at
+// that moment) and the old one is closed once its last request is done.
 type Server struct {
 	out  string
-	idx  *index.Index
 	tmpl *template.Template
-	docs map[string]corpus.Document
-	// passage and coding lines are found by their byte offset in
-	// passages.jsonl and codings.csv, so that memory holds offsets, not
-	// texts.
-	passageAt map[string]int64
-	codingAt  map[string][2]int64 // first line offset, number of lines
-	labels    map[string]string   // code ID → label
-	cities    []string
 	// Public lets requests name any host; otherwise only loopback names
 	// are served, so a web page elsewhere cannot reach the UI through DNS
 	// rebinding.
 	Public bool
+
+	mu  sync.Mutex
+	cur *view
 }
 
-// New opens the workspace at out (its index, documents and offsets of its
-// passages and codings).
+// view is a snapshot with what the pages derive from it, counted while
+// requests use it.
+type view struct {
+	snap   *workspace.Snapshot
+	labels map[string]string // code ID → label
+	cities []string
+
+	mu      sync.Mutex
+	refs    int
+	retired bool
+}
+
+// OpenWait is how long New waits for a writer of the workspace to finish.
+const OpenWait = 10 * time.Second
+
+// New opens a snapshot of the workspace at out and the page templates.
 func New(out string) (*Server, error) {
-	idx, err := index.Open(filepath.Join(out, index.DirName))
+	s := &Server{out: out}
+	v, err := openView(out, OpenWait)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{out: out, idx: idx, docs: map[string]corpus.Document{}, passageAt: map[string]int64{},
-		codingAt: map[string][2]int64{}, labels: map[string]string{}}
-	fail := func(err error) (*Server, error) {
-		idx.Close()
-		return nil, err
-	}
-	docs, err := corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile))
-	if err != nil {
-		return fail(err)
-	}
-	seen := map[string]bool{}
-	for _, d := range docs {
-		s.docs[d.ID] = d
-		if !seen[d.City] {
-			seen[d.City] = true
-			s.cities = append(s.cities, d.City)
-		}
-	}
-	sort.Strings(s.cities)
-	if err := s.offsets(); err != nil {
-		return fail(err)
-	}
+	s.cur = v
 	s.tmpl, err = template.New("").Funcs(template.FuncMap{
 		"snippet": safeSnippet,
-		"label":   func(id string) string { return s.labels[id] },
 		"pathesc": url.PathEscape,
 		"add":     func(a, b int) int { return a + b },
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
-		return fail(err)
+		v.snap.Close()
+		return nil, err
 	}
 	return s, nil
 }
 
-// Close releases the index.
-func (s *Server) Close() error { return s.idx.Close() }
-
-// offsets records where each passage and its codings are in the files.
-func (s *Server) offsets() error {
-	f, err := os.Open(filepath.Join(s.out, corpus.PassagesFile))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var off int64
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 {
-			var p struct {
-				ID string `json:"id"`
-			}
-			if json.Unmarshal(line, &p) == nil && p.ID != "" {
-				s.passageAt[p.ID] = off
-			}
-			off += int64(len(line))
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-	}
-	cf, err := os.Open(filepath.Join(s.out, corpus.CodingsFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer cf.Close()
-	r = bufio.NewReaderSize(cf, 1<<16)
-	off = 0
-	first := true
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 {
-			if !first {
-				id, _, _ := bytes.Cut(line, []byte(","))
-				at, ok := s.codingAt[string(id)]
-				if !ok {
-					at = [2]int64{off, 0}
-				}
-				at[1]++
-				s.codingAt[string(id)] = at
-			}
-			first = false
-			off += int64(len(line))
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-	}
-	// Code labels come from contrasts.csv when the workspace was analysed;
-	// pages show the code IDs either way.
-	if rows, err := readCSV(filepath.Join(s.out, corpus.ContrastsFile)); err == nil {
-		for _, r := range rows[1:] {
-			if len(r) > 1 {
-				s.labels[r[0]] = r[1]
-			}
-		}
-	}
-	return nil
-}
-
-func readCSV(name string) ([][]string, error) {
-	f, err := os.Open(name)
+func openView(out string, wait time.Duration) (*view, error) {
+	snap, err := workspace.OpenSnapshot(out, wait)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	v := &view{snap: snap, labels: map[string]string{}}
+	seen := map[string]bool{}
+	for _, d := range snap.Documents {
+		if !seen[d.City] {
+			seen[d.City] = true
+			v.cities = append(v.cities, d.City)
+		}
+	}
+	sort.Strings(v.cities)
+	// Code labels come from contrasts.csv when the workspace was analysed;
+	// pages show the code IDs either way.
+	if rows, err := v.csv(workspace.ContrastsFile); err == nil {
+		for _, r := range rows[1:] {
+			if len(r) > 1 {
+				v.labels[r[0]] = r[1]
+			}
+		}
+	}
+	return v, nil
+}
+
+// acquire returns the current view, first replacing it by a new snapshot
+// when a writer has finished with the workspace. The caller releases it.
+func (s *Server) acquire() *view {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur.snap.Stale() {
+		if v, err := openView(s.out, 0); err == nil {
+			old := s.cur
+			s.cur = v
+			old.retire()
+		}
+		// Else a writer holds the workspace (or left it broken): keep
+		// answering from the last good snapshot.
+	}
+	v := s.cur
+	v.mu.Lock()
+	v.refs++
+	v.mu.Unlock()
+	return v
+}
+
+func (v *view) release() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.refs--
+	if v.retired && v.refs == 0 {
+		v.snap.Close()
+	}
+}
+
+func (v *view) retire() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.retired = true
+	if v.refs == 0 {
+		v.snap.Close()
+	}
+}
+
+// Close releases the current snapshot.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur.retire()
+	return nil
+}
+
+// csv parses one of the snapshot's CSV files.
+func (v *view) csv(rel string) ([][]string, error) {
+	data, ok := v.snap.File(rel)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err == nil && len(rows) == 0 {
 		err = errors.New("empty")
 	}
 	return rows, err
-}
-
-// passage reads one passage and its codings.
-func (s *Server) passage(id string) (corpus.Passage, []corpus.Coding, bool, error) {
-	off, ok := s.passageAt[id]
-	if !ok {
-		return corpus.Passage{}, nil, false, nil
-	}
-	f, err := os.Open(filepath.Join(s.out, corpus.PassagesFile))
-	if err != nil {
-		return corpus.Passage{}, nil, false, err
-	}
-	defer f.Close()
-	line, err := bufio.NewReader(io.NewSectionReader(f, off, 64<<20)).ReadBytes('\n')
-	if err != nil && err != io.EOF {
-		return corpus.Passage{}, nil, false, err
-	}
-	var p corpus.Passage
-	if err := json.Unmarshal(line, &p); err != nil {
-		return corpus.Passage{}, nil, false, err
-	}
-	var cs []corpus.Coding
-	if at, ok := s.codingAt[id]; ok {
-		cf, err := os.Open(filepath.Join(s.out, corpus.CodingsFile))
-		if err != nil {
-			return p, nil, true, err
-		}
-		defer cf.Close()
-		cr := csv.NewReader(io.NewSectionReader(cf, at[0], 1<<40))
-		for i := int64(0); i < at[1]; i++ {
-			rec, err := cr.Read()
-			if err != nil || len(rec) < 9 {
-				break
-			}
-			score, _ := strconv.ParseFloat(rec[6], 64)
-			ev, _ := corpus.ParseEvidence(rec[8])
-			cs = append(cs, corpus.Coding{PassageID: rec[0], DocID: rec[1], City: rec[2], Region: rec[3], CodeID: rec[5], Score: score, Evidence: ev})
-		}
-	}
-	return p, cs, true, nil
 }
 
 // Handler returns the routes with their limits.
@@ -295,7 +244,9 @@ func (s *Server) search(ctx context.Context, q index.Query) (*index.Result, int,
 	if err := index.ParseQuery(q.Q); err != nil {
 		return nil, http.StatusBadRequest, err
 	}
-	res, err := s.idx.Search(ctx, q)
+	v := s.acquire()
+	defer v.release()
+	res, err := v.snap.Index.Search(ctx, q)
 	if err != nil {
 		var qe *index.QueryError
 		if errors.As(err, &qe) {
@@ -333,7 +284,9 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiPassage(w http.ResponseWriter, r *http.Request) {
-	p, cs, ok, err := s.passage(r.PathValue("id"))
+	v := s.acquire()
+	defer v.release()
+	p, cs, ok, err := v.snap.Passage(r.PathValue("id"))
 	switch {
 	case err != nil:
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
@@ -448,10 +401,13 @@ type passageView struct {
 	Doc     corpus.Document
 	Spans   []span
 	Codings []corpus.Coding
+	Labels  map[string]string
 }
 
 func (s *Server) passagePage(w http.ResponseWriter, r *http.Request) {
-	p, cs, ok, err := s.passage(r.PathValue("id"))
+	v := s.acquire()
+	defer v.release()
+	p, cs, ok, err := v.snap.Passage(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -460,7 +416,8 @@ func (s *Server) passagePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no passage "+r.PathValue("id"), http.StatusNotFound)
 		return
 	}
-	s.render(w, http.StatusOK, "passage.html", passageView{P: p, Doc: s.docs[p.DocID], Spans: markEvidence(p, cs), Codings: cs})
+	doc, _ := v.snap.Document(p.DocID)
+	s.render(w, http.StatusOK, "passage.html", passageView{P: p, Doc: doc, Spans: markEvidence(p, cs), Codings: cs, Labels: v.labels})
 }
 
 // markEvidence cuts the passage text into spans, marking the bytes that
@@ -505,7 +462,9 @@ type cityView struct {
 func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
 	city := r.PathValue("city")
 	v := cityView{City: city}
-	for _, d := range s.docs {
+	sv := s.acquire()
+	defer sv.release()
+	for _, d := range sv.snap.Documents {
 		if d.City == city {
 			v.Docs = append(v.Docs, d)
 		}
@@ -515,7 +474,7 @@ func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sort.Slice(v.Docs, func(i, j int) bool { return v.Docs[i].ID < v.Docs[j].ID })
-	if rows, err := readCSV(filepath.Join(s.out, corpus.ProfilesFile)); err == nil {
+	if rows, err := sv.csv(workspace.ProfilesFile); err == nil {
 		col := map[string]int{}
 		for i, h := range rows[0] {
 			col[h] = i
@@ -525,7 +484,7 @@ func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
 			if r[col["city"]] != city {
 				continue
 			}
-			pr := profileRow{CodeID: r[col["code_id"]], Label: s.labels[r[col["code_id"]]]}
+			pr := profileRow{CodeID: r[col["code_id"]], Label: sv.labels[r[col["code_id"]]]}
 			pr.Passages, _ = strconv.Atoi(r[col["passages"]])
 			pr.Matches, _ = strconv.Atoi(r[col["matches"]])
 			pr.Rate, _ = strconv.ParseFloat(r[col["rate_per_1k_words"]], 64)
@@ -544,11 +503,13 @@ func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) similarityPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "similarity.html", map[string]any{"Cities": s.cities})
+	v := s.acquire()
+	defer v.release()
+	s.render(w, http.StatusOK, "similarity.html", map[string]any{"Cities": v.cities})
 }
 
 // figures are the workspace files the UI may serve.
-var figures = map[string]bool{corpus.SimilaritySVG: true, corpus.HeatmapSVG: true, corpus.DendrogramSVG: true, corpus.PCASVG: true}
+var figures = map[string]bool{workspace.SimilaritySVG: true, workspace.HeatmapSVG: true, workspace.DendrogramSVG: true, workspace.PCASVG: true}
 
 func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
@@ -556,8 +517,10 @@ func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	data, err := os.ReadFile(filepath.Join(s.out, name))
-	if err != nil {
+	v := s.acquire()
+	defer v.release()
+	data, ok := v.snap.File(name)
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}

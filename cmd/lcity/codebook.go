@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lcity/lcity/coding"
+	"github.com/lcity/lcity/pipeline"
 )
 
 func newCodebookCmd() *cobra.Command {
@@ -36,7 +37,7 @@ func newCodebookCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cb, err := coding.Load(args[0])
 			if err != nil {
-				return usageError{err}
+				return &pipeline.UsageError{Err: err}
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s: %s\n%s\n\n", cb.Name, cb.Title, cb.Description)
@@ -63,11 +64,11 @@ func newCodebookCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])
 			if err != nil {
-				return usageError{err}
+				return &pipeline.UsageError{Err: err}
 			}
 			cb, err := coding.ParseFile(data, args[0])
 			if err != nil {
-				return usageError{err}
+				return &pipeline.UsageError{Err: err}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: codebook %s, %d codable codes\n", args[0], cb.Name, cb.NumCodable())
 			return nil

@@ -2,13 +2,10 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lcity/lcity/corpus"
-	"github.com/lcity/lcity/export"
+	"github.com/lcity/lcity/pipeline"
 )
 
 func newExportCmd() *cobra.Command {
@@ -29,50 +26,18 @@ Two exports of the same workspace are byte-identical.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, file := args[0], args[1]
-			var write func(io.Writer, *export.Workspace) error
-			switch format {
-			case "qdpx":
-				write = export.WriteQDPX
-			case "qdc":
-				write = func(w io.Writer, ws *export.Workspace) error { return export.WriteQDC(w, ws.Codebooks, ws.Origin) }
-			case "csv":
-				write = export.WriteCSV
-			default:
-				return usagef("export %q: want qdpx, qdc or csv", format)
-			}
-			ws, err := exportWorkspace(out)
+			ws, err := pipeline.Export(out, format, file)
 			if err != nil {
 				return err
 			}
-			if err := corpus.WriteFile(file, func(w io.Writer) error { return write(w, ws) }); err != nil {
-				return err
+			if format == pipeline.FormatQDC {
+				fmt.Fprintf(cmd.ErrOrStderr(), "lcity: exported %d codebooks as %s → %s\n", len(ws.Codebooks), format, file)
+				return nil
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: exported %d documents and %d codebooks as %s → %s\n", len(ws.Documents), len(ws.Codebooks), format, file)
 			return nil
 		},
 	}
-	c.Flags().StringVar(&out, "out", DefaultOut, "workspace folder")
+	c.Flags().StringVar(&out, "out", pipeline.DefaultOut, "workspace folder")
 	return c
-}
-
-// exportWorkspace reads what an export needs: the documents and the
-// codebooks recorded in run.json.
-func exportWorkspace(out string) (*export.Workspace, error) {
-	docs, err := corpus.ReadJSONL[corpus.Document](filepath.Join(out, corpus.DocumentsFile))
-	if err != nil {
-		return nil, noWorkspace(out, err)
-	}
-	m := loadRunManifest(out)
-	if len(m.Codebooks) == 0 {
-		return nil, usagef("%s has no codings (run lcity code or lcity run first)", out)
-	}
-	cbs, err := recordedCodebooks(out, m, nil)
-	if err != nil {
-		return nil, err
-	}
-	name := m.Settings.Corpus
-	if name == "" {
-		name = out
-	}
-	return &export.Workspace{Dir: out, Name: name, Origin: "lcity " + Version, Documents: docs, Codebooks: cbs}, nil
 }

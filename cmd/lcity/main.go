@@ -1,5 +1,8 @@
 // Command lcity ingests, indexes, codes and compares case studies of
 // learning cities. Run `lcity --help` for the commands.
+//
+// The command is flags, help, exit codes and printing; the work is done by
+// package pipeline (and the packages it wires).
 package main
 
 import (
@@ -13,28 +16,18 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/lcity/lcity/pipeline"
 )
 
-// Version is the tool version recorded in run.json.
-const Version = "0.1.0"
-
-// Exit codes.
+// Exit codes (README, "Exit status").
 const (
-	exitOK     = 0
-	exitFailed = 1 // some inputs failed (the rest was processed) or a runtime error
-	exitUsage  = 2 // bad usage or configuration
+	exitOK          = 0   // success
+	exitFailed      = 1   // some inputs failed (the rest was processed and written), or verify found differences
+	exitUsage       = 2   // bad usage or configuration: flags, arguments, manifest, codebook, a workspace edited by hand
+	exitEnv         = 3   // the workspace or the environment: --out unusable, workspace in use, disk full, internal error
+	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; nothing half-written is left
 )
-
-// usageError marks an error as the user's: bad flags, arguments or configuration.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
-// errPartial reports that the command finished but some inputs failed.
-var errPartial = errors.New("some inputs failed; see failures.csv")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -46,28 +39,34 @@ func main() {
 // run executes lcity with args and returns the exit code. It is the whole
 // program but for os.Exit, so tests drive it in-process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	root := newRoot()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	switch {
-	case err == nil:
+	if err == nil {
 		return exitOK
-	case errors.Is(err, errPartial):
-		fmt.Fprintln(stderr, "lcity:", err)
+	}
+	fmt.Fprintln(stderr, "lcity:", err)
+	return exitCode(ctx, err)
+}
+
+// exitCode maps an error to the exit status.
+func exitCode(ctx context.Context, err error) int {
+	switch {
+	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, pipeline.ErrDiffers):
 		return exitFailed
 	case isUsage(err):
-		fmt.Fprintln(stderr, "lcity:", err)
 		return exitUsage
+	case ctx.Err() != nil:
+		return exitInterrupted
 	default:
-		fmt.Fprintln(stderr, "lcity:", err)
-		return exitFailed
+		return exitEnv
 	}
 }
 
 func isUsage(err error) bool {
-	var u usageError
+	var u *pipeline.UsageError
 	if errors.As(err, &u) {
 		return true
 	}
@@ -77,7 +76,7 @@ func isUsage(err error) bool {
 		strings.HasPrefix(msg, "unknown shorthand flag")
 }
 
-func newRoot(stdout, stderr io.Writer) *cobra.Command {
+func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "lcity",
 		Short: "Text mining and thematic coding of learning-city case studies",
@@ -85,12 +84,17 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 passages with page provenance, indexes them for search, codes every passage
 against codebooks of themes, and compares the cities' theme profiles, Europe
 against Asia-Pacific. With no --corpus it runs on its embedded illustrative
-sample corpus (written by the lcity authors, not UNESCO text).`,
+sample corpus (written by the lcity authors, not UNESCO text).
+
+Exit status: 0 success; 1 some inputs failed (the rest was processed and
+written) or verify found differences; 2 bad usage or configuration; 3 the
+workspace or environment failed (--out unusable, workspace in use by another
+lcity process, disk full, internal error); 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       Version,
+		Version:       pipeline.Version,
 	}
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &pipeline.UsageError{Err: err} })
 	addProfileFlags(root)
 	root.AddCommand(
 		newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newAnalyzeCmd(),
@@ -108,7 +112,7 @@ func wrapArgs(c *cobra.Command) {
 		orig := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := orig(cmd, args); err != nil {
-				return usageError{err}
+				return &pipeline.UsageError{Err: err}
 			}
 			return nil
 		}

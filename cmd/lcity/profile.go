@@ -7,6 +7,8 @@ import (
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
+
+	"github.com/lcity/lcity/pipeline"
 )
 
 // addProfileFlags adds --cpuprofile and --memprofile to root: pprof
@@ -23,7 +25,7 @@ func addProfileFlags(root *cobra.Command) {
 		}
 		f, err := os.Create(cpu)
 		if err != nil {
-			return usagef("--cpuprofile: %v", err)
+			return pipeline.Usagef("--cpuprofile: %v", err)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
 			f.Close()

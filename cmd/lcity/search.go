@@ -2,17 +2,15 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/pipeline"
 )
 
 func newSearchCmd() *cobra.Command {
@@ -29,23 +27,8 @@ facet counts by region, city, code, section and year are printed under them.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q.Q = strings.Join(args, " ")
-			if err := index.ParseQuery(q.Q); err != nil {
-				return usageError{err}
-			}
-			x, err := index.Open(filepath.Join(out, index.DirName))
+			res, err := pipeline.Search(cmd.Context(), out, q)
 			if err != nil {
-				if errors.Is(err, index.ErrNoIndex) {
-					return usageError{err}
-				}
-				return err
-			}
-			defer x.Close()
-			res, err := x.Search(cmd.Context(), q)
-			if err != nil {
-				var qe *index.QueryError
-				if errors.As(err, &qe) {
-					return usageError{err}
-				}
 				return err
 			}
 			w := cmd.OutOrStdout()
@@ -62,7 +45,7 @@ facet counts by region, city, code, section and year are printed under them.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&out, "out", DefaultOut, "workspace folder")
+	c.Flags().StringVar(&out, "out", pipeline.DefaultOut, "workspace folder")
 	c.Flags().StringVar(&q.City, "city", "", "only passages of this city")
 	c.Flags().StringVar(&q.Region, "region", "", "only passages of this region (Europe, Asia-Pacific)")
 	c.Flags().StringVar(&q.Code, "code", "", "only passages coded with this code ID")
@@ -73,15 +56,6 @@ facet counts by region, city, code, section and year are printed under them.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: total, hits, facets")
 	c.Flags().BoolVar(&kwic, "kwic", false, "print each highlighted match in its context, one line each")
 	return c
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func printHits(w io.Writer, res *index.Result, q index.Query, colour bool) {
@@ -134,7 +108,7 @@ func printKwicHits(w io.Writer, res *index.Result) {
 		}
 		text := plain.String()
 		for _, sp := range spans {
-			l := kwicAt(text, sp[0], sp[1], 40)
+			l := pipeline.KWICAt(text, sp[0], sp[1], 40)
 			fmt.Fprintf(w, "%-16s p.%-3d %40s [%s] %s\n", h.City, h.Page, l.Left, l.Match, l.Right)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"time"
@@ -11,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/pipeline"
 	"github.com/lcity/lcity/web"
+	"github.com/lcity/lcity/workspace"
 )
 
 func newServeCmd() *cobra.Command {
@@ -31,17 +34,17 @@ It listens on loopback only unless --public is given. Stop it with Ctrl-C.`,
 				return err
 			}
 			s, err := web.New(out)
-			if err != nil {
-				if errors.Is(err, index.ErrNoIndex) {
-					return usageError{err}
-				}
-				return noWorkspace(out, err)
+			switch {
+			case errors.Is(err, index.ErrNoIndex), errors.Is(err, fs.ErrNotExist), errors.Is(err, workspace.ErrModified):
+				return pipeline.Usagef("serve %s: %v (run `lcity run --out %s` first)", out, err, out)
+			case err != nil:
+				return err
 			}
 			defer s.Close()
 			s.Public = public
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return usagef("serve: %v", err)
+				return pipeline.Usagef("serve: %v", err)
 			}
 			srv := s.NewHTTPServer(addr)
 			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: serving %s on http://%s/ (Ctrl-C to stop)\n", out, ln.Addr())
@@ -61,7 +64,7 @@ It listens on loopback only unless --public is given. Stop it with Ctrl-C.`,
 			}
 		},
 	}
-	c.Flags().StringVar(&out, "out", DefaultOut, "workspace folder")
+	c.Flags().StringVar(&out, "out", pipeline.DefaultOut, "workspace folder")
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().BoolVar(&public, "public", false, "allow an address other than loopback (the UI has no login)")
 	return c
@@ -71,7 +74,7 @@ It listens on loopback only unless --public is given. Stop it with Ctrl-C.`,
 func checkAddr(addr string, public bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return usagef("--addr %q: %v", addr, err)
+		return pipeline.Usagef("--addr %q: %v", addr, err)
 	}
 	if public {
 		return nil
@@ -82,5 +85,5 @@ func checkAddr(addr string, public bool) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return usagef("--addr %q is not a loopback address; the UI has no login, so give --public to serve it to the network", addr)
+	return pipeline.Usagef("--addr %q is not a loopback address; the UI has no login, so give --public to serve it to the network", addr)
 }

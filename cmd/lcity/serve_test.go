@@ -116,6 +116,60 @@ func TestServeHTTP(t *testing.T) {
 }
 
 // TestServeEscapesPassageText serves a corpus whose text holds markup.
+// TestServeAfterRerun: serve keeps answering while a run replaces its
+// workspace with another corpus, and never with a passage of the other
+// run under a requested ID; after the run it answers from the new one.
+func TestServeAfterRerun(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := lcity(t, "run", "--out", out, "--permutations", "9"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	base := startServer(t, out)
+	const id = "okayama-2017-p0005"
+	passage := func(id string) (int, string) {
+		t.Helper()
+		code, body := get(t, base+"/api/passages/"+id)
+		var v struct {
+			Passage struct{ ID, City string } `json:"passage"`
+		}
+		json.Unmarshal([]byte(body), &v)
+		if code == 200 && v.Passage.ID != id {
+			t.Fatalf("GET /api/passages/%s answered passage %q of %s", id, v.Passage.ID, v.Passage.City)
+		}
+		return code, v.Passage.City
+	}
+	if code, city := passage(id); code != 200 || city != "Okayama" {
+		t.Fatalf("before the rerun: %d %s", code, city)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "cork.md"), []byte("# Cork\n\n## Learning\n\nThe learning festival welcomes migrants and families.\n"), 0o644)
+	done := make(chan int)
+	go func() {
+		code, _, _ := lcity(t, "run", "--force", "--corpus", dir, "--out", out, "--permutations", "9")
+		done <- code
+	}()
+	for running := true; running; {
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("rerun: exit %d", code)
+			}
+			running = false
+		default:
+			passage(id) // the old passage or, once the run is done, none
+		}
+	}
+	if code, _ := passage(id); code != 404 {
+		t.Errorf("after the rerun, %s: HTTP %d, want 404", id, code)
+	}
+	if code, city := passage("cork-p0001"); code != 200 || city != "Cork" {
+		t.Errorf("after the rerun, cork-p0001: HTTP %d %s", code, city)
+	}
+	if code, body := get(t, base+"/api/search?q=migrants"); code != 200 || !strings.Contains(body, "Cork") {
+		t.Errorf("search after the rerun: %d\n%s", code, body)
+	}
+}
+
 func TestServeEscapesPassageText(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "evil.md"), []byte("# Evil\n\n## Intro\n\nThe kominkan <script>alert('x')</script> <img src=x onerror=alert(1)> welcome families.\n"), 0o644)

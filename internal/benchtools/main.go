@@ -18,6 +18,7 @@ import (
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/workspace"
 )
 
 func main() {
@@ -94,7 +95,7 @@ func bareBleve(ws string) error {
 	}
 	b := idx.NewBatch()
 	n := 0
-	err = corpus.ScanJSONL(filepath.Join(ws, corpus.PassagesFile), func(p corpus.Passage) error {
+	_, err = workspace.ScanJSONL(filepath.Join(ws, workspace.PassagesFile), func(p corpus.Passage) error {
 		n++
 		if err := b.Index(p.ID, map[string]any{"text": p.Text, "city": p.City, "region": p.Region}); err != nil {
 			return err

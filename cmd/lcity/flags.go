@@ -1,0 +1,57 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/lcity/lcity/pipeline"
+)
+
+// config binds the flags of the pipeline commands to a pipeline.Config
+// that starts from pipeline.Default.
+type config struct{ pipeline.Config }
+
+func newConfig() *config { return &config{pipeline.Default()} }
+
+func (c *config) addOut(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.Out, "out", c.Out, "workspace folder")
+	cmd.Flags().DurationVar(&c.LockWait, "lock-wait", c.LockWait, "how long to wait for another lcity process reading the workspace")
+}
+
+func (c *config) addWorkers(cmd *cobra.Command) {
+	if cmd.Flags().Lookup("workers") == nil {
+		cmd.Flags().IntVar(&c.Workers, "workers", 0, "parallel workers (default: one per CPU); never changes the outputs")
+	}
+}
+
+func (c *config) addIngest(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&c.Corpus.Path, "corpus", "", "corpus folder or manifest (default: the embedded illustrative sample)")
+	f.Int64Var(&c.Ingest.MaxBytes, "max-bytes", c.Ingest.MaxBytes, "largest input file accepted, in bytes")
+	f.DurationVar(&c.Ingest.Timeout, "timeout", c.Ingest.Timeout, "time limit per input file")
+	f.StringVar(&c.Ingest.Fallback, "fallback", "", "external extractor for PDFs the built-in one cannot read or gets no text from: pdftotext")
+	c.addWorkers(cmd)
+}
+
+func (c *config) addCode(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&c.Coding.Codebooks, "codebook", nil, "codebook name or file (repeatable; default charter, keyfeatures, drivers)")
+	c.addWorkers(cmd)
+}
+
+func (c *config) addAnalyze(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Uint64Var(&c.Analysis.Seed, "seed", c.Analysis.Seed, "seed of the permutation tests")
+	f.StringVar(&c.Analysis.Weight, "weight", c.Analysis.Weight, "profile weighting: rate, share, tfidf or binary")
+	f.IntVar(&c.Analysis.Permutations, "permutations", c.Analysis.Permutations, "permutations per test")
+	f.StringVar(&c.Analysis.Hypotheses, "hypotheses", "", "YAML file of hypotheses to test (default: the embedded Longworth and Han–Makino hypotheses)")
+}
+
+// prepare validates the configuration and connects progress to stderr.
+func (c *config) prepare(cmd *cobra.Command) (pipeline.Config, *progress, error) {
+	if err := c.Validate(); err != nil {
+		return pipeline.Config{}, nil, err
+	}
+	prog := newProgress(cmd.ErrOrStderr())
+	cfg := c.Config
+	cfg.Progress = prog.update
+	return cfg, prog, nil
+}

@@ -1,0 +1,201 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/workspace"
+)
+
+// KWICLine is one keyword-in-context line.
+type KWICLine struct {
+	PassageID string `json:"passage_id"`
+	City      string `json:"city"`
+	Region    string `json:"region"`
+	Page      int    `json:"page"`
+	CodeID    string `json:"code_id,omitempty"`
+	Term      string `json:"term,omitempty"`
+	Left      string `json:"left"`
+	Match     string `json:"match"`
+	Right     string `json:"right"`
+}
+
+// KWIC returns keyword-in-context lines with width characters of context
+// either side, sorted by passage. When arg is a code ID of the workspace's
+// coding, the lines are its evidence in codings.csv; otherwise arg is a
+// word or phrase found case-insensitively in the passages. One pass over
+// the workspace collects both. It holds the workspace's Shared lock.
+func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
+	l, err := openReader(out, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Release()
+	m, err := readManifest(out)
+	if err != nil {
+		return nil, err
+	}
+	needle := strings.ToLower(arg)
+	var codeLines, wordLines []KWICLine
+	var docID, text string
+	err = scan(out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, cd := range cs {
+			if cd.CodeID != arg {
+				continue
+			}
+			if cd.DocID != docID { // passages come grouped by document
+				rel := workspace.TextFile(cd.DocID)
+				b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(rel)))
+				if err != nil {
+					return err
+				}
+				sum := sha256.Sum256(b)
+				if err := m.CheckDigest(rel, workspace.Digest{SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(b))}); err != nil {
+					return usage(err)
+				}
+				docID, text = cd.DocID, string(b)
+			}
+			for _, ev := range cd.Evidence {
+				if ev.End > len(text) || ev.Start > ev.End {
+					continue
+				}
+				l := KWICAt(text, ev.Start, ev.End, width)
+				l.PassageID, l.City, l.Region, l.Page, l.CodeID, l.Term = p.ID, p.City, p.Region, p.Page, cd.CodeID, ev.Term
+				codeLines = append(codeLines, l)
+			}
+		}
+		low := strings.ToLower(p.Text)
+		if len(low) != len(p.Text) || needle == "" {
+			return nil // case folding changed lengths (offsets would be wrong), or nothing to find
+		}
+		for off := 0; ; {
+			i := strings.Index(low[off:], needle)
+			if i < 0 {
+				break
+			}
+			s := off + i
+			l := KWICAt(p.Text, s, s+len(needle), width)
+			l.PassageID, l.City, l.Region, l.Page, l.Term = p.ID, p.City, p.Region, p.Page, arg
+			wordLines = append(wordLines, l)
+			off = s + len(needle)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	lines := wordLines
+	if codeLines != nil {
+		lines = codeLines
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].PassageID < lines[j].PassageID })
+	return lines, nil
+}
+
+// KWICAt cuts width characters of context either side of
+// text[start:end], each on one line (runs of white space as one space).
+// It reads only a window around the match, so a document with many
+// matches costs time in proportion to the matches, not to their number
+// times the document's length.
+func KWICAt(text string, start, end, width int) KWICLine {
+	return KWICLine{Left: leftContext(text, start, width), Match: oneLine(text[start:end]), Right: rightContext(text, end, width)}
+}
+
+// leftContext is the last width characters of oneLine(text[:start]).
+func leftContext(text string, start, width int) string {
+	i, n, space := start, 0, false
+	// Trailing white space is trimmed; then width characters, a run of
+	// white space counting as one, and one more so that the window's
+	// first character is not cut.
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i -= size
+	}
+	for i > 0 && n <= width {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if unicode.IsSpace(r) {
+			if !space {
+				n++
+			}
+			space = true
+		} else {
+			n++
+			space = false
+		}
+		i -= size
+	}
+	w := collapse(text[i:start], i == 0)
+	rs := []rune(w)
+	if len(rs) > width {
+		rs = rs[len(rs)-width:]
+	}
+	return string(rs)
+}
+
+// rightContext is the first width characters of oneLine(text[end:]).
+func rightContext(text string, end, width int) string {
+	i, n, space := end, 0, false
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	for i < len(text) && n <= width {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			if !space {
+				n++
+			}
+			space = true
+		} else {
+			n++
+			space = false
+		}
+		i += size
+	}
+	rs := []rune(oneLine(text[end:i]))
+	if len(rs) > width {
+		rs = rs[:width]
+	}
+	return string(rs)
+}
+
+// collapse turns runs of white space into one space and trims the end;
+// the start too when trimStart is set.
+func collapse(s string, trimStart bool) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	lead := !trimStart && s != "" && unicode.IsSpace(first)
+	out := strings.Join(strings.Fields(s), " ")
+	if lead && out != "" {
+		out = " " + out
+	}
+	return out
+}
+
+// oneLine puts s on one line: runs of white space become one space, and
+// the ends are trimmed.
+func oneLine(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
