@@ -11,9 +11,8 @@
 //		fmt.Println(e.City, e.Region, e.File)
 //	}
 //
-// The workspace helpers write every file atomically (WriteFile) and read the
-// large ones as streams (ScanJSONL, ScanCodings, ScanWorkspace), so no stage
-// has to hold a corpus in memory.
+// The files these types are written to, and their formats, belong to
+// package workspace.
 //
 // The sample corpus (Sample) is written by the lcity authors in their own
 // words from public facts about each city. It is an illustrative sample, not
