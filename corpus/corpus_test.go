@@ -52,7 +52,8 @@ func TestParseManifest(t *testing.T) {
 }
 
 func TestSlugAndCity(t *testing.T) {
-	for in, want := range map[string]string{"Câmara de Lobos": "camara-de-lobos", "Pécs": "pecs", "  Cork, Ireland ": "cork-ireland"} {
+	for in, want := range map[string]string{"Câmara de Lobos": "camara-de-lobos", "Pécs": "pecs", "  Cork, Ireland ": "cork-ireland",
+		"Łódź": "łodz", "北京": "北京", "Hà Nội": "ha-noi", "São Paulo (2)": "sao-paulo-2", "---": ""} {
 		if got := Slug(in); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -146,19 +147,24 @@ func (e Entry) Line() int { return e.line }
 // "melton-2015", or "melton" without a year.
 func DocID(city string, year int) string {
 	s := Slug(city)
+	if s == "" {
+		s = "untitled" // a name of punctuation alone
+	}
 	if year != 0 {
 		s += "-" + strconv.Itoa(year)
 	}
 	return s
 }
 
-// Slug lower-cases s, folds Latin accents and replaces every run of other
+// Slug lower-cases s, folds accents and replaces every run of other
 // characters with one hyphen: "Câmara de Lobos" → "camara-de-lobos".
+// Letters and digits of other scripts are kept ("Łódź" → "łodz",
+// "北京" → "北京"), so that no city name gives an empty ID.
 func Slug(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(Fold(s)) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 			dash = false
 		} else if !dash && b.Len() > 0 {
