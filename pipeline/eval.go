@@ -76,15 +76,11 @@ func Evaluate(out, gold string, opt EvalOptions) (*Evaluation, error) {
 	if err != nil {
 		return nil, usage(err)
 	}
-	l, err := openReader(out, 0)
+	l, m, err := openRead(out)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Release()
-	m, err := readManifest(out)
-	if err != nil {
-		return nil, err
-	}
 	books := coding.GoldCodebooks(rows)
 	inBooks := func(code string) bool {
 		i := strings.IndexByte(code, '.')

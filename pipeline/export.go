@@ -32,15 +32,11 @@ func Export(out, format, file string) (*export.Workspace, error) {
 	default:
 		return nil, Usagef("export %q: want %s, %s or %s", format, FormatQDPX, FormatQDC, FormatCSV)
 	}
-	l, err := openReader(out, 0)
+	l, m, err := openRead(out)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Release()
-	m, err := readManifest(out)
-	if err != nil {
-		return nil, err
-	}
 	if len(m.Codebooks) == 0 {
 		return nil, Usagef("%s has no codings (run lcity code or lcity run first)", out)
 	}

@@ -34,15 +34,11 @@ type KWICLine struct {
 // word or phrase found case-insensitively in the passages. One pass over
 // the workspace collects both. It holds the workspace's Shared lock.
 func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
-	l, err := openReader(out, 0)
+	l, m, err := openRead(out)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Release()
-	m, err := readManifest(out)
-	if err != nil {
-		return nil, err
-	}
 	needle := strings.ToLower(arg)
 	var codeLines, wordLines []KWICLine
 	var docID, text string
@@ -114,32 +110,8 @@ func KWICAt(text string, start, end, width int) KWICLine {
 
 // leftContext is the last width characters of oneLine(text[:start]).
 func leftContext(text string, start, width int) string {
-	i, n, space := start, 0, false
-	// Trailing white space is trimmed; then width characters, a run of
-	// white space counting as one, and one more so that the window's
-	// first character is not cut.
-	for i > 0 {
-		r, size := utf8.DecodeLastRuneInString(text[:i])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i -= size
-	}
-	for i > 0 && n <= width {
-		r, size := utf8.DecodeLastRuneInString(text[:i])
-		if unicode.IsSpace(r) {
-			if !space {
-				n++
-			}
-			space = true
-		} else {
-			n++
-			space = false
-		}
-		i -= size
-	}
-	w := collapse(text[i:start], i == 0)
-	rs := []rune(w)
+	i := reach(text, start, width, -1)
+	rs := []rune(collapse(text[i:start], i == 0))
 	if len(rs) > width {
 		rs = rs[len(rs)-width:]
 	}
@@ -148,32 +120,52 @@ func leftContext(text string, start, width int) string {
 
 // rightContext is the first width characters of oneLine(text[end:]).
 func rightContext(text string, end, width int) string {
-	i, n, space := end, 0, false
-	for i < len(text) {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i += size
-	}
-	for i < len(text) && n <= width {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			if !space {
-				n++
-			}
-			space = true
-		} else {
-			n++
-			space = false
-		}
-		i += size
-	}
+	i := reach(text, end, width, +1)
 	rs := []rune(oneLine(text[end:i]))
 	if len(rs) > width {
 		rs = rs[:width]
 	}
 	return string(rs)
+}
+
+// reach walks from byte i of text to the left (dir -1) or right (+1):
+// past the white space next to i, which oneLine trims, then over width
+// characters and one more, a run of white space counting as one, so that
+// the window it ends holds the context uncut. It returns where it stopped.
+func reach(text string, i, width, dir int) int {
+	next := func(i int) (rune, int, bool) {
+		if dir < 0 {
+			if i == 0 {
+				return 0, 0, false
+			}
+			r, n := utf8.DecodeLastRuneInString(text[:i])
+			return r, -n, true
+		}
+		if i == len(text) {
+			return 0, 0, false
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		return r, n, true
+	}
+	for {
+		r, n, ok := next(i)
+		if !ok || !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	for count, space := 0, false; count <= width; {
+		r, n, ok := next(i)
+		if !ok {
+			break
+		}
+		if sp := unicode.IsSpace(r); !sp || !space {
+			count++
+		}
+		space = unicode.IsSpace(r)
+		i += n
+	}
+	return i
 }
 
 // collapse turns runs of white space into one space and trims the end;

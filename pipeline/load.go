@@ -15,6 +15,46 @@ import (
 	"github.com/lcity/lcity/workspace"
 )
 
+// What a stage needs loaded from the configuration.
+const (
+	needCorpus = 1 << iota
+	needCodebooks
+	needHypotheses
+)
+
+// loaded is what the configuration names, read and checked before the
+// workspace is locked, so that a configuration error leaves it alone.
+type loaded struct {
+	corpus    *corpus.Corpus
+	codebooks []*coding.Codebook
+	hyp       *analysis.Hypotheses
+}
+
+// load validates the configuration and loads what need names.
+func (c *Config) load(need int) (*loaded, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	l := &loaded{}
+	var err error
+	if need&needCorpus != 0 {
+		if l.corpus, err = c.loadCorpus(); err != nil {
+			return nil, err
+		}
+	}
+	if need&needCodebooks != 0 {
+		if l.codebooks, err = c.loadCodebooks(); err != nil {
+			return nil, err
+		}
+	}
+	if need&needHypotheses != 0 {
+		if l.hyp, err = c.loadHypotheses(); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
 // loadCorpus opens the configured corpus. A corpus that cannot be read is
 // the user's error.
 func (c *Config) loadCorpus() (*corpus.Corpus, error) {

@@ -47,31 +47,20 @@ func (r *Result) Err() error {
 // up to date. It returns ErrPartial (with the Result) when some inputs
 // failed; every other document is processed and written.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	co, err := cfg.loadCorpus()
+	l, err := cfg.load(needCorpus | needCodebooks | needHypotheses)
 	if err != nil {
 		return nil, err
 	}
-	cbs, err := cfg.loadCodebooks()
-	if err != nil {
-		return nil, err
-	}
-	hyp, err := cfg.loadHypotheses()
-	if err != nil {
-		return nil, err
-	}
+	co, cbs, hyp := l.corpus, l.codebooks, l.hyp
 	acbs, err := analysisCodebooks(cbs, cfg.Analysis.Codebooks)
 	if err != nil {
 		return nil, err
 	}
-	w, err := openWriter(&cfg)
+	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	res := &Result{Removed: w.removed}
 	in, err := prepare(ctx, &cfg, co)
 	if err != nil {
 		return nil, err

@@ -26,19 +26,16 @@ import (
 // Ingest extracts the corpus into the workspace: documents.jsonl,
 // passages.jsonl, texts/ and failures.csv.
 func Ingest(ctx context.Context, cfg Config) (*Result, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	co, err := cfg.loadCorpus()
+	l, err := cfg.load(needCorpus)
 	if err != nil {
 		return nil, err
 	}
-	w, err := openWriter(&cfg)
+	co := l.corpus
+	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	res := &Result{Removed: w.removed}
 	in, err := prepare(ctx, &cfg, co)
 	if err != nil {
 		return nil, err
@@ -81,19 +78,16 @@ func (w *writer) recorded(stages ...string) []string {
 // with the new codes. A panic while coding a passage is an error naming
 // the passage; codings.csv is then left as it was.
 func Code(ctx context.Context, cfg Config) (*Result, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	cbs, err := cfg.loadCodebooks()
+	l, err := cfg.load(needCodebooks)
 	if err != nil {
 		return nil, err
 	}
-	w, err := openWriter(&cfg)
+	cbs := l.codebooks
+	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	res := &Result{Removed: w.removed}
 	out, err := codeWorkspace(ctx, &cfg, w.m, cbs, res)
 	if err != nil {
 		return nil, err
@@ -194,15 +188,14 @@ func unwrapWrite(err error) error {
 // Index builds the workspace's Bleve index from passages.jsonl and, when
 // the workspace is coded, codings.csv.
 func Index(ctx context.Context, cfg Config) (*Result, error) {
-	if err := cfg.Validate(); err != nil {
+	if _, err := cfg.load(0); err != nil {
 		return nil, err
 	}
-	w, err := openWriter(&cfg)
+	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	res := &Result{Removed: w.removed}
 	if res.Passages, err = reindex(ctx, &cfg, w.m); err != nil {
 		return nil, err
 	}
@@ -243,19 +236,16 @@ func reindex(ctx context.Context, cfg *Config, m *workspace.Manifest) (int, erro
 // documents, passages and codings, and writes the analysis outputs and
 // the report.
 func Analyze(ctx context.Context, cfg Config) (*Result, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	hyp, err := cfg.loadHypotheses()
+	l, err := cfg.load(needHypotheses)
 	if err != nil {
 		return nil, err
 	}
-	w, err := openWriter(&cfg)
+	hyp := l.hyp
+	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	res := &Result{Removed: w.removed}
 	m := w.m
 	if _, err := os.Stat(filepath.Join(cfg.Out, workspace.CodingsFile)); errors.Is(err, fs.ErrNotExist) {
 		if _, err := os.Stat(filepath.Join(cfg.Out, workspace.PassagesFile)); err == nil {

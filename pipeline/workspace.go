@@ -66,6 +66,15 @@ func openWriter(cfg *Config) (*writer, error) {
 
 func (w *writer) close() { w.lock.Release() }
 
+// begin opens the writer of a stage and starts its Result.
+func begin(cfg *Config) (*writer, *Result, error) {
+	w, err := openWriter(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, &Result{Removed: w.removed}, nil
+}
+
 // clear removes the outputs of stages from the workspace and from the
 // record.
 func (w *writer) clear(stages ...string) error {
@@ -108,6 +117,21 @@ func openReader(out string, wait time.Duration) (*workspace.Lock, error) {
 		return nil, fmt.Errorf("workspace %s: %w", out, err)
 	}
 	return l, nil
+}
+
+// openRead takes the Shared lock of a workspace and reads its run.json;
+// the caller releases the lock.
+func openRead(out string) (*workspace.Lock, *workspace.Manifest, error) {
+	l, err := openReader(out, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := readManifest(out)
+	if err != nil {
+		l.Release()
+		return nil, nil, err
+	}
+	return l, m, nil
 }
 
 // notWorkspace turns a missing workspace file into the user's error.

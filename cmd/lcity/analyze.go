@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -15,18 +16,9 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Compare the cities' theme profiles (profiles, similarity, contrasts, report)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, prog, err := c.prepare(cmd)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Analyze(cmd.Context(), cfg)
-			prog.done()
-			if err != nil {
-				return err
-			}
-			printHousekeeping(cmd.ErrOrStderr(), res)
-			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: analysed %d documents → %s\n", res.Documents, cfg.Out)
-			return nil
+			return c.runStage(cmd, pipeline.Analyze, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
+				fmt.Fprintf(w, "lcity: analysed %d documents → %s\n", res.Documents, cfg.Out)
+			})
 		},
 	}
 	c.addOut(cmd)

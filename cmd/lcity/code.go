@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -18,22 +19,12 @@ codings.csv and a copy of each codebook (codebooks/), rebuilds an existing
 index with the new codes, and removes the analysis of the earlier coding.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, prog, err := c.prepare(cmd)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Code(cmd.Context(), cfg)
-			prog.done()
-			if err != nil {
-				return err
-			}
-			w := cmd.ErrOrStderr()
-			printHousekeeping(w, res)
-			fmt.Fprintf(w, "lcity: %d codings of %d passages → %s\n", res.Codings, res.Passages, cfg.Out)
-			if res.IndexRebuilt {
-				fmt.Fprintf(w, "lcity: index rebuilt with the new codes\n")
-			}
-			return nil
+			return c.runStage(cmd, pipeline.Code, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
+				fmt.Fprintf(w, "lcity: %d codings of %d passages → %s\n", res.Codings, res.Passages, cfg.Out)
+				if res.IndexRebuilt {
+					fmt.Fprintf(w, "lcity: index rebuilt with the new codes\n")
+				}
+			})
 		},
 	}
 	c.addOut(cmd)

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/lcity/lcity/pipeline"
@@ -45,13 +50,41 @@ func (c *config) addAnalyze(cmd *cobra.Command) {
 	f.StringVar(&c.Analysis.Hypotheses, "hypotheses", "", "YAML file of hypotheses to test (default: the embedded Longworth and Han–Makino hypotheses)")
 }
 
-// prepare validates the configuration and connects progress to stderr.
-func (c *config) prepare(cmd *cobra.Command) (pipeline.Config, *progress, error) {
+// stage is a pipeline stage (pipeline.Run, pipeline.Ingest, …).
+type stage func(context.Context, pipeline.Config) (*pipeline.Result, error)
+
+// runStage runs a stage with the flags' configuration and a progress bar
+// on stderr, then prints what the stage removed from the workspace and,
+// with summary, what it did.
+func (c *config) runStage(cmd *cobra.Command, run stage, summary func(w io.Writer, cfg pipeline.Config, res *pipeline.Result)) error {
 	if err := c.Validate(); err != nil {
-		return pipeline.Config{}, nil, err
+		return err
 	}
 	prog := newProgress(cmd.ErrOrStderr())
 	cfg := c.Config
 	cfg.Progress = prog.update
-	return cfg, prog, nil
+	res, err := run(cmd.Context(), cfg)
+	prog.done()
+	if res == nil {
+		return err
+	}
+	w := cmd.ErrOrStderr()
+	if len(res.Removed) > 0 {
+		fmt.Fprintf(w, "note: removed what an interrupted run left: %s\n", strings.Join(res.Removed, ", "))
+	}
+	if len(res.Cleared) > 0 {
+		fmt.Fprintf(w, "note: removed the outputs of %s, made from the earlier data (run those stages again)\n", strings.Join(res.Cleared, ", "))
+	}
+	summary(w, cfg, res)
+	return err
+}
+
+// printNotes prints the ingest notes and failures.
+func printNotes(w io.Writer, res *pipeline.Result) {
+	for _, n := range res.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+	for _, f := range res.Failures {
+		fmt.Fprintf(w, "failed: %s: %s: %s\n", f.Source, f.Reason, f.Detail)
+	}
 }

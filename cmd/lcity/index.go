@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -17,18 +18,9 @@ func newIndexCmd() *cobra.Command {
 		Short: "Build the Bleve search index of the workspace's passages and their codes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, prog, err := c.prepare(cmd)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Index(cmd.Context(), cfg)
-			prog.done()
-			if err != nil {
-				return err
-			}
-			printHousekeeping(cmd.ErrOrStderr(), res)
-			fmt.Fprintf(cmd.ErrOrStderr(), "lcity: indexed %d passages → %s\n", res.Passages, filepath.Join(cfg.Out, workspace.IndexDir))
-			return nil
+			return c.runStage(cmd, pipeline.Index, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
+				fmt.Fprintf(w, "lcity: indexed %d passages → %s\n", res.Passages, filepath.Join(cfg.Out, workspace.IndexDir))
+			})
 		},
 	}
 	c.addOut(cmd)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -18,20 +19,10 @@ passages.jsonl, texts/ and failures.csv. Codings, the index and the analysis
 of earlier passages no longer describe the workspace and are removed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, prog, err := c.prepare(cmd)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Ingest(cmd.Context(), cfg)
-			prog.done()
-			if res == nil {
-				return err
-			}
-			w := cmd.ErrOrStderr()
-			printHousekeeping(w, res)
-			fmt.Fprintf(w, "lcity: %d documents, %d passages, %d failures → %s\n", res.Documents, res.Passages, len(res.Failures), cfg.Out)
-			printNotes(w, res)
-			return err
+			return c.runStage(cmd, pipeline.Ingest, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
+				fmt.Fprintf(w, "lcity: %d documents, %d passages, %d failures → %s\n", res.Documents, res.Passages, len(res.Failures), cfg.Out)
+				printNotes(w, res)
+			})
 		},
 	}
 	c.addOut(cmd)

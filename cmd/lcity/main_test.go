@@ -93,25 +93,17 @@ func writeSampleCorpus(t *testing.T) string {
 	return dir
 }
 
-func TestUsageErrors(t *testing.T) {
-	bad := filepath.Join(t.TempDir(), "bad.yaml")
-	os.WriteFile(bad, []byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: [\"\"]\n"), 0o644)
-	good := filepath.Join(t.TempDir(), "good.yaml")
-	os.WriteFile(good, []byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: [kominkan]\n"), 0o644)
-	tests := []struct {
-		args []string
-		code int
-		msg  string
-	}{
-		{[]string{"run", "--bogus"}, 2, "unknown flag"},
-		{[]string{"frobnicate"}, 2, "unknown command"},
-		{[]string{"run", "--weight", "bogus", "--out", t.TempDir()}, 2, "weight"},
-		{[]string{"run", "--corpus", "/no/such/dir", "--out", t.TempDir()}, 2, "no/such/dir"},
-		{[]string{"ingest", "--fallback", "xpdf", "--out", t.TempDir()}, 2, "want pdftotext"},
-		{[]string{"run", "--hypotheses", bad, "--out", t.TempDir()}, 2, "bad.yaml:"},
-		{[]string{"search", "--out", t.TempDir(), "x"}, 2, "no index"},
-		{[]string{"code", "--out", t.TempDir()}, 2, "not an lcity workspace"},
-	}
+// commandCase is a command line with its exit code and a piece of its
+// output.
+type commandCase struct {
+	args []string
+	code int
+	msg  string
+}
+
+// checkCommands runs each case as a subtest.
+func checkCommands(t *testing.T, tests []commandCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			code, stdout, stderr := lcity(t, tt.args...)
@@ -120,6 +112,29 @@ func TestUsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badCodebook writes a codebook with an empty term (line 5).
+func badCodebook(t *testing.T) string {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: [\"\"]\n"), 0o644)
+	return bad
+}
+
+func TestUsageErrors(t *testing.T) {
+	bad := badCodebook(t)
+	checkCommands(t, []commandCase{
+		{[]string{"run", "--bogus"}, exitUsage, "unknown flag"},
+		{[]string{"frobnicate"}, exitUsage, "unknown command"},
+		{[]string{"run", "--weight", "bogus", "--out", t.TempDir()}, exitUsage, "weight"},
+		{[]string{"run", "--corpus", "/no/such/dir", "--out", t.TempDir()}, exitUsage, "no/such/dir"},
+		{[]string{"ingest", "--fallback", "xpdf", "--out", t.TempDir()}, exitUsage, "want pdftotext"},
+		{[]string{"run", "--hypotheses", bad, "--out", t.TempDir()}, exitUsage, "bad.yaml:"},
+		{[]string{"search", "--out", t.TempDir(), "x"}, exitUsage, "no index"},
+		{[]string{"code", "--out", t.TempDir()}, exitUsage, "not an lcity workspace"},
+		{[]string{"kwic", "--out", t.TempDir(), "x"}, exitUsage, "not an lcity workspace"},
+		{[]string{"kwic", "--out", filepath.Join(t.TempDir(), "none"), "x"}, exitUsage, "not an lcity workspace"},
+	})
 }
 
 // TestProfileFlags: --cpuprofile and --memprofile write pprof files.

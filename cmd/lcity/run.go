@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,25 +20,15 @@ nothing when the workspace already records the same inputs, codebooks,
 settings and tool and every output is intact (--force to run anyway).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, prog, err := c.prepare(cmd)
-			if err != nil {
-				return err
-			}
-			res, err := pipeline.Run(cmd.Context(), cfg)
-			prog.done()
-			if res == nil {
-				return err
-			}
-			w := cmd.ErrOrStderr()
-			printHousekeeping(w, res)
-			if res.UpToDate {
-				fmt.Fprintf(w, "lcity: %s is up to date: inputs, codebooks, settings and tool unchanged, outputs intact (--force to rerun)\n", cfg.Out)
-				return err
-			}
-			fmt.Fprintf(w, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
-				res.Documents, res.Passages, res.Codings, len(res.Failures), cfg.Out)
-			printNotes(w, res)
-			return err
+			return c.runStage(cmd, pipeline.Run, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
+				if res.UpToDate {
+					fmt.Fprintf(w, "lcity: %s is up to date: inputs, codebooks, settings and tool unchanged, outputs intact (--force to rerun)\n", cfg.Out)
+					return
+				}
+				fmt.Fprintf(w, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
+					res.Documents, res.Passages, res.Codings, len(res.Failures), cfg.Out)
+				printNotes(w, res)
+			})
 		},
 	}
 	c.addOut(cmd)
@@ -48,24 +37,4 @@ settings and tool and every output is intact (--force to run anyway).`,
 	c.addAnalyze(cmd)
 	cmd.Flags().BoolVar(&c.Force, "force", false, "run even when the workspace is up to date")
 	return cmd
-}
-
-// printHousekeeping says what a stage removed from the workspace.
-func printHousekeeping(w io.Writer, res *pipeline.Result) {
-	if len(res.Removed) > 0 {
-		fmt.Fprintf(w, "note: removed what an interrupted run left: %s\n", strings.Join(res.Removed, ", "))
-	}
-	if len(res.Cleared) > 0 {
-		fmt.Fprintf(w, "note: removed the outputs of %s, made from the earlier data (run those stages again)\n", strings.Join(res.Cleared, ", "))
-	}
-}
-
-// printNotes prints the ingest notes and failures.
-func printNotes(w io.Writer, res *pipeline.Result) {
-	for _, n := range res.Notes {
-		fmt.Fprintln(w, "note:", n)
-	}
-	for _, f := range res.Failures {
-		fmt.Fprintf(w, "failed: %s: %s: %s\n", f.Source, f.Reason, f.Detail)
-	}
 }
