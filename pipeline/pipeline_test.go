@@ -216,3 +216,23 @@ func TestStagesRefuseEditedInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestLockBeforeUpToDate: even a run with nothing to do takes the lock
+// first, so it cannot call a workspace up to date while another writer is
+// replacing its files.
+func TestLockBeforeUpToDate(t *testing.T) {
+	ws := copyWorkspace(t, sample(t))
+	l, err := workspace.Acquire(ws, workspace.Exclusive, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), testConfig(ws))
+	if !errors.Is(err, workspace.ErrLocked) {
+		t.Errorf("Run on a workspace another writer holds = %v, want ErrLocked", err)
+	}
+	l.Release()
+	res, err := Run(context.Background(), testConfig(ws))
+	if err != nil || !res.UpToDate {
+		t.Errorf("Run after the writer released = %+v, %v; want up to date", res, err)
+	}
+}
