@@ -27,7 +27,10 @@ func newServeCmd() *cobra.Command {
 filters and highlighted snippets, a page per passage with its codes and the
 matched terms marked, a page per city with its theme profile, the similarity
 heat map, and a JSON API (/api/search?q=…&region=…, /api/passages/{id}).
-It listens on loopback only unless --public is given. Stop it with Ctrl-C.`,
+It answers from a snapshot of the workspace, so a run into the same folder
+never makes a page mix two runs; the first request after the run has
+finished moves it to the new one. It listens on loopback only unless
+--public is given. Stop it with Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkAddr(addr, public); err != nil {
