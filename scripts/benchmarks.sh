@@ -297,9 +297,9 @@ if [ -n "${SCALE:-}" ]; then
 
 What limits the figures:
 
-* Memory stays flat because documents stream through a bounded pool and a single sink,
-  the analysis keeps per-city counts only, the index is written as shards of 50,000
-  passages, and figures of more than 150 cities show regions.
+* Memory grows far more slowly than the corpus because documents stream through a
+  bounded pool and a single sink, the analysis keeps per-city counts only, the index is
+  written as shards of 50,000 passages, and figures of more than 150 cities show regions.
 * Ingest, coding and indexing are linear in the corpus; the analysis is not: with one
   city per report it is quadratic in cities (the city × city similarity matrix, 10,000
   permutations of the region test over all city pairs) and the average-linkage
