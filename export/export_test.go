@@ -15,6 +15,7 @@ import (
 
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 	"github.com/lcity/lcity/workspace"
 )
 
@@ -151,17 +152,12 @@ func TestQDPX(t *testing.T) {
 }
 
 // validate checks project.qde against ../shared/refi-qda/Project.xsd with
-// xmllint (Debian: libxml2-utils; .ci/run installs it).
+// xmllint (Debian: libxml2-utils; .ci/run installs it). Either missing
+// skips the test, or fails it under CI.
 func validate(t *testing.T, qde []byte) {
 	t.Helper()
-	xsd := filepath.Join("..", "..", "shared", "refi-qda", "Project.xsd")
-	if _, err := os.Stat(xsd); err != nil {
-		t.Skip("no ../shared/refi-qda/Project.xsd")
-	}
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Skip("xmllint not installed (Debian package libxml2-utils); .ci/run installs it")
-	}
+	xsd := testenv.Shared(t, "refi-qda/Project.xsd")
+	xmllint := testenv.Tool(t, "xmllint", "libxml2-utils")
 	f := filepath.Join(t.TempDir(), "project.qde")
 	os.WriteFile(f, qde, 0o644)
 	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, f).CombinedOutput(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 func TestParseCMap(t *testing.T) {
@@ -148,12 +149,15 @@ func TestInlineImageSkipped(t *testing.T) {
 	}
 }
 
-// sharedPDFs returns the real-world test PDFs of ../shared/pdfs, or skips.
+// sharedPDFs returns the real-world test PDFs of ../shared/pdfs, sorted.
+// Without the folder the test skips, or fails under CI; a folder without
+// PDFs fails.
 func sharedPDFs(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "pdfs", "*.pdf"))
-	if len(files) == 0 {
-		t.Skip("no ../shared/pdfs; nothing to test")
+	dir := testenv.Shared(t, "pdfs")
+	files, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no PDFs in %s (%v)", dir, err)
 	}
 	return files
 }
@@ -223,16 +227,20 @@ func TestRealWorldText(t *testing.T) {
 	}
 }
 
+// minAgreementFiles is how many files of ../shared/pdfs pdftotext
+// extracted text from when the folder was pinned (23 of 31 PDFs,
+// pdftotext 22.12.0). TestAgreementWithPdftotext fails below it, so an
+// emptied or unreadable folder cannot pass by comparing nothing.
+const minAgreementFiles = 23
+
 // TestAgreementWithPdftotext checks lcity's extraction against poppler's
 // pdftotext on every shared PDF from which pdftotext extracts text: the
 // F1 of word counts must reach 0.9, but for the files listed with the
-// reason pdftotext is not the reference there.
+// reason pdftotext is not the reference there. It must compare every one
+// of those files, and at least minAgreementFiles of them.
 func TestAgreementWithPdftotext(t *testing.T) {
 	files := sharedPDFs(t)
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext not installed (Debian package poppler-utils); .ci/run installs it")
-	}
+	tool := testenv.Tool(t, "pdftotext", "poppler-utils")
 	exceptions := map[string]string{
 		// pdftotext writes these Arabic words in visual order, letters
 		// reversed ("يبيبَح" for حَبيبي); lcity writes logical order,
@@ -241,18 +249,21 @@ func TestAgreementWithPdftotext(t *testing.T) {
 		"habibi-oneline-cmap.pdf": "pdftotext reverses Arabic",
 		"habibi-rotated.pdf":      "pdftotext reverses Arabic",
 	}
+	extractable, compared := 0, 0
 	for _, f := range files {
 		name := filepath.Base(f)
 		ref, err := exec.Command(tool, "-q", "-enc", "UTF-8", f, "-").Output()
 		if err != nil || len(Words(string(ref))) == 0 {
 			continue
 		}
+		extractable++
 		texts, err := pageTexts(t, f)
 		if err != nil {
 			t.Errorf("%s: pdftotext extracts text, lcity fails: %v", name, err)
 			continue
 		}
 		f1 := TokenF1(string(ref), strings.Join(texts, "\n"))
+		compared++
 		switch why, ok := exceptions[name]; {
 		case ok:
 			t.Logf("%s: F1 %.3f (exception: %s)", name, f1, why)
@@ -261,6 +272,13 @@ func TestAgreementWithPdftotext(t *testing.T) {
 		default:
 			t.Logf("%s: F1 %.3f", name, f1)
 		}
+	}
+	t.Logf("compared %d files: all %d of the %d PDFs in ../shared/pdfs where pdftotext extracts text", compared, extractable, len(files))
+	if compared != extractable {
+		t.Errorf("compared %d files, want all %d where pdftotext extracts text", compared, extractable)
+	}
+	if extractable < minAgreementFiles {
+		t.Errorf("pdftotext extracts text from %d files of ../shared/pdfs, want at least %d (minAgreementFiles)", extractable, minAgreementFiles)
 	}
 }
 
@@ -287,15 +305,7 @@ func TestTokenF1(t *testing.T) {
 // entry by its outline title without the chapter number, one by a word of
 // the title. Unmatched top-level entries are reported.
 func TestSplitRealOutline(t *testing.T) {
-	var file string
-	for _, f := range sharedPDFs(t) {
-		if filepath.Base(f) == "GeoTopo-komprimiert.pdf" {
-			file = f
-		}
-	}
-	if file == "" {
-		t.Skip("GeoTopo-komprimiert.pdf not in ../shared/pdfs")
-	}
+	file := testenv.Shared(t, "pdfs/GeoTopo-komprimiert.pdf")
 	entries := []corpus.Entry{
 		{File: "geo.pdf", City: "Grundbegriffe", Outline: "Topologische Grundbegriffe"},
 		{File: "geo.pdf", City: "Mannigfaltigkeiten"},

@@ -3,18 +3,16 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 func TestFallbackPdftotext(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (Debian package poppler-utils); .ci/run installs it")
-	}
+	testenv.Tool(t, "pdftotext", "poppler-utils")
 	book := bookPDF(t, []string{"Cork"}, 2)
 	// A wrong startxref offset: the Go parser gives up, pdftotext rebuilds
 	// the cross-reference table.

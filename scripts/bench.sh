@@ -3,13 +3,21 @@
 # lcity-gen, run the whole pipeline on each (seconds, peak RSS), and on the
 # first size compare each stage with its anchor in the same run:
 #   ingest  vs pdftotext over the same files, run in parallel with the same worker count
-#   code    vs grep -F -i -o -f over the same text with the codebooks' terms
+#   code    vs grep -F -i -o -f over the same text with the codebooks' terms,
+#           its matches counted with wc -l (GNU grep writing to /dev/null
+#           stops at the first match, which would time nothing)
 #   index   vs a bare Bleve batch indexer of the same passages
 # Needs Go, pdftotext (poppler-utils) and GNU time (/usr/bin/time).
+# Prints Markdown tables, each after the provenance line BENCHMARKS.md
+# requires; scripts/benchmarks.sh runs it for its Scale section.
 #
 #   scripts/bench.sh [--append] [N ...]      (default N: 100 400 1600; PAGES=40)
+#
+# --append also appends the tables, under a heading of their own, to
+# BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/provenance.sh
 append=0
 if [ "${1:-}" = "--append" ]; then append=1; shift; fi
 sizes=("$@")
@@ -20,6 +28,11 @@ work=${WORK:-/tmp/lcity-bench}
 mkdir -p "$work"
 command -v pdftotext >/dev/null || { echo "bench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
+
+# The command as a reader reruns it, with the settings that shape the figures.
+command_line="PAGES=$pages WORKERS=$workers scripts/bench.sh ${sizes[*]}"
+started=$(provenance "$command_line")
+load_start=$(load)
 
 go build -o "$work/lcity" ./cmd/lcity
 go build -o "$work/lcity-gen" ./cmd/lcity-gen
@@ -32,22 +45,16 @@ timed() {
 	rss_mb=$((rss / 1024))
 }
 
-table="$work/table.md"
-{
-	echo "### Scale run $(date -u +%Y-%m-%d), $(nproc) cores, workers $workers, $pages-page reports"
-	echo
-	echo "| reports | pages | lcity run (s) | peak RSS (MB) | pages/s |"
-	echo "|---:|---:|---:|---:|---:|"
-} > "$table"
+runs="$work/runs.txt"
+: > "$runs"
 first=1
 for n in "${sizes[@]}"; do
 	corpus="$work/g$n-p$pages"
-	[ -f "$corpus/corpus.yaml" ] || "$work/lcity-gen" --docs "$n" --pages "$pages" --out "$corpus"
+	[ -f "$corpus/corpus.yaml" ] || "$work/lcity-gen" --docs "$n" --pages "$pages" --out "$corpus" >&2
 	ws="$work/ws$n"
 	rm -rf "$ws"
 	timed "$work/lcity" run --corpus "$corpus" --out "$ws" --workers "$workers"
-	total_pages=$((n * pages))
-	echo "| $n | $total_pages | $secs | $rss_mb | $(awk -v p=$total_pages -v s=$secs 'BEGIN{printf "%.0f", p/s}') |" >> "$table"
+	echo "$n $((n * pages)) $secs $rss_mb" >> "$runs"
 	if [ $first = 1 ]; then
 		first=0
 		ratio_n=$n
@@ -58,24 +65,54 @@ for n in "${sizes[@]}"; do
 		timed "$work/lcity" code --out "$st" --workers "$workers"; code_s=$secs
 		bytes=$(cat "$st"/texts/*.txt | wc -c)
 		"$work/benchtools" terms > "$work/terms.txt"
-		timed sh -c "cat '$st'/texts/*.txt | grep -F -i -o -f '$work/terms.txt' > /dev/null"; grep_s=$secs
+		timed sh -c "cat '$st'/texts/*.txt | grep -F -i -o -f '$work/terms.txt' | wc -l"; grep_s=$secs
+		read -r grep_matches < "$work/cmd.out"
 		timed "$work/lcity" index --out "$st"; index_s=$secs
 		read -r passages bare_s _ < <("$work/benchtools" barebleve "$st")
 	fi
 done
-mb=$(awk -v b=$bytes 'BEGIN{printf "%.1f", b/1e6}')
+mb=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}')
+
+table="$work/table.md"
 {
+	if [ $append = 1 ]; then
+		echo "### Scale run $(date -u +%Y-%m-%d)"
+		echo
+	fi
+	echo "$started"
+	echo
+	echo "Generated corpora (\`cmd/lcity-gen\`, $pages-page reports, one city each), \`lcity run\` with"
+	echo "$workers workers on $(nproc) CPUs, peak RSS from \`/usr/bin/time\`; one-minute load average"
+	echo "$load_start at the start, $(load) at the end:"
+	echo
+	echo "| reports | pages | lcity run (s) | peak RSS (MB) | pages/s |"
+	echo "|---:|---:|---:|---:|---:|"
+	awk '{printf "| %d | %d | %.1f | %d | %.0f |\n", $1, $2, $3, $4, $2/$3}' "$runs"
+	echo
+	# The goals of issue 8, judged on the last step (the largest corpus
+	# against the one before): time grows at most 1.1× as fast as the
+	# reports, peak RSS at most 1.2× and stays under 500 MB.
+	awk 'NR > 1 {
+		k = $1 / n; tg = $3 / s; mg = $4 / m
+		printf "* %d → %d reports (×%.1f): time ×%.2f, peak RSS ×%.2f.\n", n, $1, k, tg, mg
+	} { n = $1; s = $3; m = $4 }
+	END {
+		if (NR < 2) exit
+		printf "\nGoals, on the last step: time at most ×%.1f (1.1× the growth in reports): %s; peak RSS\n", 1.1 * k, (tg <= 1.1 * k ? "met" : "not met")
+		printf "at most ×1.2 and under 500 MB: %s.\n", (mg <= 1.2 && m < 500 ? "met" : "not met")
+	}' "$runs"
 	echo
 	echo "Stages on the $ratio_n-report corpus ($((ratio_n * pages)) pages, $mb MB of text, $passages passages), same run:"
 	echo
 	echo "| stage | lcity | anchor | ratio (goal) |"
 	echo "|---|---:|---:|---:|"
-	awk -v a=$ingest_s -v b=$pdftotext_s -v p=$((ratio_n * pages)) 'BEGIN{printf "| ingest, pages/s | %.0f | pdftotext: %.0f | %.2f (>= 1.0) |\n", p/a, p/b, b/a}'
-	awk -v a=$code_s -v b=$grep_s -v m=$mb 'BEGIN{printf "| code, MB/s | %.1f | grep -F -i -o: %.1f | %.2f (>= 0.5) |\n", m/a, m/b, b/a}'
-	awk -v a=$index_s -v b=$bare_s -v p=$passages 'BEGIN{printf "| index, passages/s | %.0f | bare Bleve: %.0f | time %.2f× (<= 1.2) |\n", p/a, p/b, a/b}'
+	awk -v a="$ingest_s" -v b="$pdftotext_s" -v p=$((ratio_n * pages)) 'BEGIN{printf "| ingest, pages/s | %.0f | pdftotext: %.0f | %.2f (>= 1.0) |\n", p/a, p/b, b/a}'
+	awk -v a="$code_s" -v b="$grep_s" -v m="$mb" 'BEGIN{printf "| code, MB/s | %.1f | grep -F -i -o: %.1f | %.2f (>= 0.5) |\n", m/a, m/b, b/a}'
+	awk -v a="$index_s" -v b="$bare_s" -v p="$passages" 'BEGIN{printf "| index, passages/s | %.0f | bare Bleve: %.0f | time %.2f× (<= 1.2) |\n", p/a, p/b, a/b}'
 	echo
-	echo "lcity code and index include reading the workspace files and writing theirs; pdftotext output goes to /dev/null."
-} >> "$table"
+	echo "lcity code and index include reading the workspace files and writing theirs; pdftotext"
+	echo "output goes to /dev/null; grep's $grep_matches matches are counted with \`wc -l\`, so it reads the whole text."
+} > "$table"
 cat "$table"
 if [ $append = 1 ]; then
 	{ echo; cat "$table"; } >> BENCHMARKS.md

@@ -1,8 +1,13 @@
-// Command benchtools holds the helpers of scripts/bench.sh that compare
-// lcity with the anchor tools on the same data:
+// Command benchtools holds the helpers of scripts/bench.sh and
+// scripts/benchmarks.sh: comparing lcity with the anchor tools on the same
+// data, summarising go test -bench output, and checking that every figure
+// in BENCHMARKS.md says at which commit and with which command it was made.
 //
-//	go run ./internal/benchtools terms             # the embedded codebooks' terms as grep -F patterns
+//	go run ./internal/benchtools terms                # the embedded codebooks' terms as grep -F patterns
 //	go run ./internal/benchtools barebleve WORKSPACE  # index passages.jsonl with bare Bleve, print the time
+//	go run ./internal/benchtools benchtable < OUT     # go test -bench output as a Markdown table
+//	go run ./internal/benchtools metric NAME UNIT < OUT  # one value of go test -bench output
+//	go run ./internal/benchtools check BENCHMARKS.md  # every table and result block has a provenance line
 package main
 
 import (
@@ -22,8 +27,9 @@ import (
 )
 
 func main() {
+	const usage = "usage: benchtools terms | barebleve WORKSPACE | benchtable | metric NAME UNIT | check FILE"
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchtools terms | barebleve WORKSPACE")
+		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
 	var err error
@@ -36,6 +42,23 @@ func main() {
 			break
 		}
 		err = bareBleve(os.Args[2])
+	case "benchtable":
+		err = benchTable(os.Stdin, os.Stdout)
+	case "metric":
+		if len(os.Args) != 4 {
+			err = fmt.Errorf("usage: benchtools metric NAME UNIT")
+			break
+		}
+		var v float64
+		if v, err = metric(os.Stdin, os.Args[2], os.Args[3]); err == nil {
+			fmt.Println(v)
+		}
+	case "check":
+		if len(os.Args) != 3 {
+			err = fmt.Errorf("usage: benchtools check FILE")
+			break
+		}
+		err = check(os.Args[2])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
