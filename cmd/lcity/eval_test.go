@@ -73,7 +73,8 @@ func TestEval(t *testing.T) {
 }
 
 // TestEvalSampleGold evaluates the embedded keyfeatures codebook against
-// the hand-coded gold set of 153 sample passages. The figures are pinned:
+// the sample gold set of 153 passages (coded by one AI helper session,
+// see its header). The figures are pinned:
 // a change to the codebook or to ingest that moves them must be noticed
 // (and the README's numbers updated).
 func TestEvalSampleGold(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 	"github.com/lcity/lcity/workspace"
 )
 
@@ -35,13 +36,13 @@ func TestFolderWithoutManifest(t *testing.T) {
 }
 
 // TestIngestSharedPDFs runs `lcity ingest` on the real-world PDFs of
-// ../shared/pdfs (skipped when absent): exit 0 or 1, and every file is in
+// ../shared/pdfs (a failure under CI when absent): exit 0 or 1, and every file is in
 // documents.jsonl or in failures.csv, never both.
 func TestIngestSharedPDFs(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "pdfs")
+	dir := testenv.Shared(t, "pdfs")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	if len(files) == 0 {
-		t.Skip("no ../shared/pdfs; nothing to test")
+		t.Fatalf("no PDFs in %s", dir)
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	code, _, stderr := lcity(t, "ingest", "--corpus", dir, "--out", out)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/lcity/lcity/internal/testenv"
 	"github.com/lcity/lcity/web"
 )
 
@@ -199,24 +199,11 @@ func TestCheckAddr(t *testing.T) {
 	}
 }
 
-// chromium finds Debian's Chromium (or another Chrome) for the browser test.
-func chromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // TestServeInBrowser drives headless Chromium through the UI: search for
 // kominkan, see Okayama, open the passage with its evidence marked, then
 // narrow a search to Asia-Pacific with the region facet.
 func TestServeInBrowser(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("no Chromium found (Debian: apt-get install chromium; .ci/run installs it)")
-	}
+	exe := testenv.Chromium(t)
 	base := startServer(t, sampleRun(t))
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
 		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true))
