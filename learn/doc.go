@@ -1,0 +1,25 @@
+// Package learn codes passages by example: it fits one regularised
+// logistic-regression classifier per code from passages people coded (a
+// gold file), on the passages' words and word pairs and on the
+// dictionary's own matches, and then gives every passage a probability for
+// each code. NVivo calls this coding by existing patterns.
+//
+//	m, err := learn.Train(examples, codes, learn.Options{})
+//	…
+//	p := m.Predict(learn.Features(passage, dictionaryCodings)) // code → probability
+//
+// The fit is L2-regularised maximum likelihood by L-BFGS (gonum
+// optimize), single-threaded and started from zero, so the same examples
+// give the same model bytes (Model.Write) on the same platform. Features:
+// lower-cased words and adjacent word pairs seen in at least MinCount
+// training passages, each 1 when present; for each dictionary code, 1 when
+// the dictionary coded the passage with it and log(1 + matches). Each
+// example's weight balances the two classes of a code (a rare code is not
+// drowned by its negatives), and a passage is coded when its probability
+// is at least 0.5.
+//
+// The classifier is written here rather than taken from a machine
+// learning library because the project needs byte-reproducible models from
+// a few hundred examples with a fixed, documented feature set; gonum
+// supplies the optimiser.
+package learn
