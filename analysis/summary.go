@@ -97,7 +97,9 @@ func (s *Summary) AddPassage(p corpus.Passage, codings []corpus.Coding) {
 			continue
 		}
 		cells[j].passages++
-		cells[j].matches += cd.Matches()
+		// A coding a model made has no term matches; it counts as one,
+		// so that rate profiles see it.
+		cells[j].matches += max(cd.Matches(), 1)
 		js = append(js, j)
 		key := [2]string{cd.CodeID, p.Region}
 		if q, ok := s.strongest[key]; !ok || better(cd.Score, p.ID, q) {

@@ -137,6 +137,13 @@ type Evidence struct {
 	End   int    `json:"end"`
 }
 
+// Where a coding came from.
+const (
+	SourceDictionary = "dictionary" // the codebook's terms matched
+	SourceModel      = "model"      // a model learned from examples coded it, the terms did not match
+	SourceBoth       = "both"       // both
+)
+
 // Coding assigns a code to a passage, with the evidence that triggered it.
 type Coding struct {
 	PassageID string     `json:"passage_id"`
@@ -147,6 +154,20 @@ type Coding struct {
 	CodeID    string     `json:"code_id"`
 	Score     float64    `json:"score"`
 	Evidence  []Evidence `json:"evidence"`
+	// Source is SourceDictionary, SourceModel or SourceBoth; empty means
+	// SourceDictionary.
+	Source string `json:"source,omitempty"`
+	// Confidence is the model's probability of the code for the passage,
+	// when a model was applied.
+	Confidence *float64 `json:"confidence,omitempty"`
+}
+
+// From returns c's source, SourceDictionary when it is empty.
+func (c Coding) From() string {
+	if c.Source == "" {
+		return SourceDictionary
+	}
+	return c.Source
 }
 
 // Profile is one cell of the city × code matrix.

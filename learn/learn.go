@@ -124,6 +124,10 @@ type Model struct {
 	Classifiers []Classifier `json:"classifiers"`
 	// Examples is the number of training passages.
 	Examples int `json:"examples"`
+	// Dictionary names the codebooks (name@SHA-256) whose matches are
+	// features; the caller sets it, and must apply the model with the same
+	// codebooks.
+	Dictionary []string `json:"dictionary"`
 
 	index map[string]int
 }

@@ -66,11 +66,22 @@ type IngestConfig struct {
 	Fallback string        // "" or ingest.FallbackPdftotext
 }
 
-// CodingConfig names the codebooks.
+// CodingConfig names the codebooks and, optionally, a model.
 type CodingConfig struct {
 	// Codebooks are embedded codebook names or files (YAML codebooks, LIWC
 	// .dic, quanteda-style YAML dictionaries); empty means coding.Defaults.
 	Codebooks []string
+	// Gold is a gold coding (passage_id,code_id) to learn a model from
+	// before coding: the model is written to the workspace (model.json)
+	// and codes every passage with the dictionary.
+	Gold string
+	// Lambda is the model's L2 penalty (0: learn.DefaultLambda).
+	Lambda float64
+	// Model is a model file learned earlier to code with, instead of
+	// learning one; it must have been learned with the same codebooks.
+	Model string
+	// Combine is CombineUnion (default) or CombineModel.
+	Combine string
 }
 
 // AnalysisConfig sets the comparison of the cities.
@@ -117,6 +128,9 @@ func (c *Config) Validate() error {
 	if c.Ingest.Timeout == 0 {
 		c.Ingest.Timeout = d.Ingest.Timeout
 	}
+	if c.Coding.Combine == "" {
+		c.Coding.Combine = CombineUnion
+	}
 	if c.Analysis.Weight == "" {
 		c.Analysis.Weight = d.Analysis.Weight
 	}
@@ -134,6 +148,12 @@ func (c *Config) Validate() error {
 		return Usagef("permutations: %d, want a positive number", c.Analysis.Permutations)
 	case c.LockWait < 0:
 		return Usagef("lock wait: %s, want a positive duration", c.LockWait)
+	case c.Coding.Gold != "" && c.Coding.Model != "":
+		return Usagef("gold and model: learn a model from a gold file, or code with a model file, not both")
+	case c.Coding.Lambda < 0:
+		return Usagef("lambda: %g, want a positive penalty", c.Coding.Lambda)
+	case c.Coding.Combine != CombineUnion && c.Coding.Combine != CombineModel:
+		return Usagef("combine %q: want %s or %s", c.Coding.Combine, CombineUnion, CombineModel)
 	}
 	ok := false
 	for _, w := range analysis.Weights {

@@ -3,12 +3,11 @@ package pipeline
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/learn"
 	"github.com/lcity/lcity/workspace"
 )
 
@@ -16,13 +15,36 @@ import (
 // Statistics that are undefined (no unit coded on either side, a constant
 // rater) are nil (null in JSON).
 type Evaluation struct {
-	Gold      string              `json:"gold"`
-	Codebooks []string            `json:"codebooks"`
-	Passages  int                 `json:"passages"`
-	Codes     map[string]EvalCode `json:"codes"`
-	Overall   EvalOverall         `json:"overall"`
+	Gold      string   `json:"gold"`
+	Codebooks []string `json:"codebooks"`
+	Passages  int      `json:"passages"`
+	EvalSet
+	// CV, with EvalOptions.Folds, compares the dictionary, a model learned
+	// from the gold file and their union, each cross-validated.
+	CV *CrossValidation `json:"cross_validation,omitempty"`
 	// Order is the codes in codebook order.
 	Order []string `json:"-"`
+}
+
+// EvalSet is the agreement of one coding with the gold, per code and
+// overall.
+type EvalSet struct {
+	Codes   map[string]EvalCode `json:"codes"`
+	Overall EvalOverall         `json:"overall"`
+}
+
+// CrossValidation compares three codings of the gold's passages: the
+// dictionary's, a model's and their union. The model's codings of each
+// passage come from a model fitted without it (k folds, shuffled with the
+// seed), so the figures say how a model learned from such a gold file
+// codes passages it has not seen.
+type CrossValidation struct {
+	Folds      int     `json:"folds"`
+	Seed       uint64  `json:"seed"`
+	Lambda     float64 `json:"lambda"`
+	Dictionary EvalSet `json:"dictionary"`
+	Model      EvalSet `json:"model"`
+	Union      EvalSet `json:"union"`
 }
 
 // EvalCode is the agreement on one code.
@@ -53,6 +75,13 @@ type EvalOptions struct {
 	SkipUncoded bool
 	// ListedOnly compares only the passages the gold file lists.
 	ListedOnly bool
+	// Folds, when at least 2, adds the cross-validated comparison of the
+	// dictionary, a learned model and their union (on the listed passages).
+	Folds int
+	// Seed shuffles the passages into folds.
+	Seed uint64
+	// Lambda is the model's penalty (0: learn.DefaultLambda).
+	Lambda float64
 }
 
 func num(x float64) *float64 {
@@ -67,90 +96,65 @@ func num(x float64) *float64 {
 // percent agreement and Cohen's kappa over passage × code units; overall
 // the mean kappa and Krippendorff's alpha. It holds the workspace's Shared
 // lock. A bad gold file is the user's error naming file:line.
-func Evaluate(out, gold string, opt EvalOptions) (*Evaluation, error) {
-	data, err := os.ReadFile(gold)
+func Evaluate(out, goldFile string, opt EvalOptions) (*Evaluation, error) {
+	g, err := readGold(goldFile)
 	if err != nil {
-		return nil, Usagef("gold: %v", err)
-	}
-	rows, err := coding.ParseGold(data, gold)
-	if err != nil {
-		return nil, usage(err)
+		return nil, err
 	}
 	l, m, err := openRead(out)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Release()
-	books := coding.GoldCodebooks(rows)
-	inBooks := func(code string) bool {
-		i := strings.IndexByte(code, '.')
-		for _, b := range books {
-			if i > 0 && code[:i] == b {
-				return true
-			}
-		}
-		return false
-	}
 	// The codes compared: the codable codes of the gold file's codebooks,
 	// as the workspace was coded with them.
 	only := map[string]bool{}
-	for _, b := range books {
+	for _, b := range g.codebooks {
 		only[b] = true
 	}
 	cbs, err := workspace.RecordedCodebooks(out, m, only)
 	if err != nil {
 		return nil, err
 	}
-	if len(cbs) != len(books) {
+	if len(cbs) != len(g.codebooks) {
 		var names []string
 		for _, r := range m.Codebooks {
 			names = append(names, r.Name)
 		}
 		return nil, Usagef("%s uses codebooks %v, but %s was coded with %v; run lcity code --codebook … with them first",
-			gold, books, out, names)
+			goldFile, g.codebooks, out, names)
 	}
-	ev := &Evaluation{Gold: gold, Codebooks: books, Codes: map[string]EvalCode{}}
-	tables := map[string]coding.Table{}
+	g.file = goldFile
+	order, err := g.codes(cbs)
+	if err != nil {
+		return nil, err
+	}
+	ev := &Evaluation{Gold: goldFile, Codebooks: g.codebooks, Order: order}
 	known := map[string]bool{}
-	for _, c := range coding.Codable(cbs) {
-		known[c.ID] = true
-		ev.Order = append(ev.Order, c.ID)
+	for _, c := range order {
+		known[c] = true
 	}
-	goldSet := map[string]map[string]bool{}
-	listed := map[string]bool{}
-	for _, r := range rows {
-		listed[r.PassageID] = true
-		if r.CodeID == "" {
-			continue
-		}
-		if !known[r.CodeID] {
-			return nil, usage(&coding.GoldError{File: gold, Line: r.Line, Err: fmt.Errorf("code %s is not a codable code of codebook %s", r.CodeID, r.CodeID[:strings.IndexByte(r.CodeID, '.')])})
-		}
-		if goldSet[r.PassageID] == nil {
-			goldSet[r.PassageID] = map[string]bool{}
-		}
-		goldSet[r.PassageID][r.CodeID] = true
-	}
+	tables := map[string]coding.Table{}
 	seen := map[string]bool{}
 	err = scan(out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
 		seen[p.ID] = true
 		auto := map[string]bool{}
 		for _, c := range cs {
-			if inBooks(c.CodeID) {
+			if known[c.CodeID] {
 				auto[c.CodeID] = true
 			}
 		}
-		g := goldSet[p.ID]
-		if opt.ListedOnly && !listed[p.ID] {
+		gc, listed := g.listed[p.ID]
+		if opt.ListedOnly && !listed {
 			return nil
 		}
-		if opt.SkipUncoded && len(auto) == 0 && len(g) == 0 {
+		if opt.SkipUncoded && len(auto) == 0 && len(gc) == 0 {
 			return nil
 		}
 		ev.Passages++
-		for _, code := range ev.Order {
+		for _, code := range order {
 			t := tables[code]
-			t.Add(auto[code], g[code])
+			t.Add(auto[code], gc[code])
 			tables[code] = t
 		}
 		return nil
@@ -158,18 +162,74 @@ func Evaluate(out, gold string, opt EvalOptions) (*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
+	for _, r := range g.rows {
 		if !seen[r.PassageID] {
-			return nil, usage(&coding.GoldError{File: gold, Line: r.Line, Err: fmt.Errorf("passage %s is not in %s", r.PassageID, filepath.Join(out, workspace.PassagesFile))})
+			return nil, usage(&coding.GoldError{File: goldFile, Line: r.Line, Err: fmt.Errorf("passage %s is not in %s", r.PassageID, filepath.Join(out, workspace.PassagesFile))})
 		}
 	}
+	ev.EvalSet = evalSet(order, tables)
+	if opt.Folds > 0 {
+		all, err := workspace.RecordedCodebooks(out, m, nil)
+		if err != nil {
+			return nil, err
+		}
+		if ev.CV, err = crossValidate(out, m, g, all, order, opt); err != nil {
+			return nil, err
+		}
+	}
+	return ev, nil
+}
+
+// crossValidate codes the gold's passages with the dictionary, with a
+// model learned in folds, and with both.
+func crossValidate(out string, m *workspace.Manifest, g *gold, cbs []*coding.Codebook, order []string, opt EvalOptions) (*CrossValidation, error) {
+	ex, err := g.examples(out, m, cbs)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Folds < 2 || opt.Folds > len(ex) {
+		return nil, Usagef("cv %d: want 2 to %d folds (the gold file lists %d passages)", opt.Folds, len(ex), len(ex))
+	}
+	lambda := opt.Lambda
+	if lambda == 0 {
+		lambda = learn.DefaultLambda
+	}
+	probs, err := learn.CrossValidate(ex, order, opt.Folds, opt.Seed, learn.Options{Lambda: lambda})
+	if err != nil {
+		return nil, err
+	}
+	var dict, model, union = map[string]coding.Table{}, map[string]coding.Table{}, map[string]coding.Table{}
+	for i, e := range ex {
+		coded := map[string]bool{}
+		for _, c := range e.Dictionary {
+			coded[c.CodeID] = true
+		}
+		for _, code := range order {
+			d, mo := coded[code], probs[i][code] >= learn.Threshold
+			add := func(ts map[string]coding.Table, auto bool) {
+				t := ts[code]
+				t.Add(auto, e.Codes[code])
+				ts[code] = t
+			}
+			add(dict, d)
+			add(model, mo)
+			add(union, d || mo)
+		}
+	}
+	return &CrossValidation{Folds: opt.Folds, Seed: opt.Seed, Lambda: lambda,
+		Dictionary: evalSet(order, dict), Model: evalSet(order, model), Union: evalSet(order, union)}, nil
+}
+
+// evalSet computes the statistics of per-code tables.
+func evalSet(order []string, tables map[string]coding.Table) EvalSet {
+	s := EvalSet{Codes: map[string]EvalCode{}}
 	var all []coding.Table
 	sum, n := 0.0, 0
 	var agree, units int
-	for _, code := range ev.Order {
+	for _, code := range order {
 		t := tables[code]
 		all = append(all, t)
-		ev.Codes[code] = EvalCode{TP: t.TP, FP: t.FP, FN: t.FN, TN: t.TN, Precision: num(t.Precision()), Recall: num(t.Recall()),
+		s.Codes[code] = EvalCode{TP: t.TP, FP: t.FP, FN: t.FN, TN: t.TN, Precision: num(t.Precision()), Recall: num(t.Recall()),
 			F1: num(t.F1()), PercentAgreement: num(t.PercentAgreement()), Kappa: num(t.Kappa())}
 		if k := t.Kappa(); !math.IsNaN(k) {
 			sum += k
@@ -178,12 +238,12 @@ func Evaluate(out, gold string, opt EvalOptions) (*Evaluation, error) {
 		agree += t.TP + t.TN
 		units += t.N()
 	}
-	ev.Overall = EvalOverall{Alpha: num(coding.Alpha(all...)), KappaCodes: n, Units: units}
+	s.Overall = EvalOverall{Alpha: num(coding.Alpha(all...)), KappaCodes: n, Units: units}
 	if n > 0 {
-		ev.Overall.Kappa = num(sum / float64(n))
+		s.Overall.Kappa = num(sum / float64(n))
 	}
 	if units > 0 {
-		ev.Overall.PercentAgreement = num(float64(agree) / float64(units))
+		s.Overall.PercentAgreement = num(float64(agree) / float64(units))
 	}
-	return ev, nil
+	return s
 }

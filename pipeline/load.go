@@ -27,6 +27,7 @@ const (
 type loaded struct {
 	corpus    *corpus.Corpus
 	codebooks []*coding.Codebook
+	plan      *codingPlan
 	hyp       *analysis.Hypotheses
 }
 
@@ -44,6 +45,9 @@ func (c *Config) load(need int) (*loaded, error) {
 	}
 	if need&needCodebooks != 0 {
 		if l.codebooks, err = c.loadCodebooks(); err != nil {
+			return nil, err
+		}
+		if l.plan, err = c.planCoding(l.codebooks); err != nil {
 			return nil, err
 		}
 	}

@@ -68,6 +68,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	var s workspace.Settings
 	cfg.ingestSettings(co, &s)
 	s.Codebooks = cfg.Coding.Codebooks
+	l.plan.record(&s)
 	cfg.analysisSettings(hyp, &s)
 	if !cfg.Force {
 		ok, err := upToDate(w, s, cbs, in)
@@ -82,42 +83,103 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return res, res.Err()
 		}
 	}
-	summary, err := newSummary(acbs, hyp)
+	if l.plan.gold != nil {
+		err = runLearning(ctx, &cfg, w, l, acbs, in, s, res)
+	} else {
+		err = runStream(ctx, &cfg, w, l, acbs, in, s, res)
+	}
 	if err != nil {
 		return nil, err
 	}
-	got, err := stream(ctx, &cfg, co, in.inputs, steps{codebooks: cbs, index: true, summary: summary})
+	return res, res.Err()
+}
+
+// runStream is a run in one pass: each input extracted, coded (with the
+// dictionary, and a model file if one is given), indexed and summarised
+// as it comes.
+func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*coding.Codebook, in *prepared, s workspace.Settings, res *Result) error {
+	summary, err := newSummary(acbs, l.hyp)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	cbOuts, err := workspace.WriteCodebooks(cfg.Out, cbs)
+	c, _, err := l.plan.coder(cfg, w.m)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	got, err := stream(ctx, cfg, l.corpus, in.inputs, steps{coder: c, index: true, summary: summary})
+	if err != nil {
+		return err
+	}
+	cbOuts, err := workspace.WriteCodebooks(cfg.Out, l.codebooks)
+	if err != nil {
+		return err
+	}
+	if err := l.plan.removeStaleModel(cfg.Out); err != nil {
+		return err
 	}
 	m := w.m
 	m.Settings = s
 	m.Inputs, _ = in.records()
 	m.Notes = got.Notes
-	m.Codebooks = workspace.CodebookRecords(cbs)
+	m.Codebooks = workspace.CodebookRecords(l.codebooks)
 	m.Counts = workspace.Counts{Documents: len(got.Docs), Passages: got.Passages, Codings: got.Codings, Failures: len(got.Failures)}
 	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
 	m.SetOutputs(workspace.StageCode, append(got.outputs[workspace.StageCode], cbOuts...))
 	m.SetOutputs(workspace.StageIndex, got.outputs[workspace.StageIndex])
 	if len(got.Docs) > 0 {
-		outs, err := writeAnalysis(&cfg, summary, acbs, cfg.corpusName(co), len(got.Failures))
+		outs, err := writeAnalysis(cfg, summary, acbs, cfg.corpusName(l.corpus), len(got.Failures))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		m.SetOutputs(workspace.StageAnalyze, outs)
 	} else if err := w.clear(workspace.StageAnalyze); err != nil {
-		return nil, err
+		return err
 	}
 	if err := w.save(); err != nil {
-		return nil, err
+		return err
 	}
 	res.Documents, res.Passages, res.Codings = len(got.Docs), got.Passages, got.Codings
 	res.Failures, res.Notes = got.Failures, got.Notes
-	return res, res.Err()
+	return nil
+}
+
+// runLearning is a run that learns a model from a gold coding: the model
+// needs the gold's passages before any passage can be coded, so the
+// stages run one after the other on the workspace — extract, learn and
+// code, index, analyse.
+func runLearning(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*coding.Codebook, in *prepared, s workspace.Settings, res *Result) error {
+	got, err := stream(ctx, cfg, l.corpus, in.inputs, steps{})
+	if err != nil {
+		return err
+	}
+	m := w.m
+	m.Settings = s
+	m.Inputs, _ = in.records()
+	m.Notes = got.Notes
+	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
+	coded := &Result{}
+	if err := w.code(ctx, cfg, l.codebooks, l.plan, coded); err != nil {
+		return err
+	}
+	if _, err := reindex(ctx, cfg, m); err != nil {
+		return err
+	}
+	m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
+	if len(got.Docs) > 0 {
+		outs, err := analyzeWorkspace(ctx, cfg, m, acbs, l.hyp, cfg.corpusName(l.corpus), &Result{})
+		if err != nil {
+			return err
+		}
+		m.SetOutputs(workspace.StageAnalyze, outs)
+	}
+	m.Settings = s
+	m.Counts = workspace.Counts{Documents: len(got.Docs), Passages: got.Passages, Codings: coded.Codings, Failures: len(got.Failures)}
+	if err := w.save(); err != nil {
+		return err
+	}
+	res.Documents, res.Passages, res.Codings = len(got.Docs), got.Passages, coded.Codings
+	res.Failures, res.Notes = got.Failures, got.Notes
+	return nil
 }
 
 // analysisCodebooks are the codebooks of cbs named in only (all when only

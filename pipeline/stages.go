@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lcity/lcity/analysis"
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
@@ -73,53 +74,73 @@ func (w *writer) recorded(stages ...string) []string {
 }
 
 // Code codes the workspace's passages against the configured codebooks
-// into codings.csv, keeps a copy of each codebook in codebooks/, removes
-// the analysis made from earlier codings and rebuilds an existing index
-// with the new codes. A panic while coding a passage is an error naming
-// the passage; codings.csv is then left as it was.
+// (and a model, learned from a gold file or read from a model file) into
+// codings.csv, keeps a copy of each codebook in codebooks/, removes the
+// analysis made from earlier codings and rebuilds an existing index with
+// the new codes. A panic while coding a passage is an error naming the
+// passage; codings.csv is then left as it was.
 func Code(ctx context.Context, cfg Config) (*Result, error) {
 	l, err := cfg.load(needCodebooks)
 	if err != nil {
 		return nil, err
 	}
-	cbs := l.codebooks
 	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	out, err := codeWorkspace(ctx, &cfg, w.m, cbs, res)
-	if err != nil {
+	if err := w.code(ctx, &cfg, l.codebooks, l.plan, res); err != nil {
 		return nil, err
 	}
-	cbOuts, err := workspace.WriteCodebooks(cfg.Out, cbs)
-	if err != nil {
-		return nil, err
-	}
-	res.Cleared = w.recorded(workspace.Downstream[workspace.StageCode]...)
-	if err := w.clearDownstream(workspace.StageCode); err != nil {
-		return nil, err
-	}
-	m := w.m
-	m.Settings.Codebooks = cfg.Coding.Codebooks
-	m.Codebooks = workspace.CodebookRecords(cbs)
-	m.Counts.Codings = res.Codings
-	m.SetOutputs(workspace.StageCode, append([]workspace.Output{out}, cbOuts...))
 	// The index carries each passage's codes (the --code filter and
 	// facet): an index built before this coding is rebuilt.
 	if _, err := os.Stat(filepath.Join(cfg.Out, workspace.IndexDir)); err == nil {
-		if _, err := reindex(ctx, &cfg, m); err != nil {
+		if _, err := reindex(ctx, &cfg, w.m); err != nil {
 			return nil, err
 		}
-		m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
+		w.m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
 		res.IndexRebuilt = true
 	}
 	return res, w.save()
 }
 
+// code is the code stage on a locked workspace: learn a model if the plan
+// says so, write codings.csv and the codebook copies, remove the analysis
+// of earlier codings, and record it all.
+func (w *writer) code(ctx context.Context, cfg *Config, cbs []*coding.Codebook, plan *codingPlan, res *Result) error {
+	c, modelOuts, err := plan.coder(cfg, w.m)
+	if err != nil {
+		return err
+	}
+	out, err := codeWorkspace(ctx, cfg, w.m, c, res)
+	if err != nil {
+		return err
+	}
+	cbOuts, err := workspace.WriteCodebooks(cfg.Out, cbs)
+	if err != nil {
+		return err
+	}
+	res.Cleared = w.recorded(workspace.Downstream[workspace.StageCode]...)
+	if err := w.clearDownstream(workspace.StageCode); err != nil {
+		return err
+	}
+	if len(modelOuts) == 0 {
+		if err := plan.removeStaleModel(cfg.Out); err != nil {
+			return err
+		}
+	}
+	m := w.m
+	m.Settings.Codebooks = cfg.Coding.Codebooks
+	plan.record(&m.Settings)
+	m.Codebooks = workspace.CodebookRecords(cbs)
+	m.Counts.Codings = res.Codings
+	m.SetOutputs(workspace.StageCode, append(append([]workspace.Output{out}, cbOuts...), modelOuts...))
+	return nil
+}
+
 // codeWorkspace writes codings.csv: the workspace's passages, in batches
 // coded in parallel and written in passage order.
-func codeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, cbs []*coding.Codebook, res *Result) (workspace.Output, error) {
+func codeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, c *coder, res *Result) (workspace.Output, error) {
 	const batch = 512
 	d, err := workspace.WriteFile(filepath.Join(cfg.Out, workspace.CodingsFile), func(w io.Writer) error {
 		if err := workspace.WriteCodings(w, nil); err != nil {
@@ -136,9 +157,7 @@ func codeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, cbs 
 						return err
 					}
 					return guard("code passage "+ps[i].ID, func() error {
-						cs := coding.CodeAll(cbs, ps[i])
-						corpus.SortCodings(cs)
-						parts[i] = cs
+						parts[i] = c.code(ps[i])
 						return nil
 					})
 				})
@@ -240,7 +259,6 @@ func Analyze(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	hyp := l.hyp
 	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err
@@ -267,6 +285,22 @@ func Analyze(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		return nil, Usagef("codebooks %v: %s was coded with %v", cfg.Analysis.Codebooks, cfg.Out, names)
 	}
+	source := m.Settings.CorpusArg
+	if source == "" {
+		source = m.Settings.Corpus
+	}
+	outs, err := analyzeWorkspace(ctx, &cfg, m, cbs, l.hyp, source, res)
+	if err != nil {
+		return nil, err
+	}
+	cfg.analysisSettings(l.hyp, &m.Settings)
+	m.SetOutputs(workspace.StageAnalyze, outs)
+	return res, w.save()
+}
+
+// analyzeWorkspace analyses the workspace's documents, passages and
+// codings (of the codebooks cbs) and writes the analysis outputs.
+func analyzeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, cbs []*coding.Codebook, hyp *analysis.Hypotheses, source string, res *Result) ([]workspace.Output, error) {
 	summary, err := newSummary(cbs, hyp)
 	if err != nil {
 		return nil, err
@@ -301,15 +335,9 @@ func Analyze(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	source := m.Settings.CorpusArg
-	if source == "" {
-		source = m.Settings.Corpus
-	}
-	outs, err := writeAnalysis(&cfg, summary, cbs, source, len(fails))
+	outs, err := writeAnalysis(cfg, summary, cbs, source, len(fails))
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	cfg.analysisSettings(hyp, &m.Settings)
-	m.SetOutputs(workspace.StageAnalyze, outs)
-	return res, w.save()
+	return outs, nil
 }

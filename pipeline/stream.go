@@ -16,7 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lcity/lcity/analysis"
-	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
 	"github.com/lcity/lcity/ingest"
@@ -50,9 +49,9 @@ var (
 
 // steps selects what the stream does besides extracting.
 type steps struct {
-	codebooks []*coding.Codebook // code the passages (nil: no codings.csv written)
-	index     bool               // build index.bleve
-	summary   *analysis.Summary  // fold passages and codings into it (nil: skip)
+	coder   *coder            // code the passages (nil: no codings.csv written)
+	index   bool              // build index.bleve
+	summary *analysis.Summary // fold passages and codings into it (nil: skip)
 }
 
 // streamed is what the stream keeps of a corpus: per-document metadata,
@@ -249,7 +248,7 @@ func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork) {
 	for i := range res.Docs {
 		res.Docs[i].Source = in.Source
 	}
-	if s.steps.codebooks == nil {
+	if s.steps.coder == nil {
 		fw.res = res
 		return fw
 	}
@@ -281,9 +280,7 @@ func (s *streamer) code(d ingest.Doc) (out [][]corpus.Coding, err error) {
 		if testHookCode != nil {
 			testHookCode(p)
 		}
-		cs := coding.CodeAll(s.steps.codebooks, p)
-		corpus.SortCodings(cs)
-		out[k] = cs
+		out[k] = s.steps.coder.code(p)
 	}
 	return out, nil
 }
@@ -447,7 +444,7 @@ func (s *streamer) finalise() (*streamed, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if s.steps.codebooks != nil {
+	if s.steps.coder != nil {
 		if err := write(workspace.StageCode, workspace.CodingsFile, func(w io.Writer) error {
 			if err := workspace.WriteCodings(w, nil); err != nil {
 				return err

@@ -103,6 +103,18 @@ func Verify(ctx context.Context, runJSON string, opt VerifyOptions) (*Verificati
 			v.Differences = append(v.Differences, fmt.Sprintf("codebook %s: changed (recorded %s, now %s)", cb.Source, workspace.Short(cb.SHA256), workspace.Short(loaded.SHA256)))
 		}
 	}
+	for _, f := range []struct{ what, path, sum string }{{"gold", s.Gold, s.GoldSHA256}, {"model", s.Model, s.ModelSHA256}} {
+		if f.path == "" {
+			continue
+		}
+		d, err := workspace.HashFile(f.path)
+		switch {
+		case err != nil:
+			v.Differences = append(v.Differences, fmt.Sprintf("%s %s: %v", f.what, f.path, err))
+		case d.SHA256 != f.sum:
+			v.Differences = append(v.Differences, fmt.Sprintf("%s %s: changed (recorded %s, now %s)", f.what, f.path, workspace.Short(f.sum), workspace.Short(d.SHA256)))
+		}
+	}
 	// 3. Versions.
 	if m.Version != Version {
 		v.Differences = append(v.Differences, fmt.Sprintf("tool version: run made by lcity %s, this is %s", m.Version, Version))
@@ -159,6 +171,7 @@ func RecordedConfig(m *workspace.Manifest) (Config, error) {
 	for _, cb := range m.Codebooks {
 		cfg.Coding.Codebooks = append(cfg.Coding.Codebooks, strings.TrimPrefix(cb.Source, coding.EmbeddedPrefix))
 	}
+	cfg.Coding.Gold, cfg.Coding.Lambda, cfg.Coding.Model, cfg.Coding.Combine = s.Gold, s.Lambda, s.Model, s.Combine
 	cfg.Ingest = IngestConfig{MaxBytes: s.MaxBytes, Fallback: s.Fallback}
 	if s.Timeout != "" {
 		t, err := time.ParseDuration(s.Timeout)

@@ -13,8 +13,14 @@ import (
 	"github.com/lcity/lcity/corpus"
 )
 
-// CodingsHeader is the header of codings.csv.
-var CodingsHeader = []string{"passage_id", "doc_id", "city", "region", "page", "code_id", "score", "matches", "evidence"}
+// CodingsHeader is the header of codings.csv. source is dictionary, model
+// or both; confidence is the model's probability, empty when no model was
+// applied.
+var CodingsHeader = []string{"passage_id", "doc_id", "city", "region", "page", "code_id", "score", "matches", "evidence", "source", "confidence"}
+
+// oldCodingsHeader is codings.csv's header before lcity 0.2 (no source or
+// confidence); such files are still read.
+var oldCodingsHeader = CodingsHeader[:9]
 
 // FormatEvidence renders evidence as "term@start:end; term@start:end".
 func FormatEvidence(ev []corpus.Evidence) string {
@@ -63,8 +69,12 @@ func WriteCodings(w io.Writer, cs []corpus.Coding) error {
 func AppendCodings(w io.Writer, cs []corpus.Coding) error {
 	cw := csv.NewWriter(w)
 	for _, c := range cs {
+		conf := ""
+		if c.Confidence != nil {
+			conf = strconv.FormatFloat(*c.Confidence, 'f', 6, 64)
+		}
 		cw.Write([]string{c.PassageID, c.DocID, c.City, c.Region, strconv.Itoa(c.Page), c.CodeID,
-			strconv.FormatFloat(c.Score, 'f', -1, 64), strconv.Itoa(len(c.Evidence)), FormatEvidence(c.Evidence)})
+			strconv.FormatFloat(c.Score, 'f', -1, 64), strconv.Itoa(len(c.Evidence)), FormatEvidence(c.Evidence), c.From(), conf})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -100,7 +110,7 @@ func scanCodings(r io.Reader, name string, fn func(corpus.Coding) error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if strings.Join(head, ",") != strings.Join(CodingsHeader, ",") {
+	if h := strings.Join(head, ","); h != strings.Join(CodingsHeader, ",") && h != strings.Join(oldCodingsHeader, ",") {
 		return fmt.Errorf("%s: unexpected header %v", name, head)
 	}
 	for line := 2; ; line++ {
@@ -123,7 +133,7 @@ func scanCodings(r io.Reader, name string, fn func(corpus.Coding) error) error {
 
 // parseCoding decodes one row of codings.csv.
 func parseCoding(rec []string) (corpus.Coding, error) {
-	if len(rec) != len(CodingsHeader) {
+	if len(rec) != len(CodingsHeader) && len(rec) != len(oldCodingsHeader) {
 		return corpus.Coding{}, fmt.Errorf("%d fields, want %d", len(rec), len(CodingsHeader))
 	}
 	page, err1 := strconv.Atoi(rec[4])
@@ -132,8 +142,25 @@ func parseCoding(rec []string) (corpus.Coding, error) {
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return corpus.Coding{}, err
 	}
-	return corpus.Coding{PassageID: rec[0], DocID: rec[1], City: rec[2], Region: rec[3], Page: page,
-		CodeID: rec[5], Score: score, Evidence: ev}, nil
+	c := corpus.Coding{PassageID: rec[0], DocID: rec[1], City: rec[2], Region: rec[3], Page: page,
+		CodeID: rec[5], Score: score, Evidence: ev}
+	if len(rec) == len(CodingsHeader) {
+		switch rec[9] {
+		case corpus.SourceDictionary:
+		case corpus.SourceModel, corpus.SourceBoth:
+			c.Source = rec[9]
+		default:
+			return corpus.Coding{}, fmt.Errorf("source %q: want %s, %s or %s", rec[9], corpus.SourceDictionary, corpus.SourceModel, corpus.SourceBoth)
+		}
+		if rec[10] != "" {
+			p, err := strconv.ParseFloat(rec[10], 64)
+			if err != nil || p < 0 || p > 1 {
+				return corpus.Coding{}, fmt.Errorf("confidence %q: want a probability", rec[10])
+			}
+			c.Confidence = &p
+		}
+	}
+	return c, nil
 }
 
 // WriteFailures writes failures.csv (header only when nothing failed).

@@ -40,6 +40,7 @@ const (
 	HypothesesFile = "hypotheses.csv"
 	FocusFile      = "focus_check.csv"
 	RunFile        = "run.json"
+	ModelFile      = "model.json"
 	// CacheDir holds the extraction cache; it is not an output.
 	CacheDir = ".cache"
 )

@@ -74,6 +74,16 @@ type Settings struct {
 	Timeout           string   `json:"timeout"`
 	Extractors        []string `json:"extractors,omitempty"`
 	Fallback          string   `json:"fallback,omitempty"`
+	// Gold is the gold coding a model was learned from (lcity learn, or
+	// run --gold), with its SHA-256 and the fit's penalty; Model is a model
+	// file applied instead (code --model), with its SHA-256; Combine says
+	// how model and dictionary codings were combined.
+	Gold        string  `json:"gold,omitempty"`
+	GoldSHA256  string  `json:"gold_sha256,omitempty"`
+	Lambda      float64 `json:"lambda,omitempty"`
+	Model       string  `json:"model,omitempty"`
+	ModelSHA256 string  `json:"model_sha256,omitempty"`
+	Combine     string  `json:"combine,omitempty"`
 	// Hypotheses is the hypothesis file analysed and its SHA-256.
 	Hypotheses       string `json:"hypotheses,omitempty"`
 	HypothesesSHA256 string `json:"hypotheses_sha256,omitempty"`

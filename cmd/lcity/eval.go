@@ -27,7 +27,10 @@ the mean kappa, Krippendorff's alpha (nominal, two coders) and the percent
 agreement. --skip-uncoded leaves out passages that neither side coded;
 --listed-only compares only the passages the gold file lists (a row with an
 empty code_id lists a passage read and given no code), for a gold set that
-covers part of the corpus.`,
+covers part of the corpus. --cv K adds, on the listed passages, the
+agreement of three codings each made without seeing the passage's gold
+codes: the dictionary's, a model learned from the other folds' passages
+(as lcity learn fits it), and their union.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if gold == "" {
@@ -50,6 +53,9 @@ covers part of the corpus.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().BoolVar(&opt.SkipUncoded, "skip-uncoded", false, "leave out passages that neither side coded")
 	c.Flags().BoolVar(&opt.ListedOnly, "listed-only", false, "compare only the passages the gold file lists")
+	c.Flags().IntVar(&opt.Folds, "cv", 0, "also cross-validate the dictionary, a model learned from the gold file and their union with this many folds (e.g. 10)")
+	c.Flags().Uint64Var(&opt.Seed, "seed", 20150917, "seed of the folds of --cv")
+	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.01)")
 	return c
 }
 
@@ -71,7 +77,22 @@ func writeEval(w io.Writer, ev *pipeline.Evaluation) error {
 		return err
 	}
 	o := ev.Overall
-	_, err := fmt.Fprintf(w, "\n%d passages × %d codes = %d units. Mean kappa %s (over %d codes with a kappa), Krippendorff's alpha %s, percent agreement %s.\n",
-		ev.Passages, len(ev.Order), o.Units, f(o.Kappa), o.KappaCodes, f(o.Alpha), f(o.PercentAgreement))
-	return err
+	if _, err := fmt.Fprintf(w, "\n%d passages × %d codes = %d units. Mean kappa %s (over %d codes with a kappa), Krippendorff's alpha %s, percent agreement %s.\n",
+		ev.Passages, len(ev.Order), o.Units, f(o.Kappa), o.KappaCodes, f(o.Alpha), f(o.PercentAgreement)); err != nil {
+		return err
+	}
+	cv := ev.CV
+	if cv == nil {
+		return nil
+	}
+	fmt.Fprintf(w, "\nCross-validated on the listed passages (%d folds, seed %d, lambda %g): kappa and F1 per code\n\n", cv.Folds, cv.Seed, cv.Lambda)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "code\tdictionary κ\tmodel κ\tunion κ\tdictionary F1\tmodel F1\tunion F1\t")
+	for _, code := range ev.Order {
+		d, m, u := cv.Dictionary.Codes[code], cv.Model.Codes[code], cv.Union.Codes[code]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", code, f(d.Kappa), f(m.Kappa), f(u.Kappa), f(d.F1), f(m.F1), f(u.F1))
+	}
+	fmt.Fprintf(tw, "mean / alpha\t%s / %s\t%s / %s\t%s / %s\t\t\t\t\n", f(cv.Dictionary.Overall.Kappa), f(cv.Dictionary.Overall.Alpha),
+		f(cv.Model.Overall.Kappa), f(cv.Model.Overall.Alpha), f(cv.Union.Overall.Kappa), f(cv.Union.Overall.Alpha))
+	return tw.Flush()
 }

@@ -38,8 +38,17 @@ func (c *config) addIngest(cmd *cobra.Command) {
 }
 
 func (c *config) addCode(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&c.Coding.Codebooks, "codebook", nil, "codebook name or file (repeatable; default charter, keyfeatures, drivers)")
+	f := cmd.Flags()
+	f.StringArrayVar(&c.Coding.Codebooks, "codebook", nil, "codebook name or file (repeatable; default charter, keyfeatures, drivers)")
+	f.StringVar(&c.Coding.Model, "model", "", "also code with this model file (made by lcity learn with the same codebooks)")
+	f.StringVar(&c.Coding.Combine, "combine", pipeline.CombineUnion, "with a model: union (coded when the terms or the model say so) or model (the model decides for its codes)")
 	c.addWorkers(cmd)
+}
+
+// addLearn adds the flags of learning a model from a gold coding.
+func (c *config) addLearn(cmd *cobra.Command, gold string) {
+	cmd.Flags().StringVar(&c.Coding.Gold, "gold", "", gold)
+	cmd.Flags().Float64Var(&c.Coding.Lambda, "lambda", 0, "L2 penalty of the model (default 0.01)")
 }
 
 func (c *config) addAnalyze(cmd *cobra.Command) {

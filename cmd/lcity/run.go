@@ -35,6 +35,7 @@ settings and tool and every output is intact (--force to run anyway).`,
 	c.addIngest(cmd)
 	c.addCode(cmd)
 	c.addAnalyze(cmd)
+	c.addLearn(cmd, "learn a model from this gold coding (passage_id,code_id) and code with it too, as lcity learn does")
 	cmd.Flags().BoolVar(&c.Force, "force", false, "run even when the workspace is up to date")
 	return cmd
 }
