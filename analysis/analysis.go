@@ -68,7 +68,7 @@ type Input struct {
 	Codes     []corpus.Code // codable codes, in the order to report them
 	Codebooks []string
 	// Hypotheses to test (nil: none); Focus is the human-named focus of
-	// cities with the codes of its labels (nil: no focus-table check).
+	// cities, each label with its codes (nil: no focus-table check).
 	Hypotheses *Hypotheses
 	Focus      []FocusCity
 }
@@ -131,7 +131,10 @@ type Result struct {
 	CoOccurrences   []CoOccurrence
 	Hypotheses      *Hypotheses
 	HypothesisTests []HypothesisResult
-	FocusChecks     []FocusCheck
+	// FocusChecks compare each city of the focus table with its profile,
+	// theme by theme; FocusTest sums them up against chance.
+	FocusChecks []FocusCheck
+	FocusTest   FocusTest
 }
 
 // Analyze computes profiles, the similarity matrix, the region test and

@@ -4,9 +4,11 @@
 // per-code region contrasts (means, Cliff's delta, permutation p,
 // Benjamini–Hochberg p_adj), average-linkage clustering, a PCA map
 // (gonum/stat), code × region and code × year tables, code co-occurrence,
-// tests of hypotheses stated as code groups (hypotheses.yaml), a check
-// against the human-named focus themes, and a report in Markdown and
-// self-contained HTML with SVG figures drawn by gonum/plot.
+// tests of hypotheses stated as code groups (hypotheses.yaml), a check of
+// the human-named focus themes against the profiles (the share of themes
+// found in each city's top third and an AUC, both against a permutation
+// baseline), and a report in Markdown and self-contained HTML with SVG
+// figures drawn by gonum/plot.
 //
 // The analysis works on a Summary: per-city, per-code and per-code-pair
 // counts plus the few passages the report quotes, whose size does not grow
@@ -19,7 +21,8 @@
 //	err = res.WriteSimilarity(w)
 //
 // Every random choice comes from a generator seeded from Options.Seed and
-// the test's name, so results are identical on every run; permutation
-// tests enumerate every relabelling when there are no more than
-// Options.Permutations of them.
+// the test's name, so results are identical on every run; the per-code
+// and hypothesis permutation tests enumerate every relabelling when there
+// are no more than Options.Permutations of them, the others draw
+// Options.Permutations random ones.
 package analysis

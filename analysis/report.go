@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lcity/lcity/corpus"
@@ -481,30 +482,103 @@ func codeList(codes []string) string {
 	return strings.Join(out, ", ")
 }
 
-// focusText reports the focus-table check.
+// focusText reports the focus-table check: the method, per city the
+// themes found, not found and uncovered, and the overall found share and
+// AUC against their chance baseline.
 func (r *Result) focusText(b *bytes.Buffer) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("## Focus-table check\n\n")
-	found := 0
+	t := r.FocusTest
+	var absent []string
 	for _, c := range r.FocusChecks {
-		if c.Found {
-			found++
+		if !c.InCorpus {
+			absent = append(absent, c.City)
 		}
 	}
-	if found == 0 {
-		p("No city of the focus table (four focus themes per city, named by people) is in this corpus, so the text-derived profiles cannot be checked against it.\n\n")
+	if len(absent) == len(r.FocusChecks) {
+		p("No city of the focus table (focus themes per city, named by people) is in this corpus, so the text-derived profiles cannot be checked against it.\n\n")
 		return
 	}
-	p("Each city's four focus themes, as people named them, were coded with the same codebooks. For the codes they map to, the table shows how many rank in the top third of the city's text-derived profile, and the cosine between the two profiles. Low agreement means the case study's text stresses other themes than its summary, or the codebook misses the summary's words.\n\n")
-	p("| City | Focus themes | Codes | In top third | Cosine |\n|---|---|---|---:|---:|\n")
-	sum, n := 0.0, 0
+	p("Each city's focus themes, as people named them, were coded with the same codebooks, and a theme counts as found when one of its codes is in the top third of the city's text-derived profile: the first %d of its %d codes by weight, ties broken by report order, a weight of 0 never counting; themes the codebooks give no code are uncovered, listed, and left out of the found share. ",
+		t.TopThird, len(r.Codes))
+	p("The chance baseline repeats the count with the focus rows shuffled among the cities (%s permutations, seed %d), and the AUC is the share of comparisons in which a city's profile is closer (cosine) to its own focus themes than to another city's, ties counting half.\n\n",
+		thousands(t.Permutations), r.Options.Seed)
+	p("| City | Found / covered | Themes found | Themes not found | Uncovered themes |\n|---|---:|---|---|---|\n")
 	for _, c := range r.FocusChecks {
-		if !c.Found {
+		if !c.InCorpus {
 			continue
 		}
-		p("| %s | %s | %s | %d/%d | %.3f |\n", c.City, strings.Join(c.Labels, "; "), codeList(c.Codes), c.InTopThird, len(c.Codes), c.Cosine)
-		sum += c.Cosine
-		n++
+		by := map[string][]string{}
+		for _, l := range c.Labels {
+			by[l.Status] = append(by[l.Status], mdCell(l.Label))
+		}
+		list := func(status string) string {
+			if len(by[status]) == 0 {
+				return "–"
+			}
+			return strings.Join(by[status], "; ")
+		}
+		p("| %s | %d/%d | %s | %s | %s |\n", c.City, c.Found, c.Covered, list(FocusFound), list(FocusNotFound), list(FocusUncovered))
 	}
-	p("\nMean cosine over %d cities: %.3f.\n\n", n, sum/float64(n))
+	p("\n")
+	if len(absent) > 0 {
+		p("Not in this corpus, so not checked: %s.\n\n", strings.Join(absent, ", "))
+	}
+	if t.Covered == 0 {
+		p("None of the focus themes has a code in these codebooks, so none can be checked against the profiles.\n\n")
+		return
+	}
+	p("Overall, %d of %d covered themes (%.0f%%) are found in their city's top third", t.Found, t.Covered, 100*t.FoundShare)
+	if uncovered := t.Labels - t.Covered; uncovered > 0 {
+		verb := "are"
+		if uncovered == 1 {
+			verb = "is"
+		}
+		p("; %d of %d themes %s uncovered, which says what the codebooks miss, not what the texts miss", uncovered, t.Labels, verb)
+	}
+	p(". ")
+	if t.Cities < 2 {
+		p("With fewer than two cities compared there is no chance baseline.\n\n")
+		return
+	}
+	p("With the focus rows shuffled among the %d cities, %.0f%% would be found on average (the chance baseline; permutation p = %.4f for the observed share, %s permutations). ",
+		t.Cities, 100*t.BaselineFoundShare, t.PFound, thousands(t.Permutations))
+	p("Own-city focus rows beat other cities' rows in %.0f%% of comparisons (AUC %.2f; permutation p = %.4f, %s permutations). ",
+		100*t.AUC, t.AUC, t.PAUC, thousands(t.Permutations))
+	alpha := r.Options.Alpha
+	switch found, auc := t.PFound < alpha, t.PAUC < alpha; {
+	case found && auc:
+		p("At alpha %.2f both beat chance: the case studies stress their own city's named themes more than other cities' themes.\n\n", alpha)
+	case found:
+		p("At alpha %.2f the found share beats chance but the AUC does not: the top thirds hold a city's own named themes more often than other cities' themes, yet the profiles as a whole are not closer to their own focus rows.\n\n", alpha)
+	case auc:
+		p("At alpha %.2f the AUC beats chance but the found share does not: the profiles as a whole lean towards their own focus rows, yet their top thirds hold other cities' named themes about as often as their own.\n\n", alpha)
+	default:
+		p("At alpha %.2f neither beats chance: a city's named themes match its own text no better than another city's themes would.\n\n", alpha)
+	}
+}
+
+// mdCell makes a label safe in a Markdown table cell: no column break
+// ("|" becomes "/"), no code span or emphasis ("`" becomes "'", "*" is
+// dropped).
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "/", "`", "'", "*", "").Replace(s)
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, d := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -155,7 +155,12 @@ func hypInput() *Input {
 		{ID: "untested", Title: "Unknown codes", HigherIn: corpus.RegionEurope,
 			A: CodeSet{Label: "x", Codes: []string{"x.x"}}, B: CodeSet{Label: "a", Codes: []string{"c.a"}}},
 	}}
-	in.Focus = []FocusCity{{City: "E1", Labels: []string{"a theme"}, Codes: []string{"c.a"}}, {City: "Nowhere", Labels: []string{"x"}}}
+	in.Focus = []FocusCity{
+		{City: "E1", Labels: []FocusLabel{{Label: "a theme", Codes: []string{"c.a"}}, {Label: "a theme no codebook names"}}},
+		{City: "A1", Labels: []FocusLabel{{Label: "b theme", Codes: []string{"c.b"}}, {Label: "a theme", Codes: []string{"c.a"}}}},
+		{City: "E2", Labels: []FocusLabel{{Label: "learning: both, (a and b)", Codes: []string{"c.b", "c.a"}}}},
+		{City: "Nowhere", Labels: []FocusLabel{{Label: "x", Codes: []string{"c.a"}}}},
+	}
 	return in
 }
 
@@ -191,8 +196,15 @@ func TestHypothesesAndTables(t *testing.T) {
 	if c := res.CoOccurrences; len(c) != 1 || c[0].Both != 2 || c[0].OnlyA != 2 || c[0].OnlyB != 2 || math.Abs(c[0].Jaccard-1.0/3) > 1e-12 {
 		t.Errorf("cooccurrence = %+v", c)
 	}
-	if fc := res.FocusChecks; len(fc) != 2 || !fc[0].Found || fc[0].InTopThird != 1 || fc[0].Cosine != 1 || fc[1].Found {
+	// Two codes: each city's top third is its one highest code, c.a in
+	// E1 and E2, c.b in A1.
+	fc := res.FocusChecks
+	if len(fc) != 4 || !fc[0].InCorpus || fc[0].Found != 1 || fc[0].Covered != 1 || fc[0].Labels[1].Status != FocusUncovered || fc[0].Cosine != 1 ||
+		fc[1].Found != 1 || fc[1].Covered != 2 || fc[2].Found != 1 || fc[3].InCorpus || fc[3].Labels[0].Status != FocusNotChecked {
 		t.Errorf("focus checks = %+v", fc)
+	}
+	if ft := res.FocusTest; ft.Cities != 3 || ft.Labels != 5 || ft.Covered != 4 || ft.Found != 3 || ft.FoundShare != 0.75 {
+		t.Errorf("focus test = %+v, want 3 of 4 covered labels of 3 cities found", ft)
 	}
 }
 
@@ -220,20 +232,27 @@ func TestReportGolden(t *testing.T) {
 		if err := write(&b); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		golden := filepath.Join("testdata", "golden", name)
-		if *update {
-			os.MkdirAll(filepath.Dir(golden), 0o755)
-			if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		checkGolden(t, name, b.Bytes())
+	}
+}
+
+// checkGolden compares got with testdata/golden/name, or rewrites that
+// file under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", "golden", filepath.FromSlash(name))
+	if *update {
+		os.MkdirAll(filepath.Dir(golden), 0o755)
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test ./analysis -update to create)", err)
-		}
-		if !bytes.Equal(b.Bytes(), want) {
-			t.Errorf("%s differs from %s; if the change is intended, rerun with -update and review the diff", name, golden)
-		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./analysis -update to create)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s; if the change is intended, rerun with -update and review the diff", name, golden)
 	}
 }
 

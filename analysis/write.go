@@ -125,14 +125,55 @@ func (r *Result) WriteHypotheses(w io.Writer) error {
 	return writeCSV(w, rows)
 }
 
-// WriteFocus writes focus_check.csv: per city of the focus table, the
-// labels, the codes they map to, how many rank in the top third of the
-// city's profile, and the cosine between the two.
+// WriteFocus writes focus_check.csv: one row per city of the focus table,
+// in its order, then a summary row whose city is "(all)". Columns:
+//
+//	city, in_corpus  the city; whether the corpus has it
+//	labels           its focus themes (labels)
+//	covered          labels with at least one code of the profile
+//	found            covered labels with a code in the city's top third
+//	found_share      found / covered
+//	uncovered        the labels without a code, separated by " | "
+//	detail           every label as "LABEL: CODE CODE [STATUS]", separated
+//	                 by " | "; STATUS is found, not found, uncovered (then no
+//	                 codes: "LABEL: [uncovered]") or not checked (the city is
+//	                 not in the corpus). To parse, split at " | ", take the
+//	                 STATUS from the final brackets and the LABEL before the
+//	                 last ": "; focus labels must not contain " | ".
+//	cosine           between the labels' binary code vector and the
+//	                 city's weighted profile row
+//	baseline_found_share, p_found, auc, p_auc, permutations
+//	                 the chance baseline (see FocusTest), in the (all) row
+//
+// The (all) row adds up labels, covered and found over the cities in the
+// corpus and gives their found_share. A number that cannot be computed is
+// NA (found, found_share and cosine of a city not in the corpus, a found
+// share without covered labels, the baseline with fewer than two cities);
+// a column that does not apply to a row is empty.
 func (r *Result) WriteFocus(w io.Writer) error {
-	rows := [][]string{{"city", "in_corpus", "focus_labels", "focus_codes", "in_top_third", "cosine"}}
+	rows := [][]string{{"city", "in_corpus", "labels", "covered", "found", "found_share", "uncovered", "detail", "cosine",
+		"baseline_found_share", "p_found", "auc", "p_auc", "permutations"}}
 	for _, c := range r.FocusChecks {
-		rows = append(rows, []string{c.City, strconv.FormatBool(c.Found), strings.Join(c.Labels, "; "), strings.Join(c.Codes, " "),
-			strconv.Itoa(c.InTopThird), f(c.Cosine)})
+		var uncovered, detail []string
+		for _, l := range c.Labels {
+			if l.Status == FocusUncovered {
+				uncovered = append(uncovered, l.Label)
+			}
+			codes := strings.Join(l.Codes, " ")
+			if codes != "" {
+				codes += " "
+			}
+			detail = append(detail, l.Label+": "+codes+"["+l.Status+"]")
+		}
+		found := strconv.Itoa(c.Found)
+		if !c.InCorpus {
+			found = "NA"
+		}
+		rows = append(rows, []string{c.City, strconv.FormatBool(c.InCorpus), strconv.Itoa(len(c.Labels)), strconv.Itoa(c.Covered),
+			found, f(c.FoundShare), strings.Join(uncovered, " | "), strings.Join(detail, " | "), f(c.Cosine), "", "", "", "", ""})
 	}
+	t := r.FocusTest
+	rows = append(rows, []string{"(all)", "", strconv.Itoa(t.Labels), strconv.Itoa(t.Covered), strconv.Itoa(t.Found), f(t.FoundShare), "", "", "",
+		f(t.BaselineFoundShare), f(t.PFound), f(t.AUC), f(t.PAUC), strconv.Itoa(t.Permutations)})
 	return writeCSV(w, rows)
 }

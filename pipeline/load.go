@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/lcity/lcity/analysis"
@@ -132,7 +133,8 @@ func newSummary(cbs []*coding.Codebook, hyp *analysis.Hypotheses) (*analysis.Sum
 
 // focusCities codes the human-named focus themes of the sample cities
 // (corpus/focus.csv: city, focus1..focus4) with the codebooks, each label
-// on its own, for the focus-table check of the report.
+// on its own and keeping its own codes (none when the codebooks do not
+// cover it), for the focus-table check of the report.
 func focusCities(cbs []*coding.Codebook) ([]analysis.FocusCity, error) {
 	rows, err := csv.NewReader(bytes.NewReader(corpus.FocusCSV())).ReadAll()
 	if err != nil {
@@ -144,20 +146,19 @@ func focusCities(cbs []*coding.Codebook) ([]analysis.FocusCity, error) {
 	var out []analysis.FocusCity
 	for _, row := range rows[1:] {
 		fc := analysis.FocusCity{City: row[0]}
-		seen := map[string]bool{}
 		for _, label := range row[1:] {
 			label = strings.TrimSpace(label)
 			if label == "" {
 				continue
 			}
-			fc.Labels = append(fc.Labels, label)
+			fl := analysis.FocusLabel{Label: label}
 			p := corpus.Passage{ID: "focus", City: row[0], Text: label, Start: 0, End: len(label)}
 			for _, c := range coding.CodeAll(cbs, p) {
-				if !seen[c.CodeID] {
-					seen[c.CodeID] = true
-					fc.Codes = append(fc.Codes, c.CodeID)
+				if !slices.Contains(fl.Codes, c.CodeID) {
+					fl.Codes = append(fl.Codes, c.CodeID)
 				}
 			}
+			fc.Labels = append(fc.Labels, fl)
 		}
 		out = append(out, fc)
 	}
