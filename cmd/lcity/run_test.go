@@ -172,8 +172,8 @@ func TestRunSample(t *testing.T) {
 		}
 	}
 	focus := readCSV(t, filepath.Join(out, workspace.FocusFile))
-	if len(focus) != 18 {
-		t.Errorf("focus_check.csv has %d rows, want 17 cities", len(focus)-1)
+	if len(focus) != 19 {
+		t.Errorf("focus_check.csv has %d rows, want a header, 17 cities and the (all) row", len(focus))
 	}
 
 	var m workspace.Manifest
