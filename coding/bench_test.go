@@ -13,7 +13,7 @@ import (
 )
 
 // benchText is the embedded sample's case studies (written by the lcity
-// authors), about 100 KB of realistic prose.
+// authors), about 140 KB of realistic prose.
 func benchText(b *testing.B) string {
 	b.Helper()
 	files, err := fs.Glob(os.DirFS("../corpus/sample/text"), "*.md")

@@ -140,13 +140,13 @@ rss_cmd="go test -c -o $work/ingest.test ./ingest && cd ingest && /usr/bin/time 
 What they measure (MB/s is input bytes per second: PDF bytes for ingest, text bytes for
 coding):
 
-* `ingest.BenchmarkSampleBook`: the embedded 2017 sample book (a 62 KB PDF holding 10
-  cities, about 8,800 words): extract, clean, split by city, passages, sentence spans.
+* `ingest.BenchmarkSampleBook`: the embedded 2017 sample book (an 82 KB PDF holding 10
+  cities, about 12,000 words): extract, clean, split by city, passages, sentence spans.
 * `ingest.BenchmarkBook500`: a generated 500-page book (50 cities × 10 pages, running
   headers, page numbers, an outline), split by its outline.
 * `coding.BenchmarkCodeAll`: one 1,000-word passage against charter, keyfeatures and
   drivers (25 codes).
-* `coding.BenchmarkCode/embedded`: the 17 sample case studies (106 KB, one passage per
+* `coding.BenchmarkCode/embedded`: the 17 sample case studies (141 KB, one passage per
   paragraph) against the same 25 codes.
 * `coding.BenchmarkCode/terms1000`: the same text against a generated codebook of 40
   codes × 25 terms (words, prefixes, phrases).
