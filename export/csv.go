@@ -14,11 +14,14 @@ import (
 )
 
 // CSVHeader is the header of the tidy export: one row per coded segment
-// (each match of a code's term in a passage). Offsets are into the
-// document's text (texts/<doc_id>.txt), in bytes and in code points, start
-// inclusive and end exclusive; code_path is codebook/group/code by label.
+// (each match of a code's term in a passage, and for a coding a model made
+// without a term match, the whole passage with the rule "model"). Offsets
+// are into the document's text (texts/<doc_id>.txt), in bytes and in code
+// points, start inclusive and end exclusive; code_path is
+// codebook/group/code by label; source is dictionary, model or both and
+// confidence the model's probability (empty without a model).
 var CSVHeader = []string{"doc_id", "city", "country", "region", "year", "page", "section", "passage_id",
-	"code_id", "code_path", "rule", "matched", "start_byte", "end_byte", "start_char", "end_char"}
+	"code_id", "code_path", "rule", "matched", "start_byte", "end_byte", "start_char", "end_char", "source", "confidence"}
 
 // WriteCSV writes the tidy CSV of ws's coded segments, in passage order.
 func WriteCSV(w io.Writer, ws *Workspace) error {
@@ -65,6 +68,16 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 		}
 		d := docs[p.DocID]
 		for _, c := range cs {
+			conf := ""
+			if c.Confidence != nil {
+				conf = strconv.FormatFloat(*c.Confidence, 'f', 6, 64)
+			}
+			if len(c.Evidence) == 0 && p.Start >= markByte && p.End <= len(txt) {
+				ec := markChar + utf8.RuneCountInString(txt[p.Start:p.End])
+				cw.Write([]string{p.DocID, p.City, d.Country, p.Region, strconv.Itoa(d.Year), strconv.Itoa(p.Page), p.Section, p.ID,
+					c.CodeID, paths[c.CodeID], "model", "",
+					strconv.Itoa(p.Start), strconv.Itoa(p.End), strconv.Itoa(markChar), strconv.Itoa(ec), c.From(), conf})
+			}
 			for _, e := range c.Evidence {
 				if e.Start < 0 || e.End > len(txt) || e.Start > e.End {
 					continue
@@ -78,7 +91,7 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 				ec := sc + utf8.RuneCountInString(txt[e.Start:e.End])
 				cw.Write([]string{p.DocID, p.City, d.Country, p.Region, strconv.Itoa(d.Year), strconv.Itoa(p.Page), p.Section, p.ID,
 					c.CodeID, paths[c.CodeID], e.Term, txt[e.Start:e.End],
-					strconv.Itoa(e.Start), strconv.Itoa(e.End), strconv.Itoa(sc), strconv.Itoa(ec)})
+					strconv.Itoa(e.Start), strconv.Itoa(e.End), strconv.Itoa(sc), strconv.Itoa(ec), c.From(), conf})
 			}
 		}
 		return cw.Error()

@@ -49,6 +49,11 @@ func testWorkspace(t *testing.T) *Workspace {
 		}
 		os.WriteFile(filepath.Join(dir, workspace.TextsDir, d.ID+".txt"), []byte(text), 0o644)
 	}
+	// A coding a model made without a term match, on the third passage.
+	prob := 0.8
+	third := ps[2]
+	cs = append(cs, corpus.Coding{PassageID: third.ID, DocID: third.DocID, City: third.City, Region: third.Region, Page: 1,
+		CodeID: "keyfeatures.quality", Score: prob, Source: corpus.SourceModel, Confidence: &prob})
 	corpus.SortCodings(cs)
 	if len(cs) == 0 {
 		t.Fatal("nothing coded")
@@ -145,8 +150,8 @@ func TestQDPX(t *testing.T) {
 			}
 		}
 	}
-	if selections != 4 {
-		t.Errorf("%d selections, want the 4 coded passages", selections)
+	if selections != 5 {
+		t.Errorf("%d selections, want the 5 coded passages (4 by terms, 1 by a model alone)", selections)
 	}
 	validate(t, files["project.qde"])
 }
@@ -212,11 +217,24 @@ func TestCSV(t *testing.T) {
 	for i, h := range rows[0] {
 		col[h] = i
 	}
+	models := 0
+	defer func() {
+		if models != 1 {
+			t.Errorf("%d rows for the model's coding, want 1", models)
+		}
+	}()
 	for _, r := range rows[1:] {
 		raw, _ := os.ReadFile(filepath.Join(ws.Dir, workspace.TextsDir, r[col["doc_id"]]+".txt"))
 		runes := []rune(string(raw))
 		sc, ec := atoi(r[col["start_char"]]), atoi(r[col["end_char"]])
 		sb, eb := atoi(r[col["start_byte"]]), atoi(r[col["end_byte"]])
+		if r[col["rule"]] == "model" {
+			if r[col["source"]] != "model" || r[col["confidence"]] != "0.800000" || string(runes[sc:ec]) != "Nothing to code here." || string(raw[sb:eb]) != "Nothing to code here." {
+				t.Errorf("model row %v", r)
+			}
+			models++
+			continue
+		}
 		if string(runes[sc:ec]) != r[col["matched"]] || string(raw[sb:eb]) != r[col["matched"]] {
 			t.Errorf("row %v: offsets do not select %q", r, r[col["matched"]])
 		}

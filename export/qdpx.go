@@ -264,7 +264,11 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 					for _, e := range c.Evidence {
 						terms = append(terms, fmt.Sprintf("%s (%q)", e.Term, safeSlice(txt, e.Start, e.End)))
 					}
-					desc = append(desc, fmt.Sprintf("%s: %s", c.CodeID, strings.Join(terms, ", ")))
+					d := fmt.Sprintf("%s: %s", c.CodeID, strings.Join(terms, ", "))
+					if c.Confidence != nil {
+						d += fmt.Sprintf(" [%s, model probability %.2f]", c.From(), *c.Confidence)
+					}
+					desc = append(desc, d)
 				}
 				x.line("<Description>%s</Description>", text(strings.Join(desc, "; ")))
 				for _, c := range s.cs {

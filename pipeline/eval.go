@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
 
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
@@ -82,6 +83,11 @@ type EvalOptions struct {
 	Seed uint64
 	// Lambda is the model's penalty (0: learn.DefaultLambda).
 	Lambda float64
+	// Against is a second gold file (another reader's coding) to compare
+	// with the gold instead of the workspace's codings, on the passages
+	// both list: the agreement between two readers, the ceiling of what a
+	// coder can reach.
+	Against string
 }
 
 func num(x float64) *float64 {
@@ -135,6 +141,32 @@ func Evaluate(out, goldFile string, opt EvalOptions) (*Evaluation, error) {
 		known[c] = true
 	}
 	tables := map[string]coding.Table{}
+	if opt.Against != "" {
+		other, err := readGold(opt.Against)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := other.codes(cbs); err != nil {
+			return nil, err
+		}
+		var ids []string
+		for id := range g.listed {
+			if _, ok := other.listed[id]; ok {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			ev.Passages++
+			for _, code := range order {
+				t := tables[code]
+				t.Add(other.listed[id][code], g.listed[id][code])
+				tables[code] = t
+			}
+		}
+		ev.EvalSet = evalSet(order, tables)
+		return ev, nil
+	}
 	seen := map[string]bool{}
 	err = scan(out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
 		seen[p.ID] = true

@@ -30,7 +30,9 @@ empty code_id lists a passage read and given no code), for a gold set that
 covers part of the corpus. --cv K adds, on the listed passages, the
 agreement of three codings each made without seeing the passage's gold
 codes: the dictionary's, a model learned from the other folds' passages
-(as lcity learn fits it), and their union.`,
+(as lcity learn fits it), and their union. --against FILE compares the gold
+file with another reader's coding of the same passages instead (the passages
+both list): the agreement between people, the ceiling for any coder.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if gold == "" {
@@ -53,6 +55,7 @@ codes: the dictionary's, a model learned from the other folds' passages
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().BoolVar(&opt.SkipUncoded, "skip-uncoded", false, "leave out passages that neither side coded")
 	c.Flags().BoolVar(&opt.ListedOnly, "listed-only", false, "compare only the passages the gold file lists")
+	c.Flags().StringVar(&opt.Against, "against", "", "compare the gold file with this second coding of the same passages (another reader's) instead of the workspace's codings")
 	c.Flags().IntVar(&opt.Folds, "cv", 0, "also cross-validate the dictionary, a model learned from the gold file and their union with this many folds (e.g. 10)")
 	c.Flags().Uint64Var(&opt.Seed, "seed", 20150917, "seed of the folds of --cv")
 	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.01)")
