@@ -25,7 +25,10 @@
 // the number of workers. Ingest, Code, Index and Analyze run the stages
 // one at a time; each records the outputs it wrote, and only those, in
 // run.json, and removes the outputs of later stages made from its old
-// ones.
+// ones. With a gold coding (CodingConfig.Gold) the code stage first learns
+// a model from the gold's passages (package learn) and codes with the
+// codebooks and the model; Evaluate measures a coding against a gold file,
+// cross-validated when asked.
 //
 // Errors: a *UsageError is the user's (a bad setting, corpus manifest,
 // codebook, hypotheses or gold file, a workspace file edited by hand);
