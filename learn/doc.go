@@ -11,8 +11,8 @@
 // The fit is L2-regularised maximum likelihood by L-BFGS (gonum
 // optimize), single-threaded and started from zero, so the same examples
 // give the same model bytes (Model.Write) on the same platform. Features:
-// lower-cased words and adjacent word pairs seen in at least MinCount
-// training passages, each 1 when present; for each dictionary code, 1 when
+// the Snowball stems of the lower-cased words and of adjacent word pairs
+// seen in at least MinCount training passages, each 1 when present; for each dictionary code, 1 when
 // the dictionary coded the passage with it and log(1 + matches). Each
 // example's weight balances the two classes of a code (a rare code is not
 // drowned by its negatives), and a passage is coded when its probability

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kljensen/snowball/english"
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/lcity/lcity/corpus"
@@ -58,15 +59,20 @@ type Example struct {
 type Bag map[string]float64
 
 // Features are the features of a passage given the dictionary's codings
-// of it: "w:word" and "b:word word" (1 when present), "d:code" (1) and
-// "n:code" (log(1 + matches)) for each dictionary code.
+// of it: "s:stem" for each word's English Snowball stem and "b:stem stem"
+// for each pair of adjacent words (1 when present), "d:code" (1) and
+// "n:code" (log(1 + matches)) for each dictionary code. Stems let a model
+// see "partners" and "partnership" as one clue; unlike the dictionary's
+// terms, a feature only ever adds evidence to be weighed.
 func Features(p corpus.Passage, dict []corpus.Coding) Bag {
 	b := Bag{}
 	words := Words(p.Text)
+	stems := make([]string, len(words))
 	for i, w := range words {
-		b["w:"+w] = 1
+		stems[i] = english.Stem(w, true)
+		b["s:"+stems[i]] = 1
 		if i > 0 {
-			b["b:"+words[i-1]+" "+w] = 1
+			b["b:"+stems[i-1]+" "+stems[i]] = 1
 		}
 	}
 	for _, c := range dict {

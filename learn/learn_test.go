@@ -88,7 +88,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestDictionaryFeatures(t *testing.T) {
 	b := Features(corpus.Passage{Text: "Kominkan's classes, the kominkan"}, []corpus.Coding{{CodeID: "k.c", Evidence: []corpus.Evidence{{}, {}}}})
-	for _, f := range []string{"w:kominkan", "w:classes", "b:kominkan classes", "b:the kominkan", "d:k.c", "n:k.c"} {
+	for _, f := range []string{"s:kominkan", "s:class", "b:kominkan class", "b:the kominkan", "d:k.c", "n:k.c"} {
 		if _, ok := b[f]; !ok {
 			t.Errorf("Features lacks %q: %v", f, b)
 		}
