@@ -1,9 +1,12 @@
 package workspace
 
 import (
+	"bytes"
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/lcity/lcity/corpus"
 )
 
 // FuzzParseManifest feeds arbitrary bytes to the run.json parser that run,
@@ -26,6 +29,38 @@ func FuzzParseManifest(f *testing.F) {
 			if p == "" || strings.HasPrefix(p, "/") || strings.Contains(o.Path, "\\") || path.Clean(p) != p || strings.HasPrefix(p, "../") || p == ".." {
 				t.Fatalf("accepted output path %q", o.Path)
 			}
+		}
+	})
+}
+
+// FuzzParseCodings feeds arbitrary bytes as codings.csv, which people
+// edit and other tools write: reading never panics, and a row it accepts
+// writes back to a row that reads the same.
+func FuzzParseCodings(f *testing.F) {
+	f.Add([]byte("passage_id,doc_id,city,region,page,code_id,score,matches,evidence,source,confidence\nx-p0001,x,X,Europe,1,a.b,1,1,t@1:2,both,0.5\n"))
+	f.Add([]byte("passage_id,doc_id,city,region,page,code_id,score,matches,evidence\nx-p0001,x,X,Europe,1,a.b,1,1,t@1:2; u@3:4\n"))
+	f.Add([]byte("passage_id,code_id\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got []corpus.Coding
+		if err := scanCodings(bytes.NewReader(data), "codings.csv", func(c corpus.Coding) error {
+			got = append(got, c)
+			return nil
+		}); err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := WriteCodings(&b, got); err != nil {
+			t.Fatal(err)
+		}
+		var again []corpus.Coding
+		if err := scanCodings(&b, "codings.csv", func(c corpus.Coding) error {
+			again = append(again, c)
+			return nil
+		}); err != nil {
+			t.Fatalf("rewritten codings do not read: %v", err)
+		}
+		if len(again) != len(got) {
+			t.Fatalf("%d codings read back, want %d", len(again), len(got))
 		}
 	})
 }
