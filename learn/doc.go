@@ -12,8 +12,10 @@
 // optimize), single-threaded and started from zero, so the same examples
 // give the same model bytes (Model.Write) on the same platform. Features:
 // the Snowball stems of the lower-cased words and of adjacent word pairs
-// seen in at least MinCount training passages, each 1 when present; for each dictionary code, 1 when
-// the dictionary coded the passage with it and log(1 + matches). Each
+// seen in at least MinCount training passages, each 1 when present; the
+// stems of the section heading; for each dictionary code, 1 when the
+// dictionary coded the passage with it, log(1 + matches), and 1 for each of
+// its terms that matched. Each
 // example's weight balances the two classes of a code (a rare code is not
 // drowned by its negatives), and a passage is coded when its probability
 // is at least 0.5.

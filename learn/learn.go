@@ -33,7 +33,7 @@ type Options struct {
 
 // Defaults for Options.
 const (
-	DefaultLambda   = 0.01
+	DefaultLambda   = 0.03
 	DefaultMinCount = 2
 )
 
@@ -61,7 +61,9 @@ type Bag map[string]float64
 // Features are the features of a passage given the dictionary's codings
 // of it: "s:stem" for each word's English Snowball stem and "b:stem stem"
 // for each pair of adjacent words (1 when present), "d:code" (1) and
-// "n:code" (log(1 + matches)) for each dictionary code. Stems let a model
+// "n:code" (log(1 + matches)) for each dictionary code, "t:code term" for
+// each term that matched, and "h:stem" for the words of the passage's
+// section heading. Stems let a model
 // see "partners" and "partnership" as one clue; unlike the dictionary's
 // terms, a feature only ever adds evidence to be weighed.
 func Features(p corpus.Passage, dict []corpus.Coding) Bag {
@@ -75,9 +77,15 @@ func Features(p corpus.Passage, dict []corpus.Coding) Bag {
 			b["b:"+stems[i-1]+" "+stems[i]] = 1
 		}
 	}
+	for _, w := range Words(p.Section) {
+		b["h:"+english.Stem(w, true)] = 1
+	}
 	for _, c := range dict {
 		b["d:"+c.CodeID] = 1
 		b["n:"+c.CodeID] = math.Log1p(float64(len(c.Evidence)))
+		for _, e := range c.Evidence {
+			b["t:"+c.CodeID+" "+e.Term] = 1
+		}
 	}
 	return b
 }
