@@ -129,7 +129,7 @@ func parseTerm(s string, stem bool) (term, error) {
 		if strings.Contains(w, "*") {
 			return term{}, fmt.Errorf("%q: * is allowed only at the end of a word", s)
 		}
-		toks := tokenize(w, 0)
+		toks := tokenize(w, 0, stem)
 		if len(toks) == 0 {
 			if wild {
 				return term{}, fmt.Errorf("%q: * needs a word before it", s)
@@ -204,14 +204,24 @@ func regexLike(s string) (string, bool) {
 // matcher finds every term of every rule in one pass over a passage's
 // tokens. Candidate terms are looked up by their first token — by each
 // word form a plain word matches (the word and its plurals), by stem, by
-// exact form, or by each prefix of the word up to the longest wildcard —
-// so the work per token does not grow with the number of terms. Each
+// exact form, or by the first three bytes of a wildcard word — so the
+// work per token does not grow with the number of terms. Each
 // distinct regular expression makes one more pass, over the text.
 type matcher struct {
-	word, stem, exact, prefix map[string][]termRef
-	maxPrefix                 int
-	regexes                   []regexRefs
+	word, stem, exact map[string][]termRef
+	// prefix holds the terms starting with a wildcard word, by its first
+	// prefixKey bytes (every wildcard has at least 3 letters).
+	prefix  map[string][]termRef
+	regexes []regexRefs
 }
+
+// prefixKey is how many bytes of a wildcard word index its terms: the
+// fewest a wildcard may have.
+const prefixKey = 3
+
+// stems reports whether some term compares words on their stems, so that
+// the tokens need them.
+func (m *matcher) stems() bool { return len(m.stem) > 0 }
 
 // regexRefs are the terms that share one regular expression.
 type regexRefs struct {
@@ -248,10 +258,8 @@ func compile(rules []rule) *matcher {
 		case byExact:
 			m.exact[first.val] = append(m.exact[first.val], ref)
 		case byPrefix:
-			m.prefix[first.val] = append(m.prefix[first.val], ref)
-			if len(first.val) > m.maxPrefix {
-				m.maxPrefix = len(first.val)
-			}
+			k := first.val[:prefixKey]
+			m.prefix[k] = append(m.prefix[k], ref)
 		case byStem:
 			m.stem[first.val] = append(m.stem[first.val], ref)
 		default:
@@ -292,7 +300,9 @@ type hit struct {
 // scan calls visit for every match of every term in a passage: text is
 // its text, starting at byte base of the document, and toks its tokens.
 func (m *matcher) scan(text string, base int, toks []token, visit func(hit)) {
-	try := func(refs []termRef, i int) {
+	// try checks the candidates refs at token i, from their word k0 on
+	// (the words before it matched when the candidates were looked up).
+	try := func(refs []termRef, i, k0 int) {
 		for r := range refs {
 			ref := &refs[r]
 			seq := ref.pat.seq
@@ -300,7 +310,7 @@ func (m *matcher) scan(text string, base int, toks []token, visit func(hit)) {
 				continue
 			}
 			ok := true
-			for k := 1; k < len(seq); k++ {
+			for k := k0; k < len(seq); k++ {
 				if !seq[k].match(toks[i+k]) {
 					ok = false
 					break
@@ -313,15 +323,13 @@ func (m *matcher) scan(text string, base int, toks []token, visit func(hit)) {
 		}
 	}
 	for i, t := range toks {
-		try(m.word[t.word], i)
-		try(m.stem[t.stem], i)
-		try(m.exact[t.raw], i)
-		if m.maxPrefix > 0 {
-			for l := 1; l <= len(t.lower) && l <= m.maxPrefix; l++ {
-				if refs, ok := m.prefix[t.lower[:l]]; ok {
-					try(refs, i)
-				}
-			}
+		try(m.word[t.word], i, 1)
+		if len(m.stem) > 0 {
+			try(m.stem[t.stem], i, 1)
+		}
+		try(m.exact[t.raw], i, 1)
+		if len(m.prefix) > 0 && len(t.lower) >= prefixKey {
+			try(m.prefix[t.lower[:prefixKey]], i, 0)
 		}
 	}
 	for _, rr := range m.regexes {
@@ -410,7 +418,7 @@ func (cb *Codebook) matches(p corpus.Passage, toks []token) (terms, exclude map[
 // the matches as evidence (offsets into the document text), sorted by
 // start. Overlapping matches of one code count once (the longest wins).
 func (cb *Codebook) Code(p corpus.Passage) []corpus.Coding {
-	return cb.code(p, tokenize(p.Text, p.Start))
+	return cb.code(p, tokenize(p.Text, p.Start, cb.matcher.stems()))
 }
 
 func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
@@ -472,7 +480,7 @@ type TermMatch struct {
 // of its sides within reach. Matches are sorted by start, end, code,
 // exclude terms after terms, term and sides.
 func (cb *Codebook) Explain(p corpus.Passage) []TermMatch {
-	terms, exclude := cb.matches(p, tokenize(p.Text, p.Start))
+	terms, exclude := cb.matches(p, tokenize(p.Text, p.Start, cb.matcher.stems()))
 	var out []TermMatch
 	for ri, hs := range terms {
 		r := &cb.rules[ri]
@@ -533,7 +541,11 @@ func dist(a, b span) int {
 
 // CodeAll codes a passage with every codebook, sorted by code ID.
 func CodeAll(cbs []*Codebook, p corpus.Passage) []corpus.Coding {
-	toks := tokenize(p.Text, p.Start)
+	stems := false
+	for _, cb := range cbs {
+		stems = stems || cb.matcher.stems()
+	}
+	toks := tokenize(p.Text, p.Start, stems)
 	var out []corpus.Coding
 	for _, cb := range cbs {
 		out = append(out, cb.code(p, toks)...)

@@ -68,6 +68,8 @@ func TestPreciseWords(t *testing.T) {
 		{"FAMILY", "family", []string{"family"}},
 		// Prefixes are unchanged.
 		{"entrepreneur*", "An entrepreneurial spirit and entrepreneurs.", []string{"entrepreneurial", "entrepreneurs"}},
+		{"Kōmin*", "Kōminkan, kominkan and KŌMINKANS.", []string{"Kōminkan", "KŌMINKANS"}},
+		{"ōmin*", "Kōminkan.", nil},
 		// Phrases and NEAR use the same word matching.
 		{"community learning centre", "Community Learning Centres and community learning centred work.", []string{"Community Learning Centres"}},
 		{"learning city", "Learning cities and a learning city's plan.", []string{"Learning cities", "learning city's"}},

@@ -24,8 +24,9 @@ type token struct {
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // tokenize splits s into word tokens with byte offsets relative to s plus
-// base. Stems come from the English Snowball stemmer (cached).
-func tokenize(s string, base int) []token {
+// base. With stems, each token has its English Snowball stem (cached);
+// without, its stem is empty.
+func tokenize(s string, base int, stems bool) []token {
 	toks := make([]token, 0, len(s)/6+1) // about one word in six bytes of prose
 	i := 0
 	for i < len(s) {
@@ -51,7 +52,11 @@ func tokenize(s string, base int) []token {
 		}
 		raw := s[i:j]
 		lower := strings.ToLower(raw)
-		toks = append(toks, token{raw: raw, lower: lower, word: wordKey(lower), stem: stem(lower), start: base + i, end: base + j})
+		t := token{raw: raw, lower: lower, word: wordKey(lower), start: base + i, end: base + j}
+		if stems {
+			t.stem = stem(lower)
+		}
+		toks = append(toks, t)
 		i = j
 	}
 	return toks
@@ -84,7 +89,7 @@ func stem(lower string) string {
 // wordKey is a lower-cased word with ’ written ' and a final possessive 's
 // removed ("city’s" → "city"), the form plain term words are compared on.
 func wordKey(lower string) string {
-	if !strings.ContainsAny(lower, "'’") {
+	if strings.IndexByte(lower, '\'') < 0 && !strings.Contains(lower, "’") {
 		return lower
 	}
 	w := strings.ReplaceAll(lower, "’", "'")
