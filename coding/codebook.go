@@ -35,6 +35,9 @@ type Codebook struct {
 	Source string
 	SHA256 string
 	Raw    []byte
+	// Stem is the codebook's stem setting: plain words of its codes are
+	// matched on their Snowball stems unless a code says otherwise.
+	Stem bool
 
 	rules   []rule
 	matcher *matcher
@@ -45,6 +48,7 @@ type yamlCodebook struct {
 	Title       string     `yaml:"title"`
 	Description string     `yaml:"description"`
 	Version     string     `yaml:"version"`
+	Stem        bool       `yaml:"stem"`
 	Codes       []yamlCode `yaml:"codes"`
 }
 
@@ -60,6 +64,34 @@ type yamlCode struct {
 	Terms       []string `yaml:"terms"`
 	Exclude     []string `yaml:"exclude"`
 	NearScope   string   `yaml:"near_scope"`
+	Stem        *bool    `yaml:"stem"`
+}
+
+// Matching is how a codable code is matched, as its codebook writes it.
+type Matching struct {
+	// Exclude holds the code's exclude terms.
+	Exclude []string
+	// MinMatches and Weight are as written, 0 when not set (1 is used).
+	MinMatches int
+	Weight     float64
+	// NearScope is "sentence", "passage" or "" when not set (passage).
+	NearScope string
+	// Stem: plain words are matched on their Snowball stems (the code's
+	// stem setting, or else its codebook's).
+	Stem bool
+}
+
+// Matching returns how the codable code codeID of cb is matched; false
+// when cb has no such codable code.
+func (cb *Codebook) Matching(codeID string) (Matching, bool) {
+	for _, r := range cb.rules {
+		if cb.Codes[r.code].ID == codeID {
+			m := r.opts
+			m.Exclude = append([]string(nil), m.Exclude...)
+			return m, true
+		}
+	}
+	return Matching{}, false
 }
 
 // Error is a codebook problem at file:line in a field.
@@ -122,7 +154,7 @@ func build(y yamlCodebook, data []byte, file string, line func(i int, key string
 	if len(y.Codes) == 0 {
 		return nil, fail(1, "codes", errors.New("no codes"))
 	}
-	cb := &Codebook{Name: y.Name, Title: y.Title, Description: strings.TrimSpace(y.Description), Version: y.Version, Raw: data}
+	cb := &Codebook{Name: y.Name, Title: y.Title, Description: strings.TrimSpace(y.Description), Version: y.Version, Raw: data, Stem: y.Stem}
 	sum := sha256.Sum256(data)
 	cb.SHA256 = hex.EncodeToString(sum[:])
 	ids := map[string]int{}
@@ -169,13 +201,26 @@ func build(y yamlCodebook, data []byte, file string, line func(i int, key string
 			if len(c.Terms) > 0 || len(c.Exclude) > 0 {
 				return nil, fail(line(i, "terms"), "terms", fmt.Errorf("group %q is not codable and takes no terms", c.ID))
 			}
+			for _, k := range []struct {
+				key string
+				set bool
+			}{{"min_matches", c.MinMatches != 0}, {"weight", c.Weight != 0}, {"near_scope", c.NearScope != ""}, {"stem", c.Stem != nil}} {
+				if k.set {
+					return nil, fail(line(i, k.key), k.key, fmt.Errorf("group %q is not codable and takes no %s", c.ID, k.key))
+				}
+			}
 			cb.Codes = append(cb.Codes, code)
 			continue
 		}
 		if len(c.Terms) == 0 {
 			return nil, fail(line(i, ""), "terms", fmt.Errorf("code %q has no terms", c.ID))
 		}
-		r := rule{code: len(cb.Codes), min: c.MinMatches, weight: c.Weight}
+		stem := y.Stem
+		if c.Stem != nil {
+			stem = *c.Stem
+		}
+		r := rule{code: len(cb.Codes), min: c.MinMatches, weight: c.Weight,
+			opts: Matching{Exclude: c.Exclude, MinMatches: c.MinMatches, Weight: c.Weight, NearScope: c.NearScope, Stem: stem}}
 		switch c.NearScope {
 		case "", "passage":
 		case "sentence":
@@ -190,14 +235,14 @@ func build(y yamlCodebook, data []byte, file string, line func(i int, key string
 			r.weight = 1
 		}
 		for _, t := range c.Terms {
-			p, err := parseTerm(t)
+			p, err := parseTerm(t, stem)
 			if err != nil {
 				return nil, fail(line(i, "terms"), "terms", err)
 			}
 			r.terms = append(r.terms, p)
 		}
 		for _, t := range c.Exclude {
-			p, err := parseTerm(t)
+			p, err := parseTerm(t, stem)
 			if err != nil {
 				return nil, fail(line(i, "exclude"), "exclude", err)
 			}

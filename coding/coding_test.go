@@ -117,6 +117,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad near", "name: x\ncodes:\n  - id: a\n    label: A\n    terms: [a NEAR/x b]\n", "terms", 5},
 		{"unknown parent", "name: x\ncodes:\n  - id: a\n    label: A\n    parent: nope\n    terms: [b]\n", "parent", 5},
 		{"group with terms", "name: x\ncodes:\n  - id: g\n    label: G\n    group: true\n    terms: [b]\n", "terms", 6},
+		{"group with stem", "name: x\ncodes:\n  - id: g\n    label: G\n    group: true\n    stem: true\n", "stem", 6},
+		{"group with weight", "name: x\ncodes:\n  - id: g\n    label: G\n    group: true\n    weight: 2\n", "weight", 6},
 		{"bad colour", "name: x\ncodes:\n  - id: a\n    label: A\n    colour: red\n    terms: [b]\n", "colour", 5},
 		{"bad name", "name: X Y\ncodes:\n  - id: a\n    label: A\n    terms: [b]\n", "name", 1},
 		{"not yaml", "name: [\n", "", 1},
@@ -163,6 +165,9 @@ func TestBuiltin(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(testBook))
 	f.Add([]byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: [\"a b\", c*, d NEAR/2 e]\n"))
+	f.Add([]byte("name: x\nstem: true\ncodes:\n  - id: a\n    label: A\n    stem: false\n    terms: [famil*, '/partner(s|ships?)/', '/festival/ NEAR/4 learning']\n    exclude: ['/learning (dis)?abilit(y|ies)/']\n"))
+	f.Add([]byte("name: x\ncodes:\n  - id: a\n    label: A\n    stem: true\n    terms: ['/(?-i)K[oō]minkan/', '/\\bx\\//', 'disability']\n"))
+	f.Add([]byte("name: x\ncodes:\n  - id: a\n    label: A\n    terms: ['fam(ily)?', '/[a-/']\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cb, err := Parse(data, "fuzz.yaml")
 		if err != nil {
@@ -172,13 +177,25 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		// A codebook that parses must code any text without panicking,
-		// with evidence inside the passage.
-		text := "Families, partners and the kominkan festival of learning."
-		for _, c := range cb.Code(corpus.Passage{ID: "p", Text: text}) {
+		// A codebook that parses must code and explain any text without
+		// panicking, with evidence inside the passage, and every coding's
+		// evidence among what Explain reports.
+		text := "Families, partners and the Kōminkan festival of learning; a learning disability's x/ 2030."
+		p := corpus.Passage{ID: "p", Text: text, End: len(text)}
+		explained := map[[2]int]bool{}
+		for _, m := range cb.Explain(p) {
+			if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+				t.Fatalf("Explain match %+v outside the passage", m)
+			}
+			explained[[2]int{m.Start, m.End}] = true
+		}
+		for _, c := range cb.Code(p) {
 			for _, e := range c.Evidence {
 				if e.Start < 0 || e.End > len(text) || e.Start >= e.End {
 					t.Fatalf("evidence %+v outside the passage", e)
+				}
+				if !explained[[2]int{e.Start, e.End}] {
+					t.Fatalf("evidence %+v of %s not among Explain's matches", e, c.CodeID)
 				}
 			}
 		}

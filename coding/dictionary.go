@@ -28,11 +28,13 @@ import (
 //
 // The codebook's name is the file's stem (lower-cased, other characters
 // than letters, digits, - and _ turned into -), code IDs are
-// <name>.<category>. Words are matched like codebook terms: on their
-// Snowball stems unless they end in *, so "happy" also finds "happiness",
-// which LIWC would not; quote a word ("happy") in the dictionary to match
-// it exactly. Patterns lcity cannot express (a * inside a word, ?, regular
-// expressions) are errors naming the file and line.
+// <name>.<category>. Words are matched like the plain words of a codebook
+// (never on stems): a word is that word (and its regular plurals and
+// possessive, which LIWC would not count) unless it ends in *, so "happy"
+// does not find "happiness" but "happ*" does; a word in double quotes is
+// matched exactly, case-sensitively. Patterns lcity cannot express (a *
+// inside a word, ?, regular expressions) are errors naming the file and
+// line.
 
 var nonID = regexp.MustCompile(`[^a-z0-9_-]+`)
 
@@ -59,13 +61,13 @@ func dictTerm(w string) (string, error) {
 	if w == "" {
 		return "", errors.New("empty pattern")
 	}
-	if strings.ContainsAny(w, "?[]()^$|\\") {
+	if _, ok := regexLike(w); ok || strings.HasPrefix(w, "/") || strings.HasSuffix(w, "/") {
 		return "", fmt.Errorf("pattern %q: only words, phrases and a trailing * are supported", w)
 	}
 	if i := strings.IndexByte(w, '*'); i >= 0 && i != len(w)-1 {
 		return "", fmt.Errorf("pattern %q: * only at the end", w)
 	}
-	if _, err := parseTerm(w); err != nil {
+	if _, err := parseTerm(w, false); err != nil {
 		return "", err
 	}
 	return w, nil

@@ -3,6 +3,7 @@ package coding
 import (
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -57,6 +58,36 @@ func TestParseQuanteda(t *testing.T) {
 	}
 }
 
+// TestDictionaryPrecise: dictionary words are matched like plain codebook
+// words, never on stems: a word is that word (with its regular plurals and
+// possessive) unless it ends in *.
+func TestDictionaryPrecise(t *testing.T) {
+	const text = "Happiness in happy families and the family's happier days."
+	want := map[string][]string{
+		"happy": {"happy"},
+		"happ":  {"Happiness", "happy", "happier"},
+		"fam":   {"families", "family's"},
+	}
+	for _, d := range []struct{ file, data string }{
+		{"d.dic", "%\n1\thappy\n2\thapp\n3\tfam\n%\nhappy\t1\nhapp*\t2\nfamily\t3\n"},
+		{"d.yml", "happy: [happy]\nhapp: [happ*]\nfam: [family]\n"},
+	} {
+		cb, err := ParseFile([]byte(d.data), d.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]string{}
+		for _, c := range cb.Code(corpus.Passage{ID: "p", Text: text}) {
+			for _, e := range c.Evidence {
+				got[strings.TrimPrefix(c.CodeID, "d.")] = append(got[strings.TrimPrefix(c.CodeID, "d.")], text[e.Start:e.End])
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Code(%q) = %q, want %q", d.file, text, got, want)
+		}
+	}
+}
+
 func TestDictionaryErrors(t *testing.T) {
 	tests := []struct {
 		name, file, data, want string
@@ -69,6 +100,9 @@ func TestDictionaryErrors(t *testing.T) {
 		{"third percent", "a.dic", "%\n1\tfam\n%\nfamily\t1\n%\n", "a.dic:5"},
 		{"nothing", "a.dic", "%\n1\tfam\n%\n", "no category has words"},
 		{"regex in yaml", "d.yml", "a: [\"fam(ily)?\"]\n", "d.yml:1: pattern"},
+		{"slashes in yaml", "d.yml", "a: [x]\nb: [\"/famil(y|ies)/\"]\n", "d.yml:2: pattern"},
+		{"slashes in dic", "a.dic", "%\n1\tfam\n%\n/family/\t1\n", "a.dic:4: word"},
+		{"plus in dic", "a.dic", "%\n1\tfam\n%\nC++\t1\n", "a.dic:4: word"},
 		{"empty list", "d.yml", "a: []\nb: [x]\n", "d.yml:1"},
 		{"same id", "d.yml", "A b: [x]\na-b: [y]\n", "d.yml:2: key"},
 		{"not a mapping", "d.yml", "- a\n- b\n", "d.yml:1"},

@@ -1,17 +1,25 @@
 // Package coding parses codebooks of themes and codes passages against them.
 //
 // A codebook is a YAML file (see CODEBOOK.md) of codes, each with terms:
-// words and phrases matched on English Snowball stems, trailing-* prefixes,
-// "exact forms" in double quotes, and "A NEAR/n B" proximity rules; exclude
-// terms veto a code in a passage. Parse validates strictly and compiles the
-// terms once into a matcher that looks candidates up by each token, so
-// coding is linear in the text whatever the number of terms:
+// words and phrases, each word matching itself and its regular plurals and
+// possessive, case-insensitively (on English Snowball stems instead with
+// stem: true); trailing-* prefixes; "exact forms" in double quotes;
+// /regular expressions/ (RE2) counted on word boundaries; and
+// "A NEAR/n B" proximity rules. Exclude terms veto a code in a passage.
+// Parse validates strictly and compiles the terms once into a matcher that
+// looks candidates up by each token (every word form a term matches is
+// indexed), so coding is linear in the text whatever the number of terms;
+// each distinct regular expression adds one pass over the text:
 //
 //	cb, err := coding.Load("charter") // or a path to a YAML file
 //	if err != nil { ... }
 //	for _, c := range cb.Code(passage) {
 //		fmt.Println(c.CodeID, c.Evidence[0].Term)
 //	}
+//
+// Explain reports every match of every term and exclude term in a passage,
+// before min_matches and exclusion decide the codings: what lcity codebook
+// show --forms counts.
 //
 // LIWC .dic files and quanteda-style YAML dictionaries load as codebooks
 // too (ParseFile, dictionary.go). agree.go computes the agreement of the

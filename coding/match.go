@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -14,7 +15,8 @@ import (
 type tokKind uint8
 
 const (
-	byStem   tokKind = iota // Snowball stem of the lower-cased word
+	byWord   tokKind = iota // the word or a regular plural of it, case-insensitive (the default)
+	byStem                  // Snowball stem of the lower-cased word (stem: true)
 	byPrefix                // lower-cased word starts with val (term ended in *)
 	byExact                 // word as written, case-sensitive (term in double quotes)
 )
@@ -30,16 +32,19 @@ func (p tokPat) match(t token) bool {
 		return strings.HasPrefix(t.lower, p.val)
 	case byExact:
 		return t.raw == p.val
-	default:
+	case byStem:
 		return t.stem == p.val
+	default:
+		return inflects(t.word, p.val)
 	}
 }
 
-// term is a compiled codebook term: a sequence of token patterns, or a
-// proximity rule "A NEAR/n B".
+// term is a compiled codebook term: a sequence of token patterns, a
+// regular expression, or a proximity rule "A NEAR/n B".
 type term struct {
 	text string
 	seq  []tokPat
+	re   *regexp.Regexp
 	near *nearRule
 }
 
@@ -58,28 +63,35 @@ type rule struct {
 	// sentence: both sides of a NEAR rule must be in the same sentence of
 	// the passage (near_scope: sentence), not only within n words.
 	sentence bool
+	// opts is the code's matching settings as written, for Matching.
+	opts Matching
 }
 
 var nearRE = regexp.MustCompile(`^(.+?)\s+NEAR/(\d+)\s+(.+)$`)
 
-// parseTerm compiles one term string: words and phrases matched on stems,
-// a trailing * for a prefix, "double quotes" for an exact case-sensitive
-// form, and "A NEAR/n B" for two terms at most n words apart in a passage.
-func parseTerm(s string) (term, error) {
+// parseTerm compiles one term string: words and phrases matched as the
+// word and its regular plurals (on Snowball stems when stem is set), a
+// trailing * for a prefix, "double quotes" for an exact case-sensitive
+// form, /…/ for a regular expression, and "A NEAR/n B" for two terms at
+// most n words apart in a passage.
+func parseTerm(s string, stem bool) (term, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return term{}, fmt.Errorf("empty term")
+	}
+	if body, ok := regexBody(s); ok {
+		return parseRegex(s, body)
 	}
 	if m := nearRE.FindStringSubmatch(s); m != nil {
 		n, err := strconv.Atoi(m[2])
 		if err != nil || n < 1 || n > 1000 {
 			return term{}, fmt.Errorf("%q: NEAR distance must be 1..1000", s)
 		}
-		a, err := parseTerm(m[1])
+		a, err := parseTerm(m[1], stem)
 		if err != nil {
 			return term{}, err
 		}
-		b, err := parseTerm(m[3])
+		b, err := parseTerm(m[3], stem)
 		if err != nil {
 			return term{}, err
 		}
@@ -90,6 +102,12 @@ func parseTerm(s string) (term, error) {
 	}
 	if strings.Contains(s, "NEAR/") {
 		return term{}, fmt.Errorf("%q: want A NEAR/n B", s)
+	}
+	if strings.HasPrefix(s, "/") || strings.HasSuffix(s, "/") {
+		return term{}, fmt.Errorf("%q: unbalanced /: a regular expression is written /…/, with any / inside it written \\/", s)
+	}
+	if c, ok := regexLike(s); ok {
+		return term{}, fmt.Errorf("%q contains %q and looks like a regular expression: write /%s/ for a regular expression, or leave the character out to match words", s, c, s)
 	}
 	exact := false
 	body := s
@@ -105,13 +123,13 @@ func parseTerm(s string) (term, error) {
 		return term{}, fmt.Errorf("%q: no words", s)
 	}
 	t := term{text: s}
-	for wi, w := range words {
+	for _, w := range words {
 		wild := strings.HasSuffix(w, "*")
 		w = strings.TrimSuffix(w, "*")
 		if strings.Contains(w, "*") {
 			return term{}, fmt.Errorf("%q: * is allowed only at the end of a word", s)
 		}
-		toks := tokenize(w, 0)
+		toks := tokenize(w, 0, stem)
 		if len(toks) == 0 {
 			if wild {
 				return term{}, fmt.Errorf("%q: * needs a word before it", s)
@@ -119,8 +137,6 @@ func parseTerm(s string) (term, error) {
 			continue
 		}
 		for ti, tk := range toks {
-			last := wi == len(words)-1 && ti == len(toks)-1
-			_ = last
 			switch {
 			case exact:
 				t.seq = append(t.seq, tokPat{kind: byExact, val: tk.raw})
@@ -129,8 +145,10 @@ func parseTerm(s string) (term, error) {
 					return term{}, fmt.Errorf("%q: a wildcard needs at least 3 letters before *", s)
 				}
 				t.seq = append(t.seq, tokPat{kind: byPrefix, val: tk.lower})
-			default:
+			case stem:
 				t.seq = append(t.seq, tokPat{kind: byStem, val: tk.stem})
+			default:
+				t.seq = append(t.seq, tokPat{kind: byWord, val: tk.word})
 			}
 		}
 	}
@@ -140,13 +158,75 @@ func parseTerm(s string) (term, error) {
 	return t, nil
 }
 
+// regexBody returns the pattern of a term written /…/: it starts and ends
+// with / and holds no other / that is not escaped as \/.
+func regexBody(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '/' || s[len(s)-1] != '/' {
+		return "", false
+	}
+	body := s[1 : len(s)-1]
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			i++
+		case '/':
+			return "", false
+		}
+	}
+	return body, true
+}
+
+// parseRegex compiles the body of a /…/ term: RE2 syntax, case-insensitive
+// unless the pattern turns it off with (?-i).
+func parseRegex(s, body string) (term, error) {
+	if body == "" {
+		return term{}, fmt.Errorf("%q: empty regular expression", s)
+	}
+	re, err := regexp.Compile("(?i)" + body)
+	if err != nil {
+		return term{}, fmt.Errorf("%s: invalid regular expression: %w", s, err)
+	}
+	return term{text: s, re: re}, nil
+}
+
+// regexLike returns the first character or sequence of s that belongs to
+// regular expressions, not to words: ^ $ ? [ ] { } ( ) | \ + or .*.
+func regexLike(s string) (string, bool) {
+	if i := strings.IndexAny(s, `^$?[]{}()|\+`); i >= 0 {
+		return s[i : i+1], true
+	}
+	if strings.Contains(s, ".*") {
+		return ".*", true
+	}
+	return "", false
+}
+
 // matcher finds every term of every rule in one pass over a passage's
-// tokens. Candidate terms are looked up by their first token — by stem,
-// exact form, or by each prefix of the word up to the longest wildcard — so
-// the work per token does not grow with the number of terms.
+// tokens. Candidate terms are looked up by their first token — by each
+// word form a plain word matches (the word and its plurals), by stem, by
+// exact form, or by the first three bytes of a wildcard word — so the
+// work per token does not grow with the number of terms. Each
+// distinct regular expression makes one more pass, over the text.
 type matcher struct {
-	stem, exact, prefix map[string][]termRef
-	maxPrefix           int
+	word, stem, exact map[string][]termRef
+	// prefix holds the terms starting with a wildcard word, by its first
+	// prefixKey bytes (every wildcard has at least 3 letters).
+	prefix  map[string][]termRef
+	regexes []regexRefs
+}
+
+// prefixKey is how many bytes of a wildcard word index its terms: the
+// fewest a wildcard may have.
+const prefixKey = 3
+
+// stems reports whether some term compares words on their stems, so that
+// the tokens need them.
+func (m *matcher) stems() bool { return len(m.stem) > 0 }
+
+// regexRefs are the terms that share one regular expression.
+type regexRefs struct {
+	re   *regexp.Regexp
+	refs []termRef
 }
 
 // termRef points at a term: rule index, term index, and whether it is an
@@ -159,20 +239,33 @@ type termRef struct {
 }
 
 func compile(rules []rule) *matcher {
-	m := &matcher{stem: map[string][]termRef{}, exact: map[string][]termRef{}, prefix: map[string][]termRef{}}
+	m := &matcher{word: map[string][]termRef{}, stem: map[string][]termRef{}, exact: map[string][]termRef{}, prefix: map[string][]termRef{}}
+	reAt := map[string]int{}
 	add := func(t term, ref termRef) {
 		ref.pat = t
+		if t.re != nil {
+			i, ok := reAt[t.re.String()]
+			if !ok {
+				i = len(m.regexes)
+				reAt[t.re.String()] = i
+				m.regexes = append(m.regexes, regexRefs{re: t.re})
+			}
+			m.regexes[i].refs = append(m.regexes[i].refs, ref)
+			return
+		}
 		first := t.seq[0]
 		switch first.kind {
 		case byExact:
 			m.exact[first.val] = append(m.exact[first.val], ref)
 		case byPrefix:
-			m.prefix[first.val] = append(m.prefix[first.val], ref)
-			if len(first.val) > m.maxPrefix {
-				m.maxPrefix = len(first.val)
-			}
-		default:
+			k := first.val[:prefixKey]
+			m.prefix[k] = append(m.prefix[k], ref)
+		case byStem:
 			m.stem[first.val] = append(m.stem[first.val], ref)
+		default:
+			for _, f := range forms(first.val) {
+				m.word[f] = append(m.word[f], ref)
+			}
 		}
 	}
 	for ri, r := range rules {
@@ -191,71 +284,110 @@ func compile(rules []rule) *matcher {
 	return m
 }
 
-// hit is a term found at tokens [from, to).
-type hit struct {
-	ref      termRef
-	from, to int
+// span is where a match is: tokens [from, to), bytes [start, end) of the
+// document.
+type span struct {
+	from, to   int
+	start, end int
 }
 
-func (m *matcher) scan(toks []token, visit func(hit)) {
-	try := func(refs []termRef, i int) {
-		for _, ref := range refs {
+// hit is a term found at a span.
+type hit struct {
+	ref *termRef
+	span
+}
+
+// scan calls visit for every match of every term in a passage: text is
+// its text, starting at byte base of the document, and toks its tokens.
+func (m *matcher) scan(text string, base int, toks []token, visit func(hit)) {
+	// try checks the candidates refs at token i, from their word k0 on
+	// (the words before it matched when the candidates were looked up).
+	try := func(refs []termRef, i, k0 int) {
+		for r := range refs {
+			ref := &refs[r]
 			seq := ref.pat.seq
 			if i+len(seq) > len(toks) {
 				continue
 			}
 			ok := true
-			for k := 1; k < len(seq); k++ {
+			for k := k0; k < len(seq); k++ {
 				if !seq[k].match(toks[i+k]) {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				visit(hit{ref: ref, from: i, to: i + len(seq)})
+				to := i + len(seq)
+				visit(hit{ref, span{i, to, toks[i].start, toks[to-1].end}})
 			}
 		}
 	}
 	for i, t := range toks {
-		try(m.stem[t.stem], i)
-		try(m.exact[t.raw], i)
-		if m.maxPrefix > 0 {
-			for l := 1; l <= len(t.lower) && l <= m.maxPrefix; l++ {
-				if refs, ok := m.prefix[t.lower[:l]]; ok {
-					try(refs, i)
-				}
+		try(m.word[t.word], i, 1)
+		if len(m.stem) > 0 {
+			try(m.stem[t.stem], i, 1)
+		}
+		try(m.exact[t.raw], i, 1)
+		if len(m.prefix) > 0 && len(t.lower) >= prefixKey {
+			try(m.prefix[t.lower[:prefixKey]], i, 0)
+		}
+	}
+	for _, rr := range m.regexes {
+		for _, loc := range rr.re.FindAllStringIndex(text, -1) {
+			from, to, ok := wordAligned(text, base, toks, loc[0], loc[1])
+			if !ok {
+				continue
+			}
+			for r := range rr.refs {
+				visit(hit{&rr.refs[r], span{from, to, base + loc[0], base + loc[1]}})
 			}
 		}
 	}
 }
 
-// Code codes one passage: for every code whose terms match at least
-// min_matches times and none of whose exclude terms match, a Coding with
-// the matches as evidence (offsets into the document text), sorted by
-// start. Overlapping matches of one code count once (the longest wins).
-func (cb *Codebook) Code(p corpus.Passage) []corpus.Coding {
-	return cb.code(p, tokenize(p.Text, p.Start))
+// wordAligned reports whether text[s:e] starts and ends on word
+// boundaries (no letter or digit just before s or just at e) and holds a
+// word, and returns the tokens [from, to) it covers.
+func wordAligned(text string, base int, toks []token, s, e int) (from, to int, ok bool) {
+	if s >= e {
+		return 0, 0, false
+	}
+	if r, _ := utf8.DecodeLastRuneInString(text[:s]); s > 0 && isWordRune(r) {
+		return 0, 0, false
+	}
+	if r, _ := utf8.DecodeRuneInString(text[e:]); e < len(text) && isWordRune(r) {
+		return 0, 0, false
+	}
+	from = sort.Search(len(toks), func(i int) bool { return toks[i].end > base+s })
+	to = sort.Search(len(toks), func(i int) bool { return toks[i].start >= base+e })
+	return from, to, from < to
 }
 
-func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
-	type found struct {
-		from, to int
-		term     string
-	}
-	perRule := map[int][]found{}
-	excluded := map[int]bool{}
-	nearSides := map[[2]int][2][]hit{}
-	cb.matcher.scan(toks, func(h hit) {
+// termHit is a match of term (an index into a rule's terms or exclude) at
+// m; for a NEAR term, sides holds the match of each side.
+type termHit struct {
+	term  int
+	m     span
+	sides *[2]span
+}
+
+// matches collects the matches of a passage: per rule, those of its terms
+// (a NEAR term's pairs of sides within n words, and in one sentence with
+// near_scope: sentence) and those of its exclude terms.
+func (cb *Codebook) matches(p corpus.Passage, toks []token) (terms, exclude map[int][]termHit) {
+	terms, exclude = map[int][]termHit{}, map[int][]termHit{}
+	nearSides := map[[2]int][2][]span{}
+	cb.matcher.scan(p.Text, p.Start, toks, func(h hit) {
 		switch {
 		case h.ref.exclude:
-			excluded[h.ref.rule] = true
+			exclude[h.ref.rule] = append(exclude[h.ref.rule], termHit{term: h.ref.term, m: h.span})
 		case h.ref.side != 0:
 			k := [2]int{h.ref.rule, h.ref.term}
 			s := nearSides[k]
-			s[h.ref.side-1] = append(s[h.ref.side-1], h)
+			s[h.ref.side-1] = append(s[h.ref.side-1], h.span)
 			nearSides[k] = s
 		default:
-			perRule[h.ref.rule] = append(perRule[h.ref.rule], found{h.from, h.to, h.ref.pat.text})
+			terms[h.ref.rule] = append(terms[h.ref.rule], termHit{term: h.ref.term, m: h.span})
 		}
 	})
 	sentenceOf := func(off int) int {
@@ -268,41 +400,54 @@ func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
 	}
 	for k, sides := range nearSides {
 		n := cb.rules[k[0]].terms[k[1]].near.n
-		text := cb.rules[k[0]].terms[k[1]].text
 		sameSentence := cb.rules[k[0]].sentence && len(p.Sentences) > 0
 		for _, a := range sides[0] {
 			for _, b := range sides[1] {
-				if dist(a, b) <= n && (!sameSentence || sentenceOf(toks[a.from].start) == sentenceOf(toks[b.from].start)) {
-					from, to := min(a.from, b.from), max(a.to, b.to)
-					perRule[k[0]] = append(perRule[k[0]], found{from, to, text})
+				if dist(a, b) <= n && (!sameSentence || sentenceOf(a.start) == sentenceOf(b.start)) {
+					m := span{min(a.from, b.from), max(a.to, b.to), min(a.start, b.start), max(a.end, b.end)}
+					terms[k[0]] = append(terms[k[0]], termHit{term: k[1], m: m, sides: &[2]span{a, b}})
 				}
 			}
 		}
 	}
+	return terms, exclude
+}
+
+// Code codes one passage: for every code whose terms match at least
+// min_matches times and none of whose exclude terms match, a Coding with
+// the matches as evidence (offsets into the document text), sorted by
+// start. Overlapping matches of one code count once (the longest wins).
+func (cb *Codebook) Code(p corpus.Passage) []corpus.Coding {
+	return cb.code(p, tokenize(p.Text, p.Start, cb.matcher.stems()))
+}
+
+func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
+	terms, excluded := cb.matches(p, toks)
 	var out []corpus.Coding
-	for ri, fs := range perRule {
-		if excluded[ri] {
+	for ri, hs := range terms {
+		if len(excluded[ri]) > 0 {
 			continue
 		}
-		r := cb.rules[ri]
+		r := &cb.rules[ri]
 		// Longest match first at each start, then drop overlaps.
-		sort.Slice(fs, func(i, j int) bool {
-			if fs[i].from != fs[j].from {
-				return fs[i].from < fs[j].from
+		sort.Slice(hs, func(i, j int) bool {
+			a, b := hs[i], hs[j]
+			if a.m.start != b.m.start {
+				return a.m.start < b.m.start
 			}
-			if fs[i].to != fs[j].to {
-				return fs[i].to > fs[j].to
+			if a.m.end != b.m.end {
+				return a.m.end > b.m.end
 			}
-			return fs[i].term < fs[j].term
+			return r.terms[a.term].text < r.terms[b.term].text
 		})
 		var ev []corpus.Evidence
 		end := -1
-		for _, f := range fs {
-			if f.from < end {
+		for _, h := range hs {
+			if h.m.start < end {
 				continue
 			}
-			end = f.to
-			ev = append(ev, corpus.Evidence{Term: f.term, Start: toks[f.from].start, End: toks[f.to-1].end})
+			end = h.m.end
+			ev = append(ev, corpus.Evidence{Term: r.terms[h.term].text, Start: h.m.start, End: h.m.end})
 		}
 		if len(ev) < r.min {
 			continue
@@ -316,8 +461,75 @@ func (cb *Codebook) code(p corpus.Passage, toks []token) []corpus.Coding {
 	return out
 }
 
-// dist is the number of words between two hits (0 when they touch or overlap).
-func dist(a, b hit) int {
+// TermMatch is one match of one term of a code in a passage, as Explain
+// reports it. Start and End are byte offsets into the document's text.
+type TermMatch struct {
+	CodeID  string `json:"code_id"`
+	Term    string `json:"term"`
+	Exclude bool   `json:"exclude,omitempty"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	// Near holds, for a NEAR term, the match of each side (A, then B);
+	// Start and End then span both.
+	Near []corpus.Evidence `json:"near,omitempty"`
+}
+
+// Explain returns every match of every term and exclude term of cb's
+// codes in a passage, before min_matches, exclusion and overlaps are
+// applied: what Code decides from. A NEAR term gives one match per pair
+// of its sides within reach. Matches are sorted by start, end, code,
+// exclude terms after terms, term and sides.
+func (cb *Codebook) Explain(p corpus.Passage) []TermMatch {
+	terms, exclude := cb.matches(p, tokenize(p.Text, p.Start, cb.matcher.stems()))
+	var out []TermMatch
+	for ri, hs := range terms {
+		r := &cb.rules[ri]
+		for _, h := range hs {
+			tm := TermMatch{CodeID: cb.Codes[r.code].ID, Term: r.terms[h.term].text, Start: h.m.start, End: h.m.end}
+			if near := r.terms[h.term].near; near != nil {
+				tm.Near = []corpus.Evidence{
+					{Term: near.a.text, Start: h.sides[0].start, End: h.sides[0].end},
+					{Term: near.b.text, Start: h.sides[1].start, End: h.sides[1].end},
+				}
+			}
+			out = append(out, tm)
+		}
+	}
+	for ri, hs := range exclude {
+		r := &cb.rules[ri]
+		for _, h := range hs {
+			out = append(out, TermMatch{CodeID: cb.Codes[r.code].ID, Term: r.exclude[h.term].text, Exclude: true, Start: h.m.start, End: h.m.end})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Start != b.Start:
+			return a.Start < b.Start
+		case a.End != b.End:
+			return a.End < b.End
+		case a.CodeID != b.CodeID:
+			return a.CodeID < b.CodeID
+		case a.Exclude != b.Exclude:
+			return !a.Exclude
+		case a.Term != b.Term:
+			return a.Term < b.Term
+		}
+		for k := 0; k < len(a.Near) && k < len(b.Near); k++ {
+			if a.Near[k].Start != b.Near[k].Start {
+				return a.Near[k].Start < b.Near[k].Start
+			}
+			if a.Near[k].End != b.Near[k].End {
+				return a.Near[k].End < b.Near[k].End
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// dist is the number of words between two spans (0 when they touch or overlap).
+func dist(a, b span) int {
 	if a.from > b.from {
 		a, b = b, a
 	}
@@ -329,7 +541,11 @@ func dist(a, b hit) int {
 
 // CodeAll codes a passage with every codebook, sorted by code ID.
 func CodeAll(cbs []*Codebook, p corpus.Passage) []corpus.Coding {
-	toks := tokenize(p.Text, p.Start)
+	stems := false
+	for _, cb := range cbs {
+		stems = stems || cb.matcher.stems()
+	}
+	toks := tokenize(p.Text, p.Start, stems)
 	var out []corpus.Coding
 	for _, cb := range cbs {
 		out = append(out, cb.code(p, toks)...)
