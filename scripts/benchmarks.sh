@@ -197,6 +197,32 @@ the sample is small.
 EOF
 } >&3
 
+# ---------------------------------------------------------------- agreement
+echo "benchmarks: agreement with the sample gold set" >&2
+gold=corpus/sample/gold/gold.csv
+cv_cmd="$lc eval --out $ws --gold $gold --cv 10 --json"
+readers_cmd="$lc eval --out $ws --gold corpus/sample/gold/readers/reader-a.csv --against corpus/sample/gold/readers/reader-b.csv --json"
+{
+	echo "## Agreement with the sample gold set (issue 14)"
+	echo
+	echo "The embedded sample's gold coding (\`$gold\`: 340 passages × 25 codes by two independent"
+	echo "AI readers, disagreements adjudicated; its header says exactly how it was made) against"
+	echo "lcity's codings of the sample: mean Cohen's kappa over the 25 codes and Krippendorff's"
+	echo "alpha over all passage × code units. The readers' agreement with each other is the"
+	echo "ceiling any coder can be expected to reach. Not a speed figure: deterministic, so the"
+	echo "machine does not matter."
+	echo
+	provenance "$cv_cmd\`; \`$readers_cmd"
+	echo
+	echo "| coding | mean kappa | alpha | units |"
+	echo "|---|---:|---:|---:|"
+	$cv_cmd | "$bt" agreement cv
+	$readers_cmd | "$bt" agreement "reader A against reader B (the ceiling)"
+	echo
+	echo "\`TestEvalSampleGold\` (cmd/lcity) pins these figures."
+	echo
+} >&3
+
 # ---------------------------------------------------------------- coding vs grep
 echo "benchmarks: coding against grep" >&2
 "$bt" terms > "$work/terms.txt"

@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	const usage = "usage: benchtools terms | barebleve WORKSPACE | benchtable | metric NAME UNIT | check FILE"
+	const usage = "usage: benchtools terms | barebleve WORKSPACE | benchtable | metric NAME UNIT | check FILE | agreement LABEL"
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
@@ -53,6 +53,12 @@ func main() {
 		if v, err = metric(os.Stdin, os.Args[2], os.Args[3]); err == nil {
 			fmt.Println(v)
 		}
+	case "agreement":
+		if len(os.Args) != 3 {
+			err = fmt.Errorf("usage: benchtools agreement LABEL < eval.json")
+			break
+		}
+		err = agreement(os.Stdin, os.Stdout, os.Args[2])
 	case "check":
 		if len(os.Args) != 3 {
 			err = fmt.Errorf("usage: benchtools check FILE")
