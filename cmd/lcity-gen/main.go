@@ -135,15 +135,24 @@ func generate(c config) error {
 }
 
 // plainTerm turns a codebook term into words that match it: wildcards get
-// a plausible ending, quotes and NEAR rules are unwrapped.
+// a plausible ending, quotes and NEAR rules are unwrapped. A regular
+// expression (/…/), alone or as a side of NEAR, has no one wording and
+// gives "" (left out).
 func plainTerm(t string) string {
 	t = strings.Trim(t, `"`)
 	if a, b, ok := strings.Cut(t, " NEAR/"); ok {
 		if _, rest, ok := strings.Cut(b, " "); ok {
-			t = plainTerm(a) + " and " + plainTerm(rest)
+			pa, pb := plainTerm(a), plainTerm(rest)
+			if pa == "" || pb == "" {
+				return ""
+			}
+			t = pa + " and " + pb
 		} else {
 			t = a
 		}
+	}
+	if strings.HasPrefix(t, "/") {
+		return ""
 	}
 	t = strings.ReplaceAll(t, "*", "s")
 	return strings.TrimSpace(t)
