@@ -15,7 +15,8 @@
 // seen in at least MinCount training passages, each 1 when present; the
 // stems of the section heading; for each dictionary code, 1 when the
 // dictionary coded the passage with it, log(1 + matches), and 1 for each of
-// its terms that matched. Each
+// its terms that matched. A code's own dictionary features are not
+// penalised, so the model starts from the dictionary's judgement. Each
 // example's weight balances the two classes of a code (a rare code is not
 // drowned by its negatives), and a passage is coded when its probability
 // is at least 0.5.

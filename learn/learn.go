@@ -33,7 +33,7 @@ type Options struct {
 
 // Defaults for Options.
 const (
-	DefaultLambda   = 0.03
+	DefaultLambda   = 0.01
 	DefaultMinCount = 2
 )
 
@@ -210,7 +210,13 @@ func Train(examples []Example, codes []string, opt Options) (*Model, error) {
 				pos++
 			}
 		}
-		c, err := fit(xs, y, len(m.Features), opt.Lambda)
+		free := map[int]bool{}
+		for _, f := range []string{"d:" + code, "n:" + code} {
+			if i, ok := m.index[f]; ok {
+				free[i] = true
+			}
+		}
+		c, err := fit(xs, y, len(m.Features), opt.Lambda, free)
 		if err != nil {
 			return nil, fmt.Errorf("learn: code %s: %w", code, err)
 		}
@@ -240,8 +246,11 @@ func (m *Model) buildIndex() {
 	}
 }
 
-// fit minimises the class-balanced mean log-loss plus lambda/2 ||w||².
-func fit(xs []sparse, y []bool, dim int, lambda float64) (Classifier, error) {
+// fit minimises the class-balanced mean log-loss plus lambda/2 ||w||²
+// over the weights not in free: a code's own dictionary features (whether
+// its terms matched, and how often) are not penalised, so the model starts
+// from the dictionary's judgement and learns where to depart from it.
+func fit(xs []sparse, y []bool, dim int, lambda float64, free map[int]bool) (Classifier, error) {
 	n := float64(len(xs))
 	pos := 0
 	for _, v := range y {
@@ -285,6 +294,9 @@ func fit(xs []sparse, y []bool, dim int, lambda float64) (Classifier, error) {
 		}
 		total /= n
 		for j, v := range w {
+			if free[j] {
+				continue
+			}
 			total += lambda / 2 * v * v
 			if grad != nil {
 				grad[1+j] += lambda * v

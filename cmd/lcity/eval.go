@@ -58,7 +58,7 @@ both list): the agreement between people, the ceiling for any coder.`,
 	c.Flags().StringVar(&opt.Against, "against", "", "compare the gold file with this second coding of the same passages (another reader's) instead of the workspace's codings")
 	c.Flags().IntVar(&opt.Folds, "cv", 0, "also cross-validate the dictionary, a model learned from the gold file and their union with this many folds (e.g. 10)")
 	c.Flags().Uint64Var(&opt.Seed, "seed", 20150917, "seed of the folds of --cv")
-	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.03)")
+	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.01)")
 	return c
 }
 

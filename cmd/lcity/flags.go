@@ -48,7 +48,7 @@ func (c *config) addCode(cmd *cobra.Command) {
 // addLearn adds the flags of learning a model from a gold coding.
 func (c *config) addLearn(cmd *cobra.Command, gold string) {
 	cmd.Flags().StringVar(&c.Coding.Gold, "gold", "", gold)
-	cmd.Flags().Float64Var(&c.Coding.Lambda, "lambda", 0, "L2 penalty of the model (default 0.03)")
+	cmd.Flags().Float64Var(&c.Coding.Lambda, "lambda", 0, "L2 penalty of the model (default 0.01)")
 }
 
 func (c *config) addAnalyze(cmd *cobra.Command) {
