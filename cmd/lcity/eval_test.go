@@ -72,31 +72,56 @@ func TestEval(t *testing.T) {
 	}
 }
 
-// TestEvalSampleGold evaluates the embedded keyfeatures codebook against
-// the sample gold set of 153 passages (coded by one AI helper session,
-// see its header). The figures are pinned:
-// a change to the codebook or to ingest that moves them must be noticed
-// (and the README's numbers updated).
+// TestEvalSampleGold evaluates the embedded codebooks against the sample
+// gold set (340 passages, 25 codes, two AI readers and an AI adjudicator;
+// see its header): the dictionary, and with --cv 10 a model learned in
+// folds and the union, next to the readers' agreement with each other, the
+// ceiling. The figures are pinned: a change to a codebook, to the learner
+// or to ingest that moves them must be noticed, and CODEBOOK.md and
+// BENCHMARKS.md updated with it.
 func TestEvalSampleGold(t *testing.T) {
 	out := sampleRun(t)
-	gold := filepath.Join("..", "..", "corpus", "sample", "gold", "keyfeatures.csv")
-	code, stdout, stderr := lcity(t, "eval", "--out", out, "--gold", gold, "--listed-only", "--json")
-	if code != 0 {
-		t.Fatalf("eval: exit %d: %s", code, stderr)
+	dir := filepath.Join("..", "..", "corpus", "sample", "gold")
+	type overall struct{ Kappa, Alpha *float64 }
+	figures := func(o overall) string {
+		t.Helper()
+		if o.Kappa == nil || o.Alpha == nil {
+			t.Fatalf("kappa %v, alpha %v; want both", o.Kappa, o.Alpha)
+		}
+		return fmt.Sprintf("%.3f/%.3f", *o.Kappa, *o.Alpha)
 	}
-	var rep struct {
-		Passages int `json:"passages"`
-		Overall  struct {
-			Kappa, Alpha *float64
-		} `json:"overall"`
+	eval := func(args ...string) (rep struct {
+		Passages int     `json:"passages"`
+		Overall  overall `json:"overall"`
+		CV       *struct {
+			Dictionary, Model, Union struct {
+				Overall overall `json:"overall"`
+			}
+		} `json:"cross_validation"`
+	}) {
+		t.Helper()
+		code, stdout, stderr := lcity(t, append([]string{"eval", "--out", out, "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("eval %v: exit %d: %s", args, code, stderr)
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
 	}
-	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
-		t.Fatal(err)
+	gold := filepath.Join(dir, "gold.csv")
+	rep := eval("--gold", gold, "--listed-only", "--cv", "10")
+	if rep.CV == nil {
+		t.Fatal("no cross-validation in the report")
 	}
-	if rep.Overall.Kappa == nil || rep.Overall.Alpha == nil {
-		t.Fatalf("gold set: kappa %v, alpha %v; want both", rep.Overall.Kappa, rep.Overall.Alpha)
+	got := fmt.Sprintf("%d dictionary %s cv: dictionary %s model %s union %s", rep.Passages, figures(rep.Overall),
+		figures(rep.CV.Dictionary.Overall), figures(rep.CV.Model.Overall), figures(rep.CV.Union.Overall))
+	const want = "340 dictionary 0.657/0.666 cv: dictionary 0.657/0.666 model 0.674/0.688 union 0.658/0.666"
+	if got != want {
+		t.Errorf("sample gold, kappa/alpha:\n got %s\nwant %s", got, want)
 	}
-	if got := fmt.Sprintf("%d %.3f %.3f", rep.Passages, *rep.Overall.Kappa, *rep.Overall.Alpha); got != "153 0.474 0.434" {
-		t.Errorf("gold set: passages, kappa, alpha = %s; want 153 0.474 0.434", got)
+	readers := eval("--gold", filepath.Join(dir, "readers", "reader-a.csv"), "--against", filepath.Join(dir, "readers", "reader-b.csv"))
+	if got, want := fmt.Sprintf("%d %s", readers.Passages, figures(readers.Overall)), "340 0.869/0.874"; got != want {
+		t.Errorf("reader A against reader B, kappa/alpha = %s; want %s", got, want)
 	}
 }
