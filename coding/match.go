@@ -3,6 +3,7 @@ package coding
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -213,6 +214,16 @@ type matcher struct {
 	// prefixKey bytes (every wildcard has at least 3 letters).
 	prefix  map[string][]termRef
 	regexes []regexRefs
+	// firstAt indexes the anchored regular expressions by the first byte
+	// of each of their first strings.
+	firstAt map[byte][]firstRef
+}
+
+// firstRef is one of the first strings of the regular expression
+// m.regexes[re].
+type firstRef struct {
+	first string
+	re    int
 }
 
 // prefixKey is how many bytes of a wildcard word index its terms: the
@@ -227,6 +238,16 @@ func (m *matcher) stems() bool { return len(m.stem) > 0 }
 type regexRefs struct {
 	re   *regexp.Regexp
 	refs []termRef
+	// at is re anchored at the start of its input, tried at the words that
+	// begin with one of firsts: lower-case ASCII strings one of which every
+	// match starts with, in some case. Both are nil when no such strings
+	// are known or re looks behind its match (^, \b, \B): then re is
+	// searched over the whole text.
+	at     *regexp.Regexp
+	firsts []string
+	// need are lower-case strings one of which every match contains; nil
+	// when the expression has no such set (see required).
+	need []string
 }
 
 // termRef points at a term: rule index, term index, and whether it is an
@@ -248,7 +269,7 @@ func compile(rules []rule) *matcher {
 			if !ok {
 				i = len(m.regexes)
 				reAt[t.re.String()] = i
-				m.regexes = append(m.regexes, regexRefs{re: t.re})
+				m.regexes = append(m.regexes, newRegexRefs(t.re))
 			}
 			m.regexes[i].refs = append(m.regexes[i].refs, ref)
 			return
@@ -279,6 +300,12 @@ func compile(rules []rule) *matcher {
 		}
 		for ti, t := range r.exclude {
 			add(t, termRef{rule: ri, term: ti, exclude: true})
+		}
+	}
+	m.firstAt = map[byte][]firstRef{}
+	for i, rr := range m.regexes {
+		for _, f := range rr.firsts {
+			m.firstAt[f[0]] = append(m.firstAt[f[0]], firstRef{f, i})
 		}
 	}
 	return m
@@ -332,17 +359,225 @@ func (m *matcher) scan(text string, base int, toks []token, visit func(hit)) {
 			try(m.prefix[t.lower[:prefixKey]], i, 0)
 		}
 	}
-	for _, rr := range m.regexes {
-		for _, loc := range rr.re.FindAllStringIndex(text, -1) {
-			from, to, ok := wordAligned(text, base, toks, loc[0], loc[1])
-			if !ok {
-				continue
-			}
-			for r := range rr.refs {
-				visit(hit{&rr.refs[r], span{from, to, base + loc[0], base + loc[1]}})
-			}
+	m.scanRegexes(text, base, toks, visit)
+}
+
+// newRegexRefs prepares a regular expression for scanRegexes.
+func newRegexRefs(re *regexp.Regexp) regexRefs {
+	rr := regexRefs{re: re, need: required(re)}
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil || looksBehind(tree) {
+		return rr
+	}
+	if f := firsts(tree.Simplify()); f != nil && len(f) <= maxNeed {
+		rr.at, rr.firsts = regexp.MustCompile(`^(?:`+re.String()+`)`), f
+	}
+	return rr
+}
+
+// scanRegexes finds the matches of the regular expressions. Go's regexp
+// costs time in proportion to the text times the size of the expression,
+// for every expression on every passage, so an expression is tried only
+// where it can match: anchored at the start of each word that begins with
+// one of its first strings, and only in passages that hold one of the
+// strings it needs. Case folding maps ſ (long s) to s and the Kelvin sign
+// to k, which lower-casing and byte comparison do not see: a text with
+// either is not filtered. An expression that looks behind its match is
+// searched over the whole text instead, left to right.
+func (m *matcher) scanRegexes(text string, base int, toks []token, visit func(hit)) {
+	if len(m.regexes) == 0 {
+		return
+	}
+	filter := !strings.ContainsAny(text, "ſ\u212a")
+	lower := ""
+	if filter {
+		lower = strings.ToLower(text)
+	}
+	found := func(rr *regexRefs, s, e int) {
+		from, to, ok := wordAligned(text, base, toks, s, e)
+		if !ok {
+			return
+		}
+		for r := range rr.refs {
+			visit(hit{&rr.refs[r], span{from, to, base + s, base + e}})
 		}
 	}
+	for i := range m.regexes {
+		rr := &m.regexes[i]
+		if rr.at != nil || filter && rr.need != nil && !containsAny(lower, rr.need) {
+			continue
+		}
+		for _, loc := range rr.re.FindAllStringIndex(text, -1) {
+			found(rr, loc[0], loc[1])
+		}
+	}
+	try := func(i, off int) {
+		rr := &m.regexes[i]
+		if loc := rr.at.FindStringIndex(text[off:]); loc != nil {
+			found(rr, off, off+loc[1])
+		}
+	}
+	tried := make([]int, len(m.regexes))
+	for k, t := range toks {
+		off := t.start - base
+		if !filter {
+			for i := range m.regexes {
+				if m.regexes[i].at != nil {
+					try(i, off)
+				}
+			}
+			continue
+		}
+		c := text[off]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, f := range m.firstAt[c] {
+			if tried[f.re] == k+1 || len(text)-off < len(f.first) || !strings.EqualFold(text[off:off+len(f.first)], f.first) {
+				continue
+			}
+			tried[f.re] = k + 1
+			try(f.re, off)
+		}
+	}
+}
+
+// looksBehind reports whether re has an assertion about the text before a
+// match: ^ (of the text or a line), \b or \B.
+func looksBehind(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if looksBehind(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// firsts returns lower-case ASCII strings, each starting with a letter or
+// digit, one of which every match of re starts with (in some case), or
+// nil when it finds none.
+func firsts(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		lit := strings.ToLower(string(re.Rune))
+		n := 0
+		for n < len(lit) && lit[n] < utf8.RuneSelf {
+			n++
+		}
+		if n == 0 || !isWordRune(rune(lit[0])) {
+			return nil
+		}
+		return []string{lit[:n]}
+	case syntax.OpCapture, syntax.OpPlus:
+		return firsts(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return firsts(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return firsts(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			f := firsts(sub)
+			if f == nil {
+				return nil
+			}
+			all = append(all, f...)
+		}
+		return all
+	}
+	return nil
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxNeed bounds the strings required keeps for one expression: past it,
+// checking them would cost more than it saves.
+const maxNeed = 64
+
+// required returns lower-case ASCII strings one of which every match of
+// re contains (a match may hold it in another case), or nil when it finds
+// no such set: a literal needs itself, a concatenation the most selective
+// set of its parts, an alternation the union of its branches' sets (nil if
+// one branch has none), a repetition of at least one its operand's set.
+// Literals with letters outside ASCII are not used, so that case folding
+// beyond ASCII never hides a match.
+func required(re *regexp.Regexp) []string {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	need := requiredIn(tree.Simplify())
+	if len(need) == 0 || len(need) > maxNeed {
+		return nil
+	}
+	return need
+}
+
+func requiredIn(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		lit := strings.ToLower(string(re.Rune))
+		for i := 0; i < len(lit); i++ {
+			if lit[i] >= utf8.RuneSelf {
+				return nil
+			}
+		}
+		return []string{lit}
+	case syntax.OpCapture:
+		return requiredIn(re.Sub[0])
+	case syntax.OpPlus:
+		return requiredIn(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredIn(re.Sub[0])
+		}
+		return nil
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if s := requiredIn(sub); s != nil && len(s) <= maxNeed && (best == nil || shortest(s) > shortest(best)) {
+				best = s
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			s := requiredIn(sub)
+			if s == nil {
+				return nil
+			}
+			all = append(all, s...)
+		}
+		return all
+	}
+	return nil
+}
+
+// shortest is the length of the shortest string of need.
+func shortest(need []string) int {
+	n := -1
+	for _, s := range need {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
 }
 
 // wordAligned reports whether text[s:e] starts and ends on word

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/lcity/lcity/corpus"
@@ -13,6 +14,36 @@ import (
 )
 
 const sampleGold = "../corpus/sample/gold/gold.csv"
+
+// smallGold writes the rows of the sample gold whose passages are among
+// the first six of each document (102 of 340 passages), so the tests that
+// train models stay quick under -race; the full gold is measured by
+// cmd/lcity's TestEvalSampleGold.
+func smallGold(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(sampleGold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	header := false
+	for _, line := range strings.Split(string(data), "\n") {
+		id, _, _ := strings.Cut(line, ",")
+		if !header || strings.HasPrefix(line, "#") || line == "" {
+			header = header || !strings.HasPrefix(line, "#")
+			b.WriteString(line + "\n")
+			continue
+		}
+		if n := id[strings.LastIndex(id, "-p")+2:]; n <= "0006" {
+			b.WriteString(line + "\n")
+		}
+	}
+	f := filepath.Join(t.TempDir(), "gold.csv")
+	if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
 
 func TestCombine(t *testing.T) {
 	p := corpus.Passage{ID: "x-p0001", DocID: "x", City: "X"}
@@ -66,7 +97,7 @@ func TestCombine(t *testing.T) {
 func TestLearnAndVerify(t *testing.T) {
 	ws := copyWorkspace(t, sample(t))
 	cfg := testConfig(ws)
-	cfg.Coding.Gold = sampleGold
+	cfg.Coding.Gold = smallGold(t)
 	res, err := Code(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -152,11 +183,15 @@ func TestLearnConfigErrors(t *testing.T) {
 func TestEvalCrossValidation(t *testing.T) {
 	ws := sample(t)
 	opt := EvalOptions{ListedOnly: true, Folds: 5, Seed: 3}
-	a, err := Evaluate(ws, sampleGold, opt)
+	gold := smallGold(t)
+	a, err := Evaluate(ws, gold, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := Evaluate(ws, sampleGold, opt)
+	b, _ := Evaluate(ws, gold, opt)
+	if a.Passages != 102 {
+		t.Errorf("small gold: %d passages, want 102", a.Passages)
+	}
 	if !reflect.DeepEqual(a.CV, b.CV) || a.CV == nil {
 		t.Fatal("the same seed gave different cross-validations")
 	}
