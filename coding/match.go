@@ -388,7 +388,7 @@ func (m *matcher) scanRegexes(text string, base int, toks []token, visit func(hi
 	if len(m.regexes) == 0 {
 		return
 	}
-	filter := !strings.ContainsAny(text, "ſ\u212a")
+	filter := !strings.Contains(text, "ſ") && !strings.Contains(text, "\u212a")
 	lower := ""
 	if filter {
 		lower = strings.ToLower(text)
