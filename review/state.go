@@ -313,3 +313,55 @@ func Hash(log []Decision) string {
 
 // Hash returns Hash of the log the state was derived from.
 func (st *State) Hash() string { return Hash(st.log) }
+
+// Tally counts what the review did to one code's coding.
+type Tally struct {
+	CodeID   string `json:"code_id"`
+	Auto     int    `json:"auto"`     // the auto-coder's codings of the code
+	Accepted int    `json:"accepted"` // auto codings whose last decision is accept (or a whole-passage add)
+	Rejected int    `json:"rejected"` // auto codings whose last decision is reject or remove
+	Added    int    `json:"added"`    // codings of the code on passages the auto-coder did not give it
+	Spans    int    `json:"spans"`    // spans added by hand and not removed
+}
+
+// Reviewed is the number of auto codings a coder accepted or rejected.
+func (t Tally) Reviewed() int { return t.Accepted + t.Rejected }
+
+// Tallies counts, per code and in code order, what the merged state does
+// to the auto codings: for the report's "reviewed, accepted, rejected,
+// added" table. Codes with neither auto codings nor decisions are absent.
+func Tallies(auto []corpus.Coding, st *State) []Tally {
+	by := map[string]*Tally{}
+	get := func(code string) *Tally {
+		if by[code] == nil {
+			by[code] = &Tally{CodeID: code}
+		}
+		return by[code]
+	}
+	for _, c := range auto {
+		t := get(c.CodeID)
+		t.Auto++
+		switch st.merged[Key{PassageID: c.PassageID, CodeID: c.CodeID, Whole: true}].Action {
+		case Accept, Add:
+			t.Accepted++
+		case Reject, Remove:
+			t.Rejected++
+		}
+	}
+	for _, d := range st.Current() {
+		if d.Action == Add && d.Span != nil {
+			get(d.CodeID).Spans++
+		}
+	}
+	for _, c := range Apply(auto, st) {
+		if c.Source == SourceHuman {
+			get(c.CodeID).Added++
+		}
+	}
+	ts := make([]Tally, 0, len(by))
+	for _, t := range by {
+		ts = append(ts, *t)
+	}
+	slices.SortFunc(ts, func(a, b Tally) int { return cmp.Compare(a.CodeID, b.CodeID) })
+	return ts
+}

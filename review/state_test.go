@@ -270,3 +270,33 @@ func TestHash(t *testing.T) {
 		t.Errorf("Hash ignores a missing decision")
 	}
 }
+
+func TestTallies(t *testing.T) {
+	autoCodings := []corpus.Coding{auto("p1", "c.lib"), auto("p1", "c.cit"), auto("p2", "c.lib"), auto("p2", "c.fest")}
+	log := logOf(
+		dec("ana", "p1", "c.lib", Accept),
+		dec("ana", "p2", "c.lib", Reject),
+		dec("ana", "p1", "c.cit", Remove),
+		dec("bob", "p1", "c.cit", Accept), // bob's later accept wins
+		dec("ana", "p2", "c.fest", Add, 0, 4),
+		dec("ana", "p2", "c.city", Add, 0, 4),
+		dec("ana", "p2", "c.city", Add, 5, 10),
+		dec("ana", "p1", "c.city", Add),
+		dec("ana", "p1", "c.new", Add, 1, 3),
+		dec("ana", "p1", "c.new", Remove, 1, 3),
+		dec("ana", "gone", "c.lib", Reject), // an orphan counts nowhere
+	)
+	got := Tallies(autoCodings, Replay(log, lookup))
+	want := []Tally{
+		{CodeID: "c.cit", Auto: 1, Accepted: 1},
+		{CodeID: "c.city", Added: 2, Spans: 2},
+		{CodeID: "c.fest", Auto: 1, Spans: 1},
+		{CodeID: "c.lib", Auto: 2, Accepted: 1, Rejected: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Tallies =\n%+v\nwant\n%+v", got, want)
+	}
+	if got[3].Reviewed() != 2 {
+		t.Errorf("c.lib Reviewed() = %d, want 2", got[3].Reviewed())
+	}
+}
