@@ -210,3 +210,45 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoStoresOneFile: two Stores on one file (as serve and an import in
+// two processes) write at once; SQLite's locks and busy_timeout serialise
+// them and nothing is lost.
+func TestTwoStoresOneFile(t *testing.T) {
+	a, path := openTemp(t)
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w, s := range []*Store{a, b, a, b, a, b, a, b} {
+		wg.Go(func() {
+			for i := range 15 {
+				if _, err := s.Record(ctx, Decision{Coder: "ana", PassageID: "p", CodeID: "c", Action: Add,
+					RequestID: fmt.Sprintf("%d-%d", w, i)}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, s := range []*Store{a, b} {
+		if ds, err := s.Decisions(ctx); err != nil || len(ds) != 8*15 {
+			t.Errorf("Decisions() = %d decisions, %v; want %d", len(ds), err, 8*15)
+		}
+	}
+}
+
+func TestDefaultCoder(t *testing.T) {
+	if c := DefaultCoder(); validName("coder", c) != nil {
+		t.Errorf("DefaultCoder() = %q, not a valid coder name", c)
+	}
+}

@@ -242,44 +242,11 @@ func TestOpenRefuses(t *testing.T) {
 			copy(b[7*4096:], random[:2000]) // the header and cells of a leaf page of decisions
 			write(t, path, b)
 		}, ErrCorrupt, "corrupt"},
-		{"another application", func(t *testing.T, path string) {
-			db := rawDB(t, path)
-			if _, err := db.Exec(`PRAGMA application_id = 0x12345678; CREATE TABLE notes (x)`); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-		}, ErrForeign, "application_id 0x12345678"},
-		{"plain SQLite database", func(t *testing.T, path string) {
-			db := rawDB(t, path)
-			if _, err := db.Exec(`CREATE TABLE decisions (x)`); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-		}, ErrForeign, "application_id 0x0"},
-		{"newer schema", func(t *testing.T, path string) {
-			s, err := Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Close()
-			db := rawDB(t, path)
-			if _, err := db.Exec(`PRAGMA user_version = 99`); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-		}, ErrNewerSchema, "schema version 99"},
-		{"table dropped by hand", func(t *testing.T, path string) {
-			s, err := Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Close()
-			db := rawDB(t, path)
-			if _, err := db.Exec(`DROP INDEX decisions_passage`); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-		}, ErrCorrupt, `"decisions_passage" is missing`},
+		{"another application", sqlOn(false, `PRAGMA application_id = 0x12345678; CREATE TABLE notes (x)`),
+			ErrForeign, "application_id 0x12345678"},
+		{"plain SQLite database", sqlOn(false, `CREATE TABLE decisions (x)`), ErrForeign, "application_id 0x0"},
+		{"newer schema", sqlOn(true, `PRAGMA user_version = 99`), ErrNewerSchema, "schema version 99"},
+		{"table dropped by hand", sqlOn(true, `DROP INDEX decisions_passage`), ErrCorrupt, `"decisions_passage" is missing`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), FileName)
@@ -309,6 +276,25 @@ func TestOpenRefuses(t *testing.T) {
 				t.Errorf("Open changed the file (%d bytes → %d)", len(before), len(after))
 			}
 		})
+	}
+}
+
+// sqlOn returns a maker of a file on which another program ran stmts: on
+// a new review store when store is true, else on a new SQLite database.
+func sqlOn(store bool, stmts string) func(t *testing.T, path string) {
+	return func(t *testing.T, path string) {
+		if store {
+			s, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+		}
+		db := rawDB(t, path)
+		if _, err := db.Exec(stmts); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
 	}
 }
 
