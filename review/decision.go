@@ -135,6 +135,21 @@ func validName(field, v string) error {
 	return nil
 }
 
+// ErrNoAutoCoding is returned by CheckAuto for an accept or reject of a
+// code the auto-coder did not give the passage.
+var ErrNoAutoCoding = errors.New("the auto-coder did not give this code to this passage")
+
+// CheckAuto checks that an accept or reject judges a coding the auto-coder
+// made: coded reports whether it gave code to passage. Add and remove pass.
+// A server calls it before Record with the codings it shows; the store
+// itself does not know them.
+func (d Decision) CheckAuto(coded func(passageID, codeID string) bool) error {
+	if (d.Action == Accept || d.Action == Reject) && !coded(d.PassageID, d.CodeID) {
+		return fmt.Errorf("%w: %s %s on %s: %w", ErrInvalid, d.Action, d.CodeID, d.PassageID, ErrNoAutoCoding)
+	}
+	return nil
+}
+
 // input is what a client may post: the store sets seq and at, the server
 // the coder.
 type input struct {

@@ -252,3 +252,23 @@ func TestDefaultCoder(t *testing.T) {
 		t.Errorf("DefaultCoder() = %q, not a valid coder name", c)
 	}
 }
+
+func TestCheckAuto(t *testing.T) {
+	coded := func(p, c string) bool { return p == "p1" && c == "c.a" }
+	for _, tc := range []struct {
+		d    Decision
+		want error
+	}{
+		{Decision{PassageID: "p1", CodeID: "c.a", Action: Accept}, nil},
+		{Decision{PassageID: "p1", CodeID: "c.a", Action: Reject}, nil},
+		{Decision{PassageID: "p1", CodeID: "c.b", Action: Accept}, ErrNoAutoCoding},
+		{Decision{PassageID: "p2", CodeID: "c.a", Action: Reject}, ErrNoAutoCoding},
+		{Decision{PassageID: "p2", CodeID: "c.b", Action: Add}, nil},
+		{Decision{PassageID: "p2", CodeID: "c.b", Action: Remove, Span: &Span{1, 2}}, nil},
+	} {
+		err := tc.d.CheckAuto(coded)
+		if (tc.want == nil) != (err == nil) || (tc.want != nil && (!errors.Is(err, tc.want) || !errors.Is(err, ErrInvalid))) {
+			t.Errorf("CheckAuto(%s %s %s) = %v, want %v", tc.d.Action, tc.d.PassageID, tc.d.CodeID, err, tc.want)
+		}
+	}
+}

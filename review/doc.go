@@ -8,6 +8,9 @@
 //	}
 //	defer s.Close()
 //	d, err := review.ParseDecision(body) // what the browser posted
+//	if err == nil {
+//		err = d.CheckAuto(autoCoded) // accept/reject need an auto coding
+//	}
 //	if err != nil {
 //		return err // wraps review.ErrInvalid: answer 400
 //	}
@@ -67,8 +70,9 @@
 // coding: auto ∪ added − rejected − removed (see Apply for the details).
 // Accept and reject judge the auto-coder's whole-passage coding and take
 // no span; whether the auto-coder gave that code is the caller's to check
-// when it records the decision, and an accept of a code it did not give
-// changes nothing.
+// (Decision.CheckAuto) when it records the decision, and an accept of a
+// code it did not give (say, after a rerun with another codebook) changes
+// nothing. Tallies counts, per code, what the review did, for the report.
 //
 // # Orphans
 //

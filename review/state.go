@@ -168,11 +168,12 @@ func (st *State) Log() []Decision { return slices.Clone(st.log) }
 // different actions, ordered by key.
 func (st *State) Conflicts() []Conflict {
 	var cs []Conflict
+	coders := st.Coders()
 	for _, d := range st.Current() {
 		k := d.Key()
 		var ds []Decision
 		differ := false
-		for _, name := range st.Coders() {
+		for _, name := range coders {
 			if own, ok := st.coders[name][k]; ok {
 				differ = differ || (len(ds) > 0 && own.Action != ds[0].Action)
 				ds = append(ds, own)
