@@ -316,10 +316,21 @@ func repeatedLines() []byte {
 	return d.classic()
 }
 
+// bombObjStm is six pages whose /Annots is the one object of a bomb
+// object stream: a reader that inflates the stream for each read does so
+// six times.
 func bombObjStm() []byte {
 	const pad = 2 << 30 // blanks before the one object: 2 GiB
-	return stmDoc(text("A decompression bomb sits beside this text."), []string{"[]"},
-		func(first int, bodies []string) string { return bombStm(first, bodies[0], pad) })
+	const pages = 6
+	d := onePage(text("A decompression bomb sits beside this text."), "/Annots 6 0 R ", "")
+	d.add("") // object 6 lives in the stream, object 7
+	d.add(bombStm(6, "[]", pad))
+	kids := "3 0 R"
+	for i := 1; i < pages; i++ {
+		kids += fmt.Sprintf(" %d 0 R", d.add(d.objs[2]))
+	}
+	d.objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, pages)
+	return d.xrefStream(6, 7, "")
 }
 
 // bombStm is an object stream whose one object starts pad blanks in,
