@@ -45,6 +45,7 @@ func TestHostile(t *testing.T) {
 		{file: "heading-only.pdf", words: []string{"yearbook", "limerick"}},
 		{file: "one-line.pdf", words: []string{"festival", "programme"}},
 		{file: "repeated-lines.pdf", words: []string{"swansea", "learning", "city"}},
+		{file: "predictor-columns.pdf", words: []string{"predictor", "memory"}},
 		{file: "undecodable-font.pdf", reason: corpus.ReasonUndecodableFont},
 		{file: "no-text.pdf", reason: corpus.ReasonNoText},
 	}

@@ -102,6 +102,7 @@ func prepare(data []byte, force bool) (prepared, error) {
 		force = true
 		p.why = "header not at the start"
 	}
+	p.data = clampColumns(p.data)
 	limit := objectLimit(len(data))
 	x, err := readXref(p.data, limit)
 	if err == nil && !force {
@@ -140,8 +141,40 @@ func prepare(data []byte, force bool) (prepared, error) {
 		x.trailer.dict["Root"] = rawValue{kind: rawRef, n: root, raw: fmt.Appendf(nil, "%d 0 R", root)}
 	}
 	writeXrefStream(&tail, x, int64(len(p.data)))
-	p.tail = tail.Bytes()
+	p.tail = clampColumns(tail.Bytes())
 	return p, nil
+}
+
+// maxColumns bounds a predictor's /Columns: the PDF library allocates a
+// row of that many bytes for a stream it decodes.
+const maxColumns = 1 << 16
+
+// clampColumns overwrites each /Columns value above maxColumns with 1
+// (padded with blanks, so no offset moves); such a stream is garbage
+// anyway. b is copied before the first change.
+func clampColumns(b []byte) []byte {
+	copied := false
+	for i := 0; ; {
+		k := bytes.Index(b[i:], []byte("/Columns"))
+		if k < 0 {
+			return b
+		}
+		lx := &rawLexer{b: b, i: i + k + len("/Columns")}
+		lx.skip()
+		start := lx.i
+		n, ok := lx.integer()
+		i = max(lx.i, i+k+1)
+		if !ok || (n >= 0 && n <= maxColumns) {
+			continue
+		}
+		if !copied {
+			b, copied = append([]byte(nil), b...), true
+		}
+		b[start] = '1'
+		for j := start + 1; j < lx.i; j++ {
+			b[j] = ' '
+		}
+	}
 }
 
 // readXref reads the cross-reference sections from startxref back through

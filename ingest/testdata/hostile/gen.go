@@ -43,6 +43,7 @@ func main() {
 		"deep-nesting-annots.pdf":   deepAnnots(),
 		"undecodable-font.pdf":      undecodableFont(),
 		"no-text.pdf":               noText(),
+		"predictor-columns.pdf":     hugeColumns(),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
@@ -376,4 +377,14 @@ func undecodableFont() []byte {
 
 func noText() []byte {
 	return onePage("0 0 m 300 300 l S", "", "").classic()
+}
+
+// hugeColumns has a second content stream whose PNG predictor claims
+// 9,999,999,999 columns: the PDF library allocates a row that wide.
+func hugeColumns() []byte {
+	d := onePage(text("A predictor row wider than memory is refused."), "", "")
+	d.objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents [5 0 R 6 0 R] >>"
+	row := append([]byte{2}, []byte("BT ET")...)
+	d.add(stream("/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 9999999999 >>", string(deflate(row))))
+	return d.classic()
 }
