@@ -67,17 +67,13 @@ func BenchmarkBook500(b *testing.B) {
 // object streams unpacked), "repair" the rebuild by scanning the whole
 // file that a broken file takes. MB/s is PDF bytes per second.
 func BenchmarkPrepare(b *testing.B) {
-	c := corpus.Sample()
-	for _, in := range Inputs(c) {
-		data, err := fs.ReadFile(c.FS, in.File)
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, s := range samplePDFs(b) {
+		data := s.data
 		for _, mode := range []struct {
 			name  string
 			force bool
 		}{{"check", false}, {"repair", true}} {
-			b.Run(in.File+"/"+mode.name, func(b *testing.B) {
+			b.Run(s.name+"/"+mode.name, func(b *testing.B) {
 				b.SetBytes(int64(len(data)))
 				b.ReportAllocs()
 				for b.Loop() {

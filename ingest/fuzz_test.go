@@ -21,12 +21,8 @@ import (
 // of the failures.csv vocabulary, and every passage must be the slice of
 // its document's text that its offsets name.
 func FuzzFile(f *testing.F) {
-	c := corpus.Sample()
-	for _, in := range Inputs(c) {
-		data, err := fs.ReadFile(c.FS, in.File)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, s := range samplePDFs(f) {
+		data := s.data
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 		f.Add(append([]byte("junk before the header\n"), data...))
@@ -110,12 +106,8 @@ func addHostileSeeds(f *testing.F) {
 // cross-reference stream names no object beyond the file's object limit,
 // and the prepared bytes open or fail without hanging.
 func FuzzRepair(f *testing.F) {
-	for _, in := range Inputs(corpus.Sample()) {
-		data, err := fs.ReadFile(corpus.Sample().FS, in.File)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data[:min(len(data), 8<<10)])
+	for _, s := range samplePDFs(f) {
+		f.Add(s.data[:min(len(s.data), 8<<10)])
 	}
 	addHostileSeeds(f)
 	f.Add([]byte("%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF"))
@@ -139,4 +131,24 @@ func FuzzRepair(f *testing.F) {
 		// The library must open the result or fail, not hang or die.
 		openPDF(bytes.NewReader(data), int64(len(data)))
 	})
+}
+
+// samplePDF is a file of the embedded sample corpus.
+type samplePDF struct {
+	name string
+	data []byte
+}
+
+// samplePDFs reads the files of the embedded sample corpus.
+func samplePDFs(tb testing.TB) []samplePDF {
+	c := corpus.Sample()
+	var out []samplePDF
+	for _, in := range Inputs(c) {
+		data, err := fs.ReadFile(c.FS, in.File)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, samplePDF{in.File, data})
+	}
+	return out
 }
