@@ -242,7 +242,17 @@ func (f *pdfFile) pageGlyphs(pg pdf.Page) (gs []glyph, undecoded int) {
 	defer func() { f.glyphBuf = in.glyphs[:0] }()
 	res := inherited(pg.V, "Resources")
 	in.run(pg.V.Key("Contents"), res, identity)
-	annots := pg.V.Key("Annots")
+	in.annotations(pg.V, res)
+	box, ok := pageBox(pg.V)
+	return visible(in.glyphs, box, ok), in.undecoded
+}
+
+// annotations interprets the appearance streams of the form fields and
+// free-text annotations of page pg. An annotation the PDF library cannot
+// read (it panics) ends them, not the page.
+func (in *interpreter) annotations(pg, res pdf.Value) {
+	defer func() { recover() }()
+	annots := pg.Key("Annots")
 	for i := 0; i < annots.Len() && i < 10000; i++ {
 		a := annots.Index(i)
 		switch a.Key("Subtype").Name() {
@@ -263,8 +273,6 @@ func (f *pdfFile) pageGlyphs(pg pdf.Page) (gs []glyph, undecoded int) {
 		}
 		in.form(ap, res, annotationMatrix(a, ap))
 	}
-	box, ok := pageBox(pg.V)
-	return visible(in.glyphs, box, ok), in.undecoded
 }
 
 // pageBox is the visible area of a page: its CropBox, else its MediaBox

@@ -16,8 +16,9 @@ import (
 //go:generate go run testdata/hostile/gen.go
 
 // hostileTimeout bounds each hostile file; every file here is read in well
-// under a second, so a row that hits it has hung.
-const hostileTimeout = 10 * time.Second
+// under a second (without the race detector), so a row that hits it has
+// hung.
+const hostileTimeout = 30 * time.Second * raceSlowdown
 
 // TestHostile runs each file of testdata/hostile (README.md there says
 // what each reproduces) through File and checks its outcome: a document
@@ -29,6 +30,9 @@ func TestHostile(t *testing.T) {
 		words    []string // a document with these words, or
 		reason   string   // a failure with this reason
 		repaired bool
+		// supervised says why the file is contained only by running
+		// the extraction in a supervised worker process.
+		supervised string
 	}{
 		{file: "xref-start-2pow32.pdf", words: []string{"subsection", "readable"}, repaired: true},
 		{file: "xrefstm-size-huge.pdf", words: []string{"ten", "billion"}, repaired: true},
@@ -39,6 +43,9 @@ func TestHostile(t *testing.T) {
 		{file: "count-9999999999.pdf", words: []string{"absurd", "single"}},
 		{file: "pagetree-cycle.pdf", words: []string{"loops", "page"}},
 		{file: "annots-objstm-10000.pdf", words: []string{"thousand", "annotations"}},
+		{file: "annots-objstm-rc4.pdf", reason: corpus.ReasonTimeout, supervised: "the object stream is encrypted, so lcity leaves it to the PDF library, " +
+			"which parses it again for each of the 10,000 annotations; File gives up at the timeout but its goroutine runs on. " +
+			"Run under supervision (h-sup's TestSupervisedFaults), where the worker is stopped"},
 		{file: "bomb-objstm.pdf", words: []string{"decompression", "bomb"}},
 		{file: "deep-nesting-content.pdf", words: []string{"brackets", "nested"}},
 		{file: "deep-nesting-annots.pdf", words: []string{"deeply", "page"}},
@@ -51,6 +58,9 @@ func TestHostile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
+			if tt.supervised != "" {
+				t.Skip("supervised only: " + tt.supervised)
+			}
 			data, err := os.ReadFile(filepath.Join("testdata", "hostile", tt.file))
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
@@ -561,21 +562,40 @@ func objStmHeader(data []byte, x xrefData, s int64) ([]stmEntry, []byte, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	body, err := decodeStream(d, raw, maxStreamDecoded)
-	if err != nil || first.n > int64(len(body)) {
+	// The table first: an object placed beyond what a stream may decode
+	// to (a decompression bomb) refuses the stream before it is inflated.
+	if first.n > maxStreamDecoded {
 		return nil, nil, false
 	}
-	hl := &rawLexer{b: body[:first.n]}
+	head, err := decodeStart(d, raw, first.n)
+	if err != nil || int64(len(head)) < first.n {
+		return nil, nil, false
+	}
+	hl := &rawLexer{b: head}
 	hdr := make([]stmEntry, 0, min(n.n, first.n/4+1))
 	for i := int64(0); i < n.n; i++ {
 		num, ok1 := hl.integer()
 		off, ok2 := hl.integer()
-		if !ok1 || !ok2 || off < 0 || off > int64(len(body))-first.n {
+		if !ok1 || !ok2 {
 			break
+		}
+		if off < 0 || off > maxStreamDecoded-first.n {
+			return nil, nil, false
 		}
 		hdr = append(hdr, stmEntry{num: num, off: off})
 	}
-	return hdr, body[first.n:], true
+	body, err := decodeStream(d, raw, maxStreamDecoded)
+	if err != nil {
+		return nil, nil, false
+	}
+	body = body[first.n:]
+	for i, h := range hdr {
+		if h.off > int64(len(body)) {
+			hdr = hdr[:i]
+			break
+		}
+	}
+	return hdr, body, true
 }
 
 // directLength resolves an indirect /Length: the integer object r names.
@@ -754,6 +774,17 @@ func b2i(b bool) int64 {
 // decodeStream undoes a stream's filters (FlateDecode, with or without a
 // PNG predictor; none) and gives at most limit bytes; more is an error.
 func decodeStream(d rawValue, raw []byte, limit int64) ([]byte, error) {
+	out, err := decodeStart(d, raw, limit+1)
+	if int64(len(out)) > limit {
+		return nil, fmt.Errorf("stream decodes to more than %d bytes", limit)
+	}
+	return out, err
+}
+
+// decodeStart decodes the first n bytes of a stream (fewer if it is
+// shorter), decompressing no more than that needs. What decoded before a
+// corrupt end is kept.
+func decodeStart(d rawValue, raw []byte, n int64) ([]byte, error) {
 	filters := []rawValue{d.key("Filter")}
 	parms := []rawValue{d.key("DecodeParms")}
 	if f := d.key("Filter"); f.kind == rawArray {
@@ -763,7 +794,7 @@ func decodeStream(d rawValue, raw []byte, limit int64) ([]byte, error) {
 	if len(filters) > 4 {
 		return nil, fmt.Errorf("%d filters", len(filters))
 	}
-	out := raw
+	var r io.Reader = bytes.NewReader(raw)
 	for i, f := range filters {
 		var p rawValue
 		if i < len(parms) {
@@ -775,40 +806,49 @@ func decodeStream(d rawValue, raw []byte, limit int64) ([]byte, error) {
 				return nil, fmt.Errorf("filter %s", f.raw)
 			}
 		case "FlateDecode", "Fl":
-			var err error
-			if out, err = inflate(out, limit); err != nil {
-				return nil, err
-			}
-			if out, err = unpredict(out, p); err != nil {
-				return nil, err
+			r = inflater(r)
+			if pred := p.key("Predictor"); pred.kind == rawInt && pred.n > 1 {
+				// A predictor works on whole rows: decode this stage
+				// within the overall bound, then undo it.
+				b, err := readSome(r, maxStreamDecoded+1)
+				if err != nil {
+					return nil, err
+				}
+				if int64(len(b)) > maxStreamDecoded {
+					return nil, fmt.Errorf("stream decodes to more than %d bytes", int64(maxStreamDecoded))
+				}
+				if b, err = unpredict(b, p); err != nil {
+					return nil, err
+				}
+				r = bytes.NewReader(b)
 			}
 		default:
 			return nil, fmt.Errorf("filter /%s", f.s)
 		}
 	}
-	if int64(len(out)) > limit {
-		return nil, fmt.Errorf("stream decodes to more than %d bytes", limit)
-	}
-	return out, nil
+	return readSome(r, n)
 }
 
-// inflate decompresses zlib (or, failing that, raw deflate) data, keeping
-// what decoded before a corrupt end, and refuses more than limit bytes.
-func inflate(b []byte, limit int64) ([]byte, error) {
-	var r io.Reader
-	if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
-		r = zr
-	} else {
-		r = flate.NewReader(bytes.NewReader(b))
-	}
-	out, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(out)) > limit {
-		return nil, fmt.Errorf("stream decodes to more than %d bytes", limit)
-	}
+// readSome reads up to n bytes of r; an error after some bytes ends the
+// data without failing.
+func readSome(r io.Reader, n int64) ([]byte, error) {
+	out, err := io.ReadAll(io.LimitReader(r, n))
 	if err != nil && len(out) == 0 {
 		return nil, err
 	}
 	return out, nil
+}
+
+// inflater decompresses zlib data, or raw deflate data when the zlib
+// header is missing.
+func inflater(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (int(h[0])<<8|int(h[1]))%31 == 0 {
+		if zr, err := zlib.NewReader(br); err == nil {
+			return zr
+		}
+	}
+	return flate.NewReader(br)
 }
 
 // unpredict undoes a PNG predictor (PDF 32000-1, 7.4.4.4) given in p.

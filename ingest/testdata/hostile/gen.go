@@ -13,6 +13,9 @@ package main
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/md5"
+	"crypto/rc4"
+	"encoding/binary"
 	"fmt"
 	"log"
 	"os"
@@ -44,6 +47,7 @@ func main() {
 		"undecodable-font.pdf":      undecodableFont(),
 		"no-text.pdf":               noText(),
 		"predictor-columns.pdf":     hugeColumns(),
+		"annots-objstm-rc4.pdf":     annotsInObjStmEncrypted(),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
@@ -169,28 +173,39 @@ func pageTreeCycle() []byte {
 // objStm is an object stream holding bodies as objects first, first+1, …
 // after pad bytes of blanks, compressed times times.
 func objStm(first int, bodies []string, pad, times int) string {
+	all, hlen := objStmData(first, bodies, pad)
+	dict := fmt.Sprintf("/Type /ObjStm /N %d /First %d", len(bodies), hlen)
+	if times == 0 {
+		return stream(dict, string(all))
+	}
+	return flateStream(dict, all, times)
+}
+
+// objStmData is the decoded data of an object stream and its /First.
+func objStmData(first int, bodies []string, pad int) ([]byte, int) {
 	var head, data strings.Builder
 	for i, o := range bodies {
 		fmt.Fprintf(&head, "%d %d ", first+i, pad+data.Len())
 		data.WriteString(o)
 		data.WriteByte('\n')
 	}
-	h := head.String()
 	var all bytes.Buffer
-	all.WriteString(h)
+	all.WriteString(head.String())
 	all.Write(bytes.Repeat([]byte{' '}, pad))
 	all.WriteString(data.String())
-	dict := fmt.Sprintf("/Type /ObjStm /N %d /First %d", len(bodies), len(h))
-	if times == 0 {
-		return stream(dict, all.String())
-	}
-	return flateStream(dict, all.Bytes(), times)
+	return all.Bytes(), head.Len()
 }
 
 // xrefStream finishes d with a compressed cross-reference stream. Objects
 // from..to-1 live in the object stream that is object to (their bodies in
 // d are not written); size, if not "", replaces the stream's /Size.
 func (d *doc) xrefStream(from, to int, size string) []byte {
+	return d.xrefStreamWith(from, to, size, "")
+}
+
+// xrefStreamWith is xrefStream with extra entries for the stream's
+// dictionary (the trailer).
+func (d *doc) xrefStreamWith(from, to int, size, extra string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offs := make([]int, len(d.objs)+1)
@@ -221,8 +236,8 @@ func (d *doc) xrefStream(from, to int, size string) []byte {
 		size = fmt.Sprint(xrefObj + 1)
 	}
 	data := deflate(rows.Bytes())
-	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %s /Index [0 %d] /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n",
-		xrefObj, size, xrefObj+1, len(data))
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %s /Index [0 %d] /W [1 4 2] /Root 1 0 R %s/Filter /FlateDecode /Length %d >>\nstream\n",
+		xrefObj, size, xrefObj+1, extra, len(data))
 	b.Write(data)
 	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", start)
 	return b.Bytes()
@@ -240,8 +255,9 @@ func stmDoc(content string, bodies []string, mk func(first int, bodies []string)
 	return d.xrefStream(6, stm, "")
 }
 
-func annotsInObjStm() []byte {
-	const n = 10000
+// annotBodies is the /Annots array of n annotations (objects 7 on) and
+// the annotations.
+func annotBodies(n int) []string {
 	var refs strings.Builder
 	refs.WriteString("[")
 	for i := 0; i < n; i++ {
@@ -252,8 +268,87 @@ func annotsInObjStm() []byte {
 	for i := 0; i < n; i++ {
 		bodies = append(bodies, "<</Type/Annot/Subtype/Link/Rect[0 0 1 1]>>")
 	}
-	return stmDoc(text("Ten thousand annotations share one object stream."), bodies,
+	return bodies
+}
+
+func annotsInObjStm() []byte {
+	return stmDoc(text("Ten thousand annotations share one object stream."), annotBodies(10000),
 		func(first int, bodies []string) string { return objStm(first, bodies, 0, 1) })
+}
+
+// annotsInObjStmEncrypted is annotsInObjStm encrypted with 128-bit RC4
+// (revision 3) and the empty password: the content stream and the object
+// stream are encrypted, which keeps lcity from unpacking the stream.
+func annotsInObjStmEncrypted() []byte {
+	id := []byte("lcity-hostile-01")
+	// Algorithm 3 (owner password empty, so the user password's padding).
+	ok := md5Sum(passwordPad)
+	for i := 0; i < 50; i++ {
+		ok = md5Sum(ok)
+	}
+	own := rc4Rounds(ok, passwordPad)
+	// Algorithm 2.
+	perms := int32(-4)
+	var kb []byte
+	kb = append(kb, passwordPad...)
+	kb = append(kb, own...)
+	kb = binary.LittleEndian.AppendUint32(kb, uint32(perms))
+	kb = append(kb, id...)
+	key := md5Sum(kb)
+	for i := 0; i < 50; i++ {
+		key = md5Sum(key)
+	}
+	// Algorithm 5.
+	user := append(rc4Rounds(key, md5Sum(append(append([]byte{}, passwordPad...), id...))), make([]byte, 16)...)
+	objKey := func(n int) []byte {
+		return md5Sum(append(append([]byte{}, key...), byte(n), byte(n>>8), byte(n>>16), 0, 0))
+	}
+	const n = 10000
+	d := onePage("", "/Annots 6 0 R ", "")
+	d.objs[4] = stream("", string(rc4Apply(objKey(5), []byte(text("Encrypted annotations are left in their stream.")))))
+	bodies := annotBodies(n)
+	for range bodies {
+		d.objs = append(d.objs, "")
+	}
+	stm := len(d.objs) + 1
+	data, hlen := objStmData(6, bodies, 0)
+	d.add(stream(fmt.Sprintf("/Type /ObjStm /N %d /First %d /Filter /FlateDecode", len(bodies), hlen), string(rc4Apply(objKey(stm), deflate(data)))))
+	enc := d.add(fmt.Sprintf("<< /Filter /Standard /V 2 /R 3 /Length 128 /O <%x> /U <%x> /P %d >>", own, user, perms))
+	return d.xrefStreamWith(6, stm, "", fmt.Sprintf("/Encrypt %d 0 R /ID [<%x> <%x>] ", enc, id, id))
+}
+
+// passwordPad is the padding of PDF 32000-1, 7.6.3.3, Algorithm 2.
+var passwordPad = []byte{
+	0x28, 0xbf, 0x4e, 0x5e, 0x4e, 0x75, 0x8a, 0x41, 0x64, 0x00, 0x4e, 0x56, 0xff, 0xfa, 0x01, 0x08,
+	0x2e, 0x2e, 0x00, 0xb6, 0xd0, 0x68, 0x3e, 0x80, 0x2f, 0x0c, 0xa9, 0xfe, 0x64, 0x53, 0x69, 0x7a,
+}
+
+func md5Sum(b []byte) []byte {
+	s := md5.Sum(b)
+	return s[:]
+}
+
+// rc4Rounds encrypts data with key, then 19 times more with key XOR i.
+func rc4Rounds(key, data []byte) []byte {
+	out := rc4Apply(key, data)
+	for i := 1; i <= 19; i++ {
+		k := append([]byte{}, key...)
+		for j := range k {
+			k[j] ^= byte(i)
+		}
+		out = rc4Apply(k, out)
+	}
+	return out
+}
+
+func rc4Apply(key, data []byte) []byte {
+	c, err := rc4.NewCipher(key)
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := make([]byte, len(data))
+	c.XORKeyStream(out, data)
+	return out
 }
 
 func wrongOffsets() []byte {
@@ -317,12 +412,12 @@ func repeatedLines() []byte {
 	return d.classic()
 }
 
-// bombObjStm is six pages whose /Annots is the one object of a bomb
+// bombObjStm is sixteen pages whose /Annots is the one object of a bomb
 // object stream: a reader that inflates the stream for each read does so
-// six times.
+// sixteen times.
 func bombObjStm() []byte {
 	const pad = 2 << 30 // blanks before the one object: 2 GiB
-	const pages = 6
+	const pages = 16
 	d := onePage(text("A decompression bomb sits beside this text."), "/Annots 6 0 R ", "")
 	d.add("") // object 6 lives in the stream, object 7
 	d.add(bombStm(6, "[]", pad))
