@@ -37,6 +37,14 @@ var (
 	ErrInternal = errors.New("internal error (please report it with the file)")
 )
 
+// ReasonUndecodableFont and ErrUndecodableFont: text is drawn, but only in
+// fonts that map no glyph to a character (no /ToUnicode, no usable
+// encoding); unlike ReasonNoText, the file has a text layer.
+const ReasonUndecodableFont = "undecodable-font"
+
+// ErrUndecodableFont is wrapped by an input whose text cannot be decoded.
+var ErrUndecodableFont = errors.New("text drawn in fonts with no usable character mapping")
+
 // Reason returns the failures.csv reason for err: one of the Reason*
 // constants, "corrupt" when err wraps no known sentinel.
 func Reason(err error) string {
@@ -45,6 +53,8 @@ func Reason(err error) string {
 		return ReasonEncrypted
 	case errors.Is(err, ErrNoText):
 		return ReasonNoText
+	case errors.Is(err, ErrUndecodableFont):
+		return ReasonUndecodableFont
 	case errors.Is(err, ErrTooLarge):
 		return ReasonTooLarge
 	case errors.Is(err, ErrTimeout):
@@ -77,6 +87,9 @@ type Document struct {
 	Extractor string `json:"extractor"`
 	Words     int    `json:"words"`
 	Passages  int    `json:"passages"`
+	// Repaired tells that the PDF's cross-reference data was missing or
+	// broken and was rebuilt by scanning the file for its objects.
+	Repaired bool `json:"repaired,omitempty"`
 	// Text is the cleaned text of the document; passages' Start and End are
 	// byte offsets into it. It is written to texts/<id>.txt, not to
 	// documents.jsonl.

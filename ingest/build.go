@@ -14,7 +14,17 @@ import (
 // paragraphs joined by blank lines) and cuts one passage per paragraph.
 // Each passage's section is the most recent heading; its Start and End are
 // byte offsets into doc.Text.
+//
+// A document whose text is all headings (a title page, a one-line
+// document) has its headings as passages: it is a document, not one
+// without text.
 func build(doc *corpus.Document, bs []block) []corpus.Passage {
+	if !hasParagraph(bs) {
+		bs = append([]block(nil), bs...)
+		for i := range bs {
+			bs[i].kind = paragraph
+		}
+	}
 	var text strings.Builder
 	var passages []corpus.Passage
 	section := ""
@@ -49,6 +59,15 @@ func build(doc *corpus.Document, bs []block) []corpus.Passage {
 		doc.Words += p.Words
 	}
 	return passages
+}
+
+func hasParagraph(bs []block) bool {
+	for _, b := range bs {
+		if b.kind == paragraph {
+			return true
+		}
+	}
+	return false
 }
 
 // segmentDocs fills in the sentence spans of the passages of docs with one

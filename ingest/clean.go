@@ -46,7 +46,9 @@ func furnitureKey(s string) string {
 // removeFurniture drops running headers, running footers and page numbers:
 // among the first two and last two lines of each page, a line that is a bare
 // page number, or a line not larger than body text whose digit-folded form
-// recurs at the top or bottom of at least 3 pages and 30% of the pages.
+// recurs at the top or bottom of at least 3 pages and 30% of the pages. A
+// page whose every line would go keeps those that are not bare page
+// numbers: they are its text, not its furniture.
 func removeFurniture(pages []page) []page {
 	const edge = 2
 	st := measure(pages)
@@ -78,7 +80,16 @@ func removeFurniture(pages []page) []page {
 				drop[i] = true
 			}
 		}
-		np := page{number: p.number}
+		if len(drop) == len(p.lines) {
+			// Never the last text of a page: running lines are kept
+			// where they are all there is, bare page numbers are not.
+			for i, l := range p.lines {
+				if !pageNumberRE.MatchString(l.text) {
+					delete(drop, i)
+				}
+			}
+		}
+		np := page{number: p.number, undecoded: p.undecoded}
 		for i, l := range p.lines {
 			if !drop[i] {
 				np.lines = append(np.lines, l)

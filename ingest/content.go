@@ -222,20 +222,37 @@ type interpreter struct {
 	depth  int
 	seen   map[uint64]bool // form XObjects on the current call path
 	limit  int             // glyphs a page may have
+	ops    int             // operators interpreted on the page, forms included
+	// undecoded counts glyphs shown in a font that gave no text for them.
+	undecoded int
 }
+
+// maxOpsPerPage bounds the operators of one page, its forms and
+// appearance streams included (forms drawn many times multiply).
+const maxOpsPerPage = 1 << 22
 
 // maxGlyphsPerPage bounds the memory one page may take.
 const maxGlyphsPerPage = 1 << 20
 
 // pageGlyphs interprets page pg's content stream and the appearance
 // streams of its form fields and free-text annotations.
-func (f *pdfFile) pageGlyphs(pg pdf.Page) []glyph {
+func (f *pdfFile) pageGlyphs(pg pdf.Page) (gs []glyph, undecoded int) {
 	// The glyph buffer is reused from page to page: lines keep no glyphs.
 	in := &interpreter{f: f, seen: map[uint64]bool{}, limit: maxGlyphsPerPage, glyphs: f.glyphBuf[:0]}
 	defer func() { f.glyphBuf = in.glyphs[:0] }()
-	res := pg.Resources()
+	res := inherited(pg.V, "Resources")
 	in.run(pg.V.Key("Contents"), res, identity)
-	annots := pg.V.Key("Annots")
+	in.annotations(pg.V, res)
+	box, ok := pageBox(pg.V)
+	return visible(in.glyphs, box, ok), in.undecoded
+}
+
+// annotations interprets the appearance streams of the form fields and
+// free-text annotations of page pg. An annotation the PDF library cannot
+// read (it panics) ends them, not the page.
+func (in *interpreter) annotations(pg, res pdf.Value) {
+	defer func() { recover() }()
+	annots := pg.Key("Annots")
 	for i := 0; i < annots.Len() && i < 10000; i++ {
 		a := annots.Index(i)
 		switch a.Key("Subtype").Name() {
@@ -256,8 +273,6 @@ func (f *pdfFile) pageGlyphs(pg pdf.Page) []glyph {
 		}
 		in.form(ap, res, annotationMatrix(a, ap))
 	}
-	box, ok := pageBox(pg.V)
-	return visible(in.glyphs, box, ok)
 }
 
 // pageBox is the visible area of a page: its CropBox, else its MediaBox
@@ -391,6 +406,9 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			}
 			continue
 		}
+		if in.ops++; in.ops > maxOpsPerPage {
+			return
+		}
 		op := t.s
 		num := func(i int) float64 {
 			if i >= len(args) {
@@ -504,6 +522,9 @@ func (in *interpreter) show(g *textState, s string) {
 		w0 := f.width(code) * f.scale
 		trm := mat{g.size * g.scale, 0, 0, g.size, 0, g.rise}.then(g.tm).then(g.ctm)
 		text := f.decode(code)
+		if text == "" {
+			in.undecoded++
+		}
 		if text != "" && len(in.glyphs) < in.limit {
 			x, y := trm[4], trm[5]
 			size := math.Hypot(trm[2], trm[3])

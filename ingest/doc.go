@@ -32,8 +32,56 @@
 // File never panics and never blocks past Options.Timeout: corrupt,
 // encrypted, image-only, oversized and unsupported inputs become
 // corpus.Failure values with a reason from the failures.csv vocabulary.
-// Extraction has bounded loops (content bytes, glyphs per page, form
-// nesting); a goroutine stuck inside the PDF library's object parser after
-// the timeout could not be stopped, but fuzzing (FuzzFile, 300,000 inputs)
-// found none.
+// Text drawn only in fonts that decode to nothing fails as
+// undecodable-font, not no-text-layer; the pdftotext fallback runs for
+// both. Extraction has bounded loops (content bytes, glyphs and operators
+// per page, annotations, nested arrays in content streams, form nesting
+// and cycles, page-tree depth and cycles, /Parent chains).
+//
+// Cleaning never removes the last text: a page whose every line looks like
+// a running header keeps those lines (bare page numbers aside), a
+// document that cleaning would empty keeps its uncleaned lines, and a
+// document whose text is all headings (a title, one bold line) has them as
+// passages.
+//
+// Before the PDF library sees a file, lcity reads it into memory and checks
+// its cross-reference data on the raw bytes (prepare.go, with a small
+// reader of its own, rawlex.go); where the library would misbehave, the
+// check contains it. The library cannot be stopped from outside, so each
+// case is settled before it runs:
+//
+//   - It sizes its object table from xref subsection headers and from a
+//     cross-reference stream's /Size and /Index, allocating up to the
+//     highest object number at once (a subsection at 2^32 is a fatal
+//     out-of-memory, not a panic). Every such number is checked against
+//     the file's size (one object per byte, at most 8 Mi objects).
+//   - It follows /Prev chains without end; a loop is detected.
+//   - It refuses a wrong startxref, offsets that do not point at their
+//     "N G obj", a missing table or trailer, and bytes before the header.
+//     Then the table is rebuilt by scanning the file for "N G obj"
+//     headers (the last definition of an object wins), object streams and
+//     trailers (the last with a /Root; else the last /Type /Catalog), as
+//     poppler and pdf.js do, and the library gets the file with a
+//     cross-reference stream of lcity's own appended. The document records
+//     repaired: true. A file the library cannot open or finds no pages in
+//     is rebuilt the same way and tried again.
+//   - It parses an object stream again from the start for every object it
+//     reads from it (10,000 annotations in one stream took minutes). The
+//     object streams of an unencrypted file are unpacked once into plain
+//     objects appended to the file; a stream that decodes to more than
+//     64 MiB (a decompression bomb), or past 256 MiB for the file, is
+//     dropped and its objects read as null, as is an unpacked object
+//     nested more than 256 deep (the library gives up on it with a panic
+//     that costs the whole page). In an encrypted file the objects stay
+//     in their streams (their strings are encrypted with the stream); the
+//     time limit and the supervision of the caller contain that case.
+//   - It trusts the page tree's /Count and walks the tree without cycle
+//     detection; lcity counts the pages by its own bounded walk and never
+//     calls the library's page lookup, and follows /Parent only 32 deep.
+//
+// What stays inside the library after these checks (a predictor's
+// /Columns in a stream dictionary it decodes, allocating that many bytes;
+// the time it takes to inflate a content stream lcity reads up to 64 MiB
+// of) is bounded by the time limit and, for memory, only by running the
+// extraction in a supervised process.
 package ingest

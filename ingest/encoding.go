@@ -197,9 +197,13 @@ func (t cmapToken) num() float64 {
 // cmapLexer cuts the PostScript-like syntax of CMaps and Type 1 font
 // headers into tokens. Dictionary brackets are dropped.
 type cmapLexer struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	depth int // arrays open
 }
+
+// maxLexDepth bounds nested arrays; deeper brackets are skipped.
+const maxLexDepth = 32
 
 func (lx *cmapLexer) next() (cmapToken, bool) {
 	b := lx.b
@@ -225,8 +229,11 @@ func (lx *cmapLexer) next() (cmapToken, bool) {
 			return cmapToken{kind: tokString, s: s}, true
 		case c == '(':
 			return cmapToken{kind: tokString, s: lx.literal()}, true
+		case c == '[' && lx.depth >= maxLexDepth:
+			lx.i++
 		case c == '[':
 			lx.i++
+			lx.depth++
 			var arr []cmapToken
 			for {
 				t, ok := lx.next()
@@ -237,6 +244,7 @@ func (lx *cmapLexer) next() (cmapToken, bool) {
 					arr = append(arr, t)
 				}
 			}
+			lx.depth--
 			return cmapToken{kind: tokArray, arr: arr}, true
 		case c == ']':
 			lx.i++

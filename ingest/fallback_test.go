@@ -2,7 +2,13 @@ package ingest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,16 +20,16 @@ import (
 func TestFallbackPdftotext(t *testing.T) {
 	testenv.Tool(t, "pdftotext", "poppler-utils")
 	book := bookPDF(t, []string{"Cork"}, 2)
-	// A wrong startxref offset: the Go parser gives up, pdftotext rebuilds
-	// the cross-reference table.
-	i := bytes.LastIndex(book, []byte("startxref"))
-	broken := append(append([]byte{}, book[:i]...), "startxref\n12\n%%EOF\n"...)
-	fsys := fstest.MapFS{"cork.pdf": {Data: broken}}
+	// Content streams in ASCIIHex, a filter the PDF library does not
+	// read: the Go extractor finds no text, pdftotext reads it. The
+	// streams' new lengths also break the cross-reference offsets, which
+	// lcity rebuilds.
+	fsys := fstest.MapFS{"cork.pdf": {Data: hexStreams(t, book)}}
 	in := Input{File: "cork.pdf", Source: "cork.pdf", Entries: []corpus.Entry{{File: "cork.pdf", City: "Cork"}}}
 
 	res := File(context.Background(), fsys, in, Options{})
-	if len(res.Failures) != 1 || res.Failures[0].Reason != corpus.ReasonCorrupt {
-		t.Fatalf("without fallback: failures %+v, want one corrupt", res.Failures)
+	if len(res.Failures) != 1 || res.Failures[0].Reason != corpus.ReasonNoText {
+		t.Fatalf("without fallback: failures %+v, want one no-text-layer", res.Failures)
 	}
 	res = File(context.Background(), fsys, in, Options{Fallback: FallbackPdftotext})
 	if len(res.Docs) != 1 || len(res.Failures) != 0 {
@@ -50,5 +56,32 @@ func TestCheckFallback(t *testing.T) {
 	}
 	if err := CheckFallback("xpdf"); err == nil {
 		t.Error("unknown fallback accepted")
+	}
+}
+
+// hexStreams re-encodes the Flate streams of a PDF written by bookPDF in
+// ASCIIHex.
+func hexStreams(t *testing.T, pdf []byte) []byte {
+	t.Helper()
+	re := regexp.MustCompile(`<</Filter /FlateDecode /Length (\d+)>>\nstream\n`)
+	var out []byte
+	for {
+		m := re.FindSubmatchIndex(pdf)
+		if m == nil {
+			return append(out, pdf...)
+		}
+		n, _ := strconv.Atoi(string(pdf[m[2]:m[3]]))
+		zr, err := zlib.NewReader(bytes.NewReader(pdf[m[1] : m[1]+n]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := hex.EncodeToString(plain) + ">"
+		out = append(out, pdf[:m[0]]...)
+		out = fmt.Appendf(out, "<</Filter /ASCIIHexDecode /Length %d>>\nstream\n%s", len(h), h)
+		pdf = pdf[m[1]+n:]
 	}
 }

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"testing/fstest"
@@ -18,20 +21,17 @@ import (
 // of the failures.csv vocabulary, and every passage must be the slice of
 // its document's text that its offsets name.
 func FuzzFile(f *testing.F) {
-	c := corpus.Sample()
-	for _, in := range Inputs(c) {
-		data, err := fs.ReadFile(c.FS, in.File)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, s := range samplePDFs(f) {
+		data := s.data
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 		f.Add(append([]byte("junk before the header\n"), data...))
 	}
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
 	f.Add([]byte("not a pdf at all"))
+	addHostileSeeds(f)
 	reasons := []string{corpus.ReasonEncrypted, corpus.ReasonCorrupt, corpus.ReasonNoText,
-		corpus.ReasonTooLarge, corpus.ReasonTimeout, corpus.ReasonUnsupported}
+		corpus.ReasonTooLarge, corpus.ReasonTimeout, corpus.ReasonUnsupported, corpus.ReasonUndecodableFont}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{"in.pdf": {Data: data}}
 		in := Input{File: "in.pdf", Source: "in.pdf", Entries: []corpus.Entry{{File: "in.pdf", City: "Cork"}}}
@@ -82,4 +82,73 @@ func FuzzParseCMap(f *testing.F) {
 		}
 		t.Fatalf("lexer made more tokens than the %d input bytes", len(data))
 	})
+}
+
+// addHostileSeeds adds the small files of testdata/hostile as seeds.
+func addHostileSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.pdf"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no hostile seeds: %v", err)
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if len(data) <= 4<<10 {
+			f.Add(data)
+		}
+	}
+}
+
+// FuzzRepair feeds arbitrary bytes to prepare, forced to rebuild and not,
+// and to the PDF library after it: no panic escapes prepare, its
+// cross-reference stream names no object beyond the file's object limit,
+// and the prepared bytes open or fail without hanging.
+func FuzzRepair(f *testing.F) {
+	for _, s := range samplePDFs(f) {
+		f.Add(s.data[:min(len(s.data), 8<<10)])
+	}
+	addHostileSeeds(f)
+	f.Add([]byte("%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF"))
+	f.Add([]byte("%PDF-1.7\nxref\n0 1\n0000000000 65535 f \n4294967296 1\n0000000009 00000 n \ntrailer<</Size 2>>\nstartxref\n9\n%%EOF"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, force := range []bool{false, true} {
+			p, err := prepare(data, force)
+			if err != nil {
+				continue
+			}
+			if p.size() < int64(len(data))-9 {
+				t.Fatalf("prepared %d bytes of %d", p.size(), len(data))
+			}
+			if p.tail != nil {
+				all := append(append([]byte{}, p.data...), p.tail...)
+				if _, err := readXref(all, objectLimit(len(data))+1); err != nil {
+					t.Fatalf("rebuilt cross-reference stream does not read back: %v", err)
+				}
+			}
+		}
+		// The library must open the result or fail, not hang or die.
+		openPDF(bytes.NewReader(data), int64(len(data)))
+	})
+}
+
+// samplePDF is a file of the embedded sample corpus.
+type samplePDF struct {
+	name string
+	data []byte
+}
+
+// samplePDFs reads the files of the embedded sample corpus.
+func samplePDFs(tb testing.TB) []samplePDF {
+	c := corpus.Sample()
+	var out []samplePDF
+	for _, in := range Inputs(c) {
+		data, err := fs.ReadFile(c.FS, in.File)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, samplePDF{in.File, data})
+	}
+	return out
 }

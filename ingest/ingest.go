@@ -175,6 +175,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 
 	var pages []page
 	var outline []outlineEntry
+	repaired := false
 	extractor := ExtractorText
 	ext := strings.ToLower(path.Ext(in.File))
 	head := make([]byte, 5)
@@ -184,10 +185,10 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 		extractor = ExtractorPDF
 		var notes []string
 		var err error
-		pages, outline, notes, err = extractPDF(ctx, data, size, in)
+		pages, outline, notes, repaired, err = extractPDF(ctx, data, size, in)
 		if opt.Fallback == FallbackPdftotext && ctx.Err() == nil && (err != nil || !hasText(pages)) {
 			if fp, ferr := pdftotextPages(ctx, data, size); ferr == nil && hasText(fp) {
-				pages, err, notes = fp, nil, nil
+				pages, err, notes, repaired = fp, nil, nil, false
 				extractor = ExtractorPdftotext()
 				res.Notes = append(res.Notes, fmt.Sprintf("%s: read by pdftotext", in.Source))
 			}
@@ -210,6 +211,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	}
 
 	total := len(pages)
+	raw := pages
 	if extractor != ExtractorText {
 		pages = removeFurniture(pages)
 	}
@@ -225,16 +227,17 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 			ID: corpus.DocID(e.City, e.Year), City: e.City, Country: e.Country, Region: e.Region,
 			Year: e.Year, Publication: e.Publication, Source: in.Source, SHA256: sum,
 			FirstPage: r.first, LastPage: r.last, Pages: r.last - r.first + 1, Extractor: extractor,
+			Repaired: repaired,
 		}
-		var sel []page
-		for _, p := range pages {
-			if p.number >= r.first && p.number <= r.last {
-				sel = append(sel, p)
-			}
-		}
+		sel := pagesIn(pages, r)
 		ps := build(&doc, blocks(sel))
 		if len(ps) == 0 {
-			err := fmt.Errorf("%w: pages %d-%d", corpus.ErrNoText, r.first, r.last)
+			// Cleaning never removes the last text of a document.
+			sel = pagesIn(raw, r)
+			ps = build(&doc, blocks(sel))
+		}
+		if len(ps) == 0 {
+			err := noTextError(sel, r)
 			detail := err.Error()
 			if len(in.Entries) > 1 {
 				detail = e.City + ": " + detail
@@ -248,12 +251,41 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	return res
 }
 
+// pagesIn returns the pages of r.
+func pagesIn(pages []page, r pageRange) []page {
+	var sel []page
+	for _, p := range pages {
+		if p.number >= r.first && p.number <= r.last {
+			sel = append(sel, p)
+		}
+	}
+	return sel
+}
+
+// noTextError is the failure of pages that gave no text: undecodable-font
+// when glyphs were drawn in fonts that did not decode them, else
+// no-text-layer.
+func noTextError(pages []page, r pageRange) error {
+	undecoded := 0
+	for _, p := range pages {
+		undecoded += p.undecoded
+	}
+	if undecoded > 0 {
+		return fmt.Errorf("%w: pages %d-%d: %d glyphs not decoded", corpus.ErrUndecodableFont, r.first, r.last, undecoded)
+	}
+	return fmt.Errorf("%w: pages %d-%d", corpus.ErrNoText, r.first, r.last)
+}
+
 // extractPDF reads the pages an input needs and, for a book split by its
-// outline, the outline. Pages that fail are empty and noted.
-func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pages []page, outline []outlineEntry, notes []string, err error) {
+// outline, the outline. Pages that fail are empty and noted. repaired
+// tells that the file's cross-reference data was rebuilt.
+func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pages []page, outline []outlineEntry, notes []string, repaired bool, err error) {
 	f, err := openPDF(data, size)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, false, err
+	}
+	if f.repaired {
+		notes = append(notes, fmt.Sprintf("%s: cross-reference data rebuilt by scanning the file (%s)", in.Source, f.repairNote))
 	}
 	want := neededPages(in.Entries, f.pages)
 	pages = make([]page, 0, f.pages)
@@ -264,7 +296,7 @@ func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pa
 		p, err := f.page(ctx, n)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, nil, nil, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n)
+				return nil, nil, nil, false, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n)
 			}
 			notes = append(notes, fmt.Sprintf("%s: %v", in.Source, err))
 			p = page{number: n}
@@ -274,7 +306,7 @@ func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pa
 	if needsOutline(in.Entries) {
 		outline = f.outline()
 	}
-	return pages, outline, notes, nil
+	return pages, outline, notes, f.repaired, nil
 }
 
 // hashChunk is how much HashFile reads between checks of its context.

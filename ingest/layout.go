@@ -45,6 +45,8 @@ type line struct {
 type page struct {
 	number int
 	lines  []line
+	// undecoded counts glyphs drawn in fonts that gave no text for them.
+	undecoded int
 }
 
 // orientedLines assembles the lines of a page whose text may run in more

@@ -33,12 +33,20 @@ type pdfFile struct {
 	fonts  map[uint64]*font
 	// glyphBuf is the glyph slice of the last page, reused for the next.
 	glyphBuf []glyph
+	// repaired tells that the cross-reference data was rebuilt by
+	// scanning the file; repairNote says why.
+	repaired   bool
+	repairNote string
 }
 
 // openPDF opens a PDF held in ra. It tolerates two common deviations the
 // library rejects: a header of a newer version (%PDF-2.0) and bytes after
-// the last %%EOF. Encrypted files that do not open with the empty password
-// give corpus.ErrEncrypted; anything else unreadable gives corpus.ErrCorrupt.
+// the last %%EOF. The file is read into memory and checked by prepare
+// before the library sees it; a file whose cross-reference data is
+// missing or broken, or that the library cannot open or finds no pages in,
+// is opened again from a rebuilt cross-reference stream (f.repaired).
+// Encrypted files that do not open with the empty password give
+// corpus.ErrEncrypted; anything else unreadable gives corpus.ErrCorrupt.
 func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 	defer func() {
 		if x := recover(); x != nil {
@@ -53,19 +61,48 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 			return nil, fmt.Errorf("%w: no %%PDF header", corpus.ErrUnsupported)
 		}
 	}
-	ra, size = normalisePDF(ra, size, head)
-	r, err := pdf.NewReader(ra, size)
+	view, size := normalisePDF(ra, size, head)
+	data := make([]byte, size)
+	if n, err := view.ReadAt(data, 0); int64(n) != size {
+		return nil, fmt.Errorf("%w: read: %v", corpus.ErrCorrupt, err)
+	}
+	p, err := prepare(data, false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	f, err = openPrepared(p)
+	if err == nil || p.repaired || errors.Is(err, corpus.ErrEncrypted) {
+		return f, err
+	}
+	p2, err2 := prepare(data, true)
+	if err2 != nil {
+		return nil, err
+	}
+	if p2.why == "" {
+		p2.why = err.Error()
+	}
+	if f2, err2 := openPrepared(p2); err2 == nil {
+		return f2, nil
+	}
+	return nil, err
+}
+
+// openPrepared opens prepared bytes with the PDF library and finds the
+// pages by walking the page tree (its /Count is not trusted).
+func openPrepared(p prepared) (*pdfFile, error) {
+	r, err := pdf.NewReader(p, p.size())
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
 			return nil, fmt.Errorf("%w: %v", corpus.ErrEncrypted, err)
 		}
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	f = &pdfFile{r: r, pages: r.NumPage(), fonts: map[uint64]*font{}}
-	if f.pages <= 0 {
+	f := &pdfFile{r: r, fonts: map[uint64]*font{}, repaired: p.repaired, repairNote: p.why}
+	f.ids, f.leaves = pageTree(r.Trailer().Key("Root").Key("Pages"))
+	f.pages = len(f.leaves)
+	if f.pages == 0 {
 		return nil, fmt.Errorf("%w: no pages", corpus.ErrCorrupt)
 	}
-	f.ids, f.leaves = pageTree(r.Trailer().Key("Root").Key("Pages"))
 	return f, nil
 }
 
@@ -144,8 +181,12 @@ func objID(v pdf.Value) uint64 {
 	return id.Uint()<<16 | gen.Uint()
 }
 
+// maxPages bounds the pages of one file.
+const maxPages = 1 << 20
+
 // pageTree walks the page tree, numbers the page objects in order and
-// returns them.
+// returns them. A node met twice (a cycle, or a shared subtree) is walked
+// once, the depth is bounded, and the walk stops at maxPages leaves.
 func pageTree(root pdf.Value) (map[uint64]int, []pdf.Value) {
 	ids := map[uint64]int{}
 	var leaves []pdf.Value
@@ -153,7 +194,7 @@ func pageTree(root pdf.Value) (map[uint64]int, []pdf.Value) {
 	n := 0
 	var walk func(v pdf.Value, depth int)
 	walk = func(v pdf.Value, depth int) {
-		if depth > 64 || v.Kind() != pdf.Dict {
+		if depth > 64 || v.Kind() != pdf.Dict || len(leaves) >= maxPages {
 			return
 		}
 		id := objID(v)
@@ -301,14 +342,26 @@ func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
 	if err := ctx.Err(); err != nil {
 		return page{}, err
 	}
-	var pg pdf.Page
-	if len(f.leaves) == f.pages {
-		pg = pdf.Page{V: f.leaves[n-1]}
-	} else {
-		pg = f.r.Page(n)
+	if n < 1 || n > len(f.leaves) {
+		return page{number: n}, nil
 	}
+	pg := pdf.Page{V: f.leaves[n-1]}
 	if pg.V.IsNull() {
 		return page{number: n}, nil
 	}
-	return page{number: n, lines: orientedLines(f.pageGlyphs(pg))}, nil
+	gs, undecoded := f.pageGlyphs(pg)
+	return page{number: n, lines: orientedLines(gs), undecoded: undecoded}, nil
+}
+
+// inherited returns key of a page dictionary or of its nearest ancestor
+// that has it, following at most 32 /Parent links (the library's
+// Page.Resources follows them without end, and a /Parent may loop).
+func inherited(v pdf.Value, key string) pdf.Value {
+	for depth := 0; depth < 32 && v.Kind() == pdf.Dict; depth++ {
+		if x := v.Key(key); !x.IsNull() {
+			return x
+		}
+		v = v.Key("Parent")
+	}
+	return pdf.Value{}
 }

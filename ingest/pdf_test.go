@@ -164,7 +164,8 @@ func TestSharedPDFs(t *testing.T) {
 	files := sharedPDFs(t)
 	dir := filepath.Dir(files[0])
 	reasons := map[string]bool{corpus.ReasonEncrypted: true, corpus.ReasonCorrupt: true, corpus.ReasonNoText: true,
-		corpus.ReasonTooLarge: true, corpus.ReasonTimeout: true, corpus.ReasonUnsupported: true}
+		corpus.ReasonTooLarge: true, corpus.ReasonTimeout: true, corpus.ReasonUnsupported: true,
+		corpus.ReasonUndecodableFont: true}
 	fsys := os.DirFS(dir)
 	counts := map[string]int{}
 	for _, f := range files {
