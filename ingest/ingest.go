@@ -251,7 +251,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 // extractPDF reads the pages an input needs and, for a book split by its
 // outline, the outline. Pages that fail are empty and noted.
 func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pages []page, outline []outlineEntry, notes []string, err error) {
-	f, err := openPDF(data, size)
+	f, err := openPDF(data, size, password(in.Entries))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -275,6 +275,16 @@ func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pa
 		outline = f.outline()
 	}
 	return pages, outline, notes, nil
+}
+
+// password is the first password the manifest entries of a file give.
+func password(es []corpus.Entry) string {
+	for _, e := range es {
+		if e.Password != "" {
+			return e.Password
+		}
+	}
+	return ""
 }
 
 // hashChunk is how much HashFile reads between checks of its context.

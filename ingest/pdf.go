@@ -37,9 +37,11 @@ type pdfFile struct {
 
 // openPDF opens a PDF held in ra. It tolerates two common deviations the
 // library rejects: a header of a newer version (%PDF-2.0) and bytes after
-// the last %%EOF. Encrypted files that do not open with the empty password
-// give corpus.ErrEncrypted; anything else unreadable gives corpus.ErrCorrupt.
-func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
+// the last %%EOF. An encrypted file is opened with password, else the empty
+// user password (decrypt.go); when neither opens it, or its encryption is
+// not supported, the error wraps corpus.ErrEncrypted; anything else
+// unreadable gives corpus.ErrCorrupt.
+func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			f, err = nil, fmt.Errorf("%w: pdf library panic: %v", corpus.ErrCorrupt, x)
@@ -54,8 +56,11 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 		}
 	}
 	ra, size = normalisePDF(ra, size, head)
-	r, err := pdf.NewReader(ra, size)
+	r, err := newReader(ra, size, password)
 	if err != nil {
+		if errors.Is(err, corpus.ErrEncrypted) {
+			return nil, err
+		}
 		if errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
 			return nil, fmt.Errorf("%w: %v", corpus.ErrEncrypted, err)
 		}

@@ -1,0 +1,4 @@
+package ingest
+
+// fontFixtures are the generated PDFs under testdata/fonts.
+var fontFixtures []fixture
