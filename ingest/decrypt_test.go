@@ -200,3 +200,31 @@ func FuzzDecryptPDF(f *testing.F) {
 		}
 	})
 }
+
+// TestSharedEncrypted opens the real-world encrypted PDF of ../shared/pdfs
+// (LibreOffice, RC4 128-bit, user password "openpassword").
+func TestSharedEncrypted(t *testing.T) {
+	dir := filepath.Dir(sharedPDFs(t)[0])
+	const file = "libreoffice-writer-password.pdf"
+	data, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ password, want string }{
+		{"", "encrypted PDF: password required"},
+		{"openpassword", ""},
+		{"closedpassword", "encrypted PDF: wrong password"},
+	} {
+		in := Input{File: file, Source: file, Entries: []corpus.Entry{{File: file, City: "X", Password: tt.password}}}
+		res := File(context.Background(), fstest.MapFS{file: {Data: data}}, in, Options{})
+		got := ""
+		if len(res.Failures) > 0 {
+			got = res.Failures[0].Detail
+		} else if len(res.Docs) != 1 || len(res.Docs[0].Passages) == 0 {
+			t.Fatalf("password %q: no failure and no text", tt.password)
+		}
+		if got != tt.want {
+			t.Errorf("File(%s, password %q) failure = %q, want %q", file, tt.password, got, tt.want)
+		}
+	}
+}

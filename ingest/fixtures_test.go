@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -109,7 +110,11 @@ func readFixture(t *testing.T, path string) []byte {
 
 func TestFixturesUpToDate(t *testing.T) {
 	checkFixture(t, "testdata/encrypted/plain.pdf", encryptedPlain())
+	sources := string(readFixture(t, "testdata/fonts/SOURCES"))
 	for _, f := range fontFixtures {
 		t.Run(f.path, func(t *testing.T) { checkFixture(t, f.path, f.make(t)) })
+		if name := filepath.Base(f.path); !strings.Contains(sources, name) {
+			t.Errorf("testdata/fonts/SOURCES does not list %s", name)
+		}
 	}
 }
