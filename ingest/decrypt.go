@@ -519,18 +519,20 @@ func findTrailer(data []byte, objs []pobj) pval {
 		k := sort.Search(len(objs), func(i int) bool { return objs[i].end > off })
 		return k < len(objs) && objs[k].at <= off
 	}
-	for i := 0; ; {
-		j := bytes.Index(data[i:], []byte("trailer"))
+	// The last maxTrailers "trailer" keywords, from the end: incremental
+	// updates add one each, and reading each costs up to the rest of the file.
+	const maxTrailers = 32
+	for end, seen := len(data), 0; seen < maxTrailers; seen++ {
+		j := bytes.LastIndex(data[:end], []byte("trailer"))
 		if j < 0 {
 			break
 		}
-		i += j + len("trailer")
-		if inside(i) {
-			continue
-		}
-		p := &objParser{b: data, i: i}
-		if v, ok := p.value(0); ok && v.kind == pDict {
-			ts = append(ts, at{i, v})
+		end = j
+		if i := j + len("trailer"); !inside(i) {
+			p := &objParser{b: data, i: i}
+			if v, ok := p.value(0); ok && v.kind == pDict {
+				ts = append(ts, at{i, v})
+			}
 		}
 	}
 	for _, o := range objs {

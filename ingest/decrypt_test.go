@@ -228,3 +228,24 @@ func TestSharedEncrypted(t *testing.T) {
 		}
 	}
 }
+
+// TestDecryptPDFHostile feeds decryptPDF megabytes of broken objects that
+// a naive scanner would re-read from every header (quadratic time): each
+// must come back with an error, in linear time.
+func TestDecryptPDFHostile(t *testing.T) {
+	tests := map[string]string{
+		"open arrays":     "1 0 obj [ 1 2 ",
+		"open strings":    "1 0 obj (abc ",
+		"open dicts":      "1 0 obj << /A [ ",
+		"trailer strings": "trailer << /Encrypt (",
+		"nested arrays":   "1 0 obj [[[[[[[[",
+	}
+	for name, unit := range tests {
+		t.Run(name, func(t *testing.T) {
+			data := bytes.Repeat([]byte(unit), (1<<20)/len(unit))
+			if _, err := decryptPDF(data, ""); err == nil {
+				t.Errorf("decryptPDF(%q × %d) succeeded", unit, len(data)/len(unit))
+			}
+		})
+	}
+}

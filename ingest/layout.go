@@ -127,6 +127,7 @@ func assembleLines(gs []glyph) []line {
 	}
 
 	lines := make([]line, 0, len(groups))
+	var widths []float64 // scratch for the median glyph width of each line
 	for gi, grp := range groups {
 		sort.SliceStable(grp, func(i, j int) bool {
 			if grp[i].x != grp[j].x {
@@ -142,7 +143,7 @@ func assembleLines(gs []glyph) []line {
 					continue
 				}
 			}
-			if l, ok := buildLine(grp[start:i]); ok {
+			if l, ok := buildLine(grp[start:i], &widths); ok {
 				l.base = gi
 				lines = append(lines, l)
 			}
@@ -282,14 +283,14 @@ func findGutter(lines []line) (float64, bool) {
 	return best, bestScore > 0
 }
 
-func buildLine(grp []glyph) (line, bool) {
+func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	var b strings.Builder
 	sizes := map[float64]int{}
 	bold := true
 	visible := 0
 	runStart := grp[0].x
 	prev := grp[0]
-	med := medianWidth(grp)
+	med := medianWidth(grp, scratch)
 	for i, g := range grp {
 		if i > 0 {
 			size := math.Max(prev.size, 1)
@@ -351,9 +352,10 @@ func wordGap(prev glyph, size, med float64) float64 {
 }
 
 // medianWidth is the median width of the visible glyphs of a line that
-// have one (0 when none has).
-func medianWidth(grp []glyph) float64 {
-	ws := make([]float64, 0, len(grp))
+// have one (0 when none has); scratch is reused between lines.
+func medianWidth(grp []glyph, scratch *[]float64) float64 {
+	ws := (*scratch)[:0]
+	defer func() { *scratch = ws[:0] }()
 	for _, g := range grp {
 		if g.w > 0 && g.s != " " {
 			ws = append(ws, g.w)

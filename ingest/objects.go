@@ -157,8 +157,15 @@ func (p *objParser) value(depth int) (pval, bool) {
 		return pval{}, false
 	}
 	if _, err := strconv.ParseFloat(w, 64); err != nil {
-		if w == "null" {
+		switch w {
+		case "null":
 			return pval{}, true
+		case "obj", "endobj", "stream", "endstream", "trailer", "xref", "startxref":
+			// Never inside a value: the value before it is broken, and
+			// stopping here keeps a broken value from swallowing the
+			// objects after it.
+			p.i -= len(w)
+			return pval{}, false
 		}
 		return pval{kind: pKeyword, s: w}, true
 	}
@@ -242,7 +249,7 @@ func scanObjects(data []byte) []pobj {
 	eachHeader(data, 0, func(start, num, gen int) int {
 		o, ok := parseObject(data, start, heads)
 		if !ok {
-			return -1
+			return o.end // where parsing stopped: a broken value is not read again
 		}
 		o.num, o.gen = num, gen
 		objs = append(objs, o)
@@ -252,8 +259,8 @@ func scanObjects(data []byte) []pobj {
 }
 
 // eachHeader calls fn with the start and numbers of every "N G obj" header
-// from offset i on; fn returns where to go on looking (-1: right after the
-// header).
+// from offset i on; fn returns where to go on looking (right after the
+// header when that is further).
 func eachHeader(data []byte, i int, fn func(start, num, gen int) int) {
 	for {
 		j := bytes.Index(data[i:], []byte("obj"))
@@ -317,7 +324,7 @@ func parseObject(data []byte, start int, heads map[int]int) (pobj, bool) {
 	}
 	v, ok := p.value(0)
 	if !ok {
-		return pobj{}, false
+		return pobj{end: p.i}, false
 	}
 	o := pobj{v: v, at: start}
 	p.skipSpace()
