@@ -312,14 +312,19 @@ func objHeader(data []byte, at int) (start, num, gen int, ok bool) {
 	return k, num, gen, true
 }
 
+// header moves past an "N G obj" header.
+func (p *objParser) header() bool {
+	p.word()
+	p.skipSpace()
+	p.word()
+	p.skipSpace()
+	return p.word() == "obj"
+}
+
 // parseObject parses the indirect object whose header starts at start.
 func parseObject(data []byte, start int, heads map[int]int) (pobj, bool) {
 	p := &objParser{b: data, i: start}
-	p.word()
-	p.skipSpace()
-	p.word()
-	p.skipSpace()
-	if p.word() != "obj" {
+	if !p.header() {
 		return pobj{}, false
 	}
 	v, ok := p.value(0)
@@ -356,11 +361,7 @@ func streamLength(data []byte, l pval, heads map[int]int) int {
 			return -1
 		}
 		p := &objParser{b: data, i: at}
-		p.word()
-		p.skipSpace()
-		p.word()
-		p.skipSpace()
-		if p.word() != "obj" {
+		if !p.header() {
 			return -1
 		}
 		l, _ = p.value(maxObjDepth)
