@@ -39,6 +39,8 @@ var encryptedFixtures = []struct {
 	{"aes-256.pdf", []string{"--encrypt", "", fixtureOwner, "256"}, true},
 	{"aes-256-user.pdf", []string{"--encrypt", fixtureUser, fixtureOwner, "256"}, true},
 	{"aes-256-r5-user.pdf", []string{"--encrypt", fixtureUser, fixtureOwner, "256", "--force-R5"}, true},
+	{"aes-128-cleartext-metadata.pdf", []string{"--encrypt", "", fixtureOwner, "128", "--use-aes=y", "--cleartext-metadata"}, false},
+	{"aes-256-cleartext-metadata.pdf", []string{"--encrypt", "", fixtureOwner, "256", "--cleartext-metadata"}, true},
 }
 
 // qpdfArgs is the whole qpdf command line that makes an encrypted fixture.
@@ -117,9 +119,11 @@ func TestEncryptedFiles(t *testing.T) {
 		want           string // the passage, or the failure detail
 	}{
 		{"rc4-40.pdf", "", text},
-		{"rc4-128.pdf", "", text},
+		{"rc4-128.pdf", "", text}, // the PDF library read this and the next before too
 		{"aes-128.pdf", "", text},
 		{"aes-256.pdf", "", text},
+		{"aes-128-cleartext-metadata.pdf", "", text}, // EncryptMetadata false enters the R4 key
+		{"aes-256-cleartext-metadata.pdf", "", text},
 		{"rc4-40-user.pdf", "", "encrypted PDF: password required"},
 		{"rc4-40-user.pdf", fixtureUser, text},
 		{"rc4-40-user.pdf", fixtureOwner, text},
