@@ -7,13 +7,16 @@ import (
 )
 
 func TestParseManifest(t *testing.T) {
-	ok := "documents:\n  - {file: a.pdf, city: Pécs, region: Europe, year: 2017, pages: \"3-9\"}\n  - {file: a.pdf, city: Suwon, region: Asia-Pacific, year: 2017}\n"
+	ok := "documents:\n  - {file: a.pdf, city: Pécs, region: Europe, year: 2017, pages: \"3-9\", password: s3cret}\n  - {file: a.pdf, city: Suwon, region: Asia-Pacific, year: 2017}\n"
 	m, err := ParseManifest(strings.NewReader(ok), "corpus.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Entries) != 2 || m.Entries[1].Line() != 3 {
 		t.Fatalf("entries = %+v", m.Entries)
+	}
+	if m.Entries[0].Password != "s3cret" {
+		t.Errorf("Password = %q, want s3cret", m.Entries[0].Password)
 	}
 	if first, last, has, err := m.Entries[0].PageRange(); !has || err != nil || first != 3 || last != 9 {
 		t.Errorf("PageRange = %d %d %v %v", first, last, has, err)
@@ -31,6 +34,8 @@ func TestParseManifest(t *testing.T) {
 		{"duplicate", "documents:\n  - {file: a.pdf, city: X}\n  - {file: b.pdf, city: X}\n", "city", 3, "(also line 2)"},
 		{"duplicate ID by accent and case", "documents:\n  - {file: a.pdf, city: Pécs, year: 2017}\n  - {file: b.md, city: X}\n  - {file: c.pdf, city: PECS, year: 2017}\n",
 			"city", 4, "PECS 2017 listed twice (also line 2)"},
+		{"two passwords for one file", "documents:\n  - {file: a.pdf, city: X, password: one}\n  - {file: a.pdf, city: Y, password: two}\n",
+			"password", 3, "differs from the password of a.pdf on line 2"},
 		{"empty", "", "", 1, ""},
 		{"no documents", "documents: []\n", "documents", 1, ""},
 	}

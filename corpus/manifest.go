@@ -37,6 +37,10 @@ type Entry struct {
 	// Outline is an optional outline (bookmark) title to match instead of
 	// the city name.
 	Outline string `yaml:"outline"`
+	// Password is an optional password of an encrypted PDF (the user or
+	// the owner password); without it, the empty user password is tried.
+	// Entries naming the same file must not give different passwords.
+	Password string `yaml:"password"`
 
 	line int
 }
@@ -106,6 +110,10 @@ func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 		return nil, &ManifestError{File: name, Line: 1, Field: "documents", Err: errors.New("no documents listed")}
 	}
 	seen := map[string]int{}
+	passwords := map[string]struct {
+		pw   string
+		line int
+	}{}
 	for i := range m.Entries {
 		e := &m.Entries[i]
 		fail := func(field string, err error) error {
@@ -130,6 +138,15 @@ func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 		}
 		if _, _, _, err := e.PageRange(); err != nil {
 			return nil, fail("pages", err)
+		}
+		if e.Password != "" {
+			if prev, ok := passwords[e.File]; ok && prev.pw != e.Password {
+				return nil, fail("password", fmt.Errorf("differs from the password of %s on line %d", e.File, prev.line))
+			}
+			passwords[e.File] = struct {
+				pw   string
+				line int
+			}{e.Password, e.line}
 		}
 		key := DocID(e.City, e.Year)
 		if prev, dup := seen[key]; dup {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
 	"testing"
 	"testing/fstest"
 
@@ -82,6 +83,50 @@ func BenchmarkPrepare(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkAssembleLines measures line assembly (baselines, word gaps,
+// columns) of a dense two-column page of 2 × 50 lines without space
+// glyphs; MB/s is bytes of glyph text per second.
+func BenchmarkAssembleLines(b *testing.B) {
+	var page []glyph
+	n := 0
+	for i := 0; i < 50; i++ {
+		for _, x := range []float64{40, 310} {
+			line := glyphs("Learning cities share their festivals and their libraries", x, 800-14*float64(i), 4.5, 10, true)
+			for k := range line {
+				line[k].space = 2.5
+			}
+			page = append(page, line...)
+			n += len(line)
+		}
+	}
+	gs := make([]glyph, len(page))
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(gs, page)
+		if lines := assembleLines(gs); len(lines) != 100 {
+			b.Fatalf("%d lines, want 100", len(lines))
+		}
+	}
+}
+
+// BenchmarkDecryptPDF measures rewriting an AES-256 fixture unencrypted
+// (object scan, key derivation with the R6 hash, decryption); MB/s is
+// bytes of the encrypted file per second.
+func BenchmarkDecryptPDF(b *testing.B) {
+	data, err := os.ReadFile("testdata/encrypted/aes-256-user.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decryptPDF(data, fixtureUser); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

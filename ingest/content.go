@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -62,8 +63,10 @@ type font struct {
 	toUni   *cmap             // the /ToUnicode CMap, if any
 	simple  *[256]string      // text of each code of a simple font
 	ucs2    bool              // Type0 font whose codes are UCS-2 (Uni…-UCS2-H)
+	cids    *cidTable         // Type0 font whose codes are CIDs of an Adobe CJK collection
 	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
 	decoded map[string]string // code → text, filled as codes appear
+	space   float64           // width of the font's space glyph, glyph space units (0: none)
 }
 
 // maxFontCodes bounds the decode cache of one font.
@@ -92,6 +95,9 @@ func loadFont(v pdf.Value) *font {
 			f.dw = dw.Float64()
 		}
 		f.cidW = cidWidths(desc.Key("W"))
+		if enc == "Identity-H" || enc == "Identity-V" {
+			f.cids = collectionCIDs(desc)
+		}
 		if fd := desc.Key("FontDescriptor"); !fd.IsNull() {
 			f.bold = f.bold || fd.Key("FontWeight").Float64() >= 600
 		}
@@ -118,7 +124,59 @@ func loadFont(v pdf.Value) *font {
 			}
 		}
 	}
+	f.space = f.spaceWidth()
 	return f
+}
+
+// spaceWidth is the width of the font's space glyph: code 32 of a simple
+// font that reads it as a space, else the first code whose text is a space
+// (by the encoding or, for a Type0 font, by /ToUnicode); 0 when the font
+// has none or does not give its width.
+func (f *font) spaceWidth() float64 {
+	if f.simple != nil {
+		if f.simple[' '] == " " {
+			return f.width(" ")
+		}
+		for c, s := range f.simple {
+			if s == " " {
+				return f.width(string(rune(c)))
+			}
+		}
+		return 0
+	}
+	if f.toUni == nil {
+		return 0
+	}
+	var codes []string
+	for code, s := range f.toUni.chars {
+		if s == " " && len(code) == f.codeLen {
+			codes = append(codes, code)
+		}
+	}
+	if len(codes) == 0 {
+		return 0
+	}
+	slices.Sort(codes)
+	return f.width(codes[0])
+}
+
+// collectionCIDs returns the CID → Unicode table of a descendant CID font
+// whose /CIDSystemInfo names an Adobe CJK collection, unless it is a
+// TrueType font embedded with an identity /CIDToGIDMap (cjk.go).
+func collectionCIDs(desc pdf.Value) *cidTable {
+	if desc.Key("Subtype").Name() == "CIDFontType2" && !desc.Key("FontDescriptor").Key("FontFile2").IsNull() &&
+		desc.Key("CIDToGIDMap").Kind() != pdf.Stream {
+		return nil
+	}
+	si := desc.Key("CIDSystemInfo")
+	return cidTableFor(nameOrString(si.Key("Registry")), nameOrString(si.Key("Ordering")))
+}
+
+func nameOrString(v pdf.Value) string {
+	if v.Kind() == pdf.Name {
+		return v.Name()
+	}
+	return v.RawString()
 }
 
 // cidWidths reads a Type0 /W array: "c [w1 w2 …]" and "cfirst clast w".
@@ -188,6 +246,8 @@ func (f *font) decode(code string) string {
 		s = f.simple[code[0]]
 	case f.ucs2:
 		s = utf16Text(code)
+	case f.cids != nil:
+		s = f.cids.text(codeValue(code))
 	}
 	s = strings.ReplaceAll(s, "\ufffd", "")
 	if len(f.decoded) < maxFontCodes {
@@ -530,8 +590,9 @@ func (in *interpreter) show(g *textState, s string) {
 			size := math.Hypot(trm[2], trm[3])
 			in.glyphs = append(in.glyphs, glyph{
 				s: text, x: x, y: y, size: size,
-				w:  w0 * math.Hypot(trm[0], trm[1]),
-				dx: trm[0], dy: trm[1],
+				w:     w0 * math.Hypot(trm[0], trm[1]),
+				space: f.space * f.scale * math.Hypot(trm[0], trm[1]),
+				dx:    trm[0], dy: trm[1],
 				bold: f.bold,
 			})
 		}

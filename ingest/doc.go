@@ -1,14 +1,20 @@
 // Package ingest turns corpus files (PDF, plain text, Markdown) into
 // documents and passages.
 //
-// A PDF is opened with github.com/ledongthuc/pdf's object parser; the
-// content streams are interpreted here (content.go): fonts are decoded once
-// per file (a /ToUnicode CMap first, else glyph names over the base or
-// built-in Type 1 encoding, encoding.go), text in form XObjects and in
+// A PDF is opened with github.com/ledongthuc/pdf's object parser; an
+// encrypted one with the empty user password or the manifest entry's
+// password, and what the library cannot decrypt (RC4 keys under 128 bits,
+// AES-256, owner passwords) is rewritten unencrypted in memory first
+// (decrypt.go). The content streams are interpreted here (content.go):
+// fonts are decoded once per file (a /ToUnicode CMap first, else glyph
+// names over the base or built-in Type 1 encoding, numbered Type 3 glyph
+// names by their codes, CIDs of the Adobe CJK collections by tables made
+// from poppler-data; encoding.go, cjk.go), text in form XObjects and in
 // form-field appearances is read, text outside the crop box and glyphs
 // printed twice are dropped, and rotated text is turned upright. Glyphs are
 // grouped into lines by baseline, word spaces are put back from the gaps
-// between glyphs, and pages with two or three columns are read column by
+// between glyphs (measured against the font's space width and the line's
+// median glyph width), and pages with two or three columns are read column by
 // column (a gutter found where lines stop on one side and start on the
 // other). Running headers, footers and page numbers (lines on the top or
 // bottom baselines of a page that recur across pages, or look like page

@@ -17,8 +17,23 @@ import (
 // 9.10.2: a font's /ToUnicode CMap first; otherwise, for simple fonts, the
 // glyph names of /Differences over a base encoding (the one named, else
 // the built-in encoding of an embedded Type 1 font program, else
-// StandardEncoding). A Type0 font without /ToUnicode yields no text: its
+// StandardEncoding). A Type0 font without /ToUnicode yields text only when
+// its codes are UCS-2 or CIDs of an Adobe CJK collection (cjk.go); else its
 // codes are glyph IDs, and guessing would put garbage into the corpus.
+//
+// Glyph names of the families aNN, gNN and cidNN (pdfTeX's bitmap Type 3
+// fonts name the glyph of code 97 /a97) carry a number, not a character.
+// The number is read as the character code in the font's base encoding
+// (StandardEncoding for a Type 3 font) when it is trusted: every such name
+// of the font's /Differences stands at the code it names (/a97 at 97).
+// When any does not, the numbers are glyph indices of a subset and give no
+// text.
+//
+// A ToUnicode bfrange may vary only in its last byte (PDF 32000-1, 9.10.3):
+// a range whose other bytes differ (<00ff> <01ff>) is clipped to the codes
+// that share the first code's leading bytes, one whose start is past its
+// end is dropped, and of overlapping ranges the later one counts; bfchar
+// entries come before every range.
 
 // maxCMapBytes bounds the ToUnicode stream and font program read per font.
 const maxCMapBytes = 4 << 20
@@ -73,6 +88,9 @@ func parseCMap(data []byte) *cmap {
 					continue
 				}
 				r := cmapRange{lo: []byte(lo.s), hi: []byte(hi.s)}
+				if !clipRange(&r) {
+					continue
+				}
 				switch dst.kind {
 				case tokString:
 					r.dst = []string{dst.s}
@@ -94,6 +112,20 @@ func parseCMap(data []byte) *cmap {
 		stack = stack[:0]
 	}
 	return m
+}
+
+// clipRange makes a bfrange vary in its last byte only: a range whose
+// leading bytes differ ends with the last code that shares the first
+// code's; a range whose start is past its end is invalid.
+func clipRange(r *cmapRange) bool {
+	n := len(r.lo)
+	if !bytes.Equal(r.lo[:n-1], r.hi[:n-1]) {
+		if bytes.Compare(r.lo, r.hi) > 0 {
+			return false
+		}
+		r.hi = append(append([]byte(nil), r.lo[:n-1]...), 0xff)
+	}
+	return r.lo[n-1] <= r.hi[n-1]
 }
 
 // codeLen is the length of the code at the start of s by the codespace
@@ -122,7 +154,8 @@ func (m *cmap) lookup(code string) (string, bool) {
 	if s, ok := m.chars[code]; ok {
 		return s, true
 	}
-	for _, r := range m.ranges {
+	for i := len(m.ranges) - 1; i >= 0; i-- {
+		r := m.ranges[i]
 		if len(r.lo) != len(code) || code < string(r.lo) || code > string(r.hi) {
 			continue
 		}
@@ -432,6 +465,8 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 		}
 	}
 	if diff := enc.Key("Differences"); diff.Kind() == pdf.Array {
+		base := table
+		numbered := map[int]int{} // code → number of its aNN, gNN or cidNN name
 		code := -1
 		for i := 0; i < diff.Len() && i < 4096; i++ {
 			x := diff.Index(i)
@@ -441,12 +476,41 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 			case pdf.Name:
 				if code >= 0 && code < 256 {
 					table[code] = glyphText(x.Name())
+					if n, ok := numberedGlyph(x.Name()); ok && table[code] == "" {
+						numbered[code] = n
+					}
 					code++
 				}
 			}
 		}
+		trusted := len(numbered) > 0
+		for c, n := range numbered {
+			trusted = trusted && c == n
+		}
+		for c := range numbered {
+			if trusted {
+				table[c] = base[c]
+			}
+		}
 	}
 	return &table
+}
+
+// numberedGlyph returns the number of a glyph name of the families aNN,
+// gNN and cidNN (decimal, up to five digits).
+func numberedGlyph(name string) (int, bool) {
+	for _, prefix := range []string{"cid", "a", "g"} {
+		digits, ok := strings.CutPrefix(name, prefix)
+		if !ok || digits == "" || len(digits) > 5 {
+			continue
+		}
+		n, err := strconv.Atoi(digits)
+		if err != nil || digits[0] == '+' || digits[0] == '-' {
+			return 0, false
+		}
+		return n, true
+	}
+	return 0, false
 }
 
 func fillCharmap(t *[256]string, cm *charmap.Charmap) {

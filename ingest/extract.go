@@ -18,14 +18,15 @@ import (
 // (they are removed across pages of a document). It is the extractor's
 // output, for comparison with other extractors such as pdftotext. Errors
 // wrap the corpus.Err* sentinels; a panic inside the PDF library becomes
-// corpus.ErrCorrupt.
+// corpus.ErrCorrupt. An encrypted file is opened with the empty user
+// password.
 func PageTexts(ctx context.Context, r io.ReaderAt, size int64) (texts []string, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			texts, err = nil, fmt.Errorf("%w: pdf library panic: %v", corpus.ErrCorrupt, x)
 		}
 	}()
-	f, err := openPDF(r, size)
+	f, err := openPDF(r, size, "")
 	if err != nil {
 		return nil, err
 	}

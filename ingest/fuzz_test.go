@@ -129,7 +129,7 @@ func FuzzRepair(f *testing.F) {
 			}
 		}
 		// The library must open the result or fail, not hang or die.
-		openPDF(bytes.NewReader(data), int64(len(data)))
+		openPDF(bytes.NewReader(data), int64(len(data)), "")
 	})
 }
 

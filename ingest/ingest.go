@@ -280,7 +280,7 @@ func noTextError(pages []page, r pageRange) error {
 // outline, the outline. Pages that fail are empty and noted. repaired
 // tells that the file's cross-reference data was rebuilt.
 func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pages []page, outline []outlineEntry, notes []string, repaired bool, err error) {
-	f, err := openPDF(data, size)
+	f, err := openPDF(data, size, password(in.Entries))
 	if err != nil {
 		return nil, nil, nil, false, err
 	}
@@ -307,6 +307,16 @@ func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pa
 		outline = f.outline()
 	}
 	return pages, outline, notes, f.repaired, nil
+}
+
+// password is the first password the manifest entries of a file give.
+func password(es []corpus.Entry) string {
+	for _, e := range es {
+		if e.Password != "" {
+			return e.Password
+		}
+	}
+	return ""
 }
 
 // hashChunk is how much HashFile reads between checks of its context.

@@ -45,9 +45,11 @@ type pdfFile struct {
 // before the library sees it; a file whose cross-reference data is
 // missing or broken, or that the library cannot open or finds no pages in,
 // is opened again from a rebuilt cross-reference stream (f.repaired).
-// Encrypted files that do not open with the empty password give
-// corpus.ErrEncrypted; anything else unreadable gives corpus.ErrCorrupt.
-func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
+// An encrypted file is opened with password, else the empty user password
+// (decrypt.go); when neither opens it, or its encryption is not supported,
+// the error wraps corpus.ErrEncrypted; anything else unreadable gives
+// corpus.ErrCorrupt.
+func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			f, err = nil, fmt.Errorf("%w: pdf library panic: %v", corpus.ErrCorrupt, x)
@@ -70,7 +72,7 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	f, err = openPrepared(p)
+	f, err = openPrepared(p, password)
 	if err == nil || p.repaired || errors.Is(err, corpus.ErrEncrypted) {
 		return f, err
 	}
@@ -81,7 +83,7 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 	if p2.why == "" {
 		p2.why = err.Error()
 	}
-	if f2, err2 := openPrepared(p2); err2 == nil {
+	if f2, err2 := openPrepared(p2, password); err2 == nil {
 		return f2, nil
 	}
 	return nil, err
@@ -89,9 +91,12 @@ func openPDF(ra io.ReaderAt, size int64) (f *pdfFile, err error) {
 
 // openPrepared opens prepared bytes with the PDF library and finds the
 // pages by walking the page tree (its /Count is not trusted).
-func openPrepared(p prepared) (*pdfFile, error) {
-	r, err := pdf.NewReader(p, p.size())
+func openPrepared(p prepared, password string) (*pdfFile, error) {
+	r, err := newReader(p, p.size(), password)
 	if err != nil {
+		if errors.Is(err, corpus.ErrEncrypted) {
+			return nil, err
+		}
 		if errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
 			return nil, fmt.Errorf("%w: %v", corpus.ErrEncrypted, err)
 		}

@@ -53,12 +53,17 @@ func cached(out, key string) (ingest.Result, bool) {
 	return res, true
 }
 
-// store caches a result unless it holds a timeout.
+// store caches a result unless it holds a timeout. The manifest's PDF
+// passwords are not written (the key holds them only hashed).
 func store(out, key string, res ingest.Result) error {
 	for _, f := range res.Failures {
 		if f.Reason == corpus.ReasonTimeout {
 			return nil
 		}
+	}
+	res.Input.Entries = append([]corpus.Entry(nil), res.Input.Entries...)
+	for i := range res.Input.Entries {
+		res.Input.Entries[i].Password = ""
 	}
 	_, err := workspace.WriteFile(cachePath(out, key), func(w io.Writer) error { return gob.NewEncoder(w).Encode(res) })
 	return err

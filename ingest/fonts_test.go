@@ -1,0 +1,204 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// fontFixtures are the generated PDFs under testdata/fonts (SOURCES there
+// says what each holds).
+var fontFixtures = []fixture{
+	{"testdata/fonts/type3-a.pdf", func(t *testing.T) []byte { return type3PDF("a", true) }},
+	{"testdata/fonts/type3-g.pdf", func(t *testing.T) []byte { return type3PDF("g", true) }},
+	{"testdata/fonts/type3-cid.pdf", func(t *testing.T) []byte { return type3PDF("cid", true) }},
+	{"testdata/fonts/type3-glyph-index.pdf", func(t *testing.T) []byte { return type3PDF("g", false) }},
+	{"testdata/fonts/cid-japan1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "Japan1", "岡山市の学習都市") }},
+	{"testdata/fonts/cid-gb1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "GB1", "杭州学习型城市") }},
+	{"testdata/fonts/cid-cns1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "CNS1", "學習型城市") }},
+	{"testdata/fonts/cid-korea1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "Korea1", "수원 평생학습도시") }},
+	{"testdata/fonts/tounicode-bad-range.pdf", func(t *testing.T) []byte { return badRangePDF() }},
+	{"testdata/fonts/word-gaps-slides.pdf", func(t *testing.T) []byte { return slidesPDF() }},
+	{"testdata/fonts/word-gaps-kerned.pdf", func(t *testing.T) []byte { return kernedPDF() }},
+}
+
+// TestFontFiles extracts each font fixture. Rows marked guard pass on
+// the extractor before the font work too; they keep the new rules from
+// reaching too far.
+func TestFontFiles(t *testing.T) {
+	tests := []struct {
+		file, want string
+		guard      bool
+	}{
+		{"type3-a.pdf", "Learning cities in Espoo", false},
+		{"type3-g.pdf", "Learning cities in Espoo", false},
+		{"type3-cid.pdf", "Learning cities in Espoo", false},
+		{"type3-glyph-index.pdf", "", true}, // numbers that are not the codes: glyph indices, no text
+		{"cid-japan1.pdf", "岡山市の学習都市", false},
+		{"cid-gb1.pdf", "杭州学习型城市", false},
+		{"cid-cns1.pdf", "學習型城市", false},
+		{"cid-korea1.pdf", "수원 평생학습도시", false},
+		{"tounicode-bad-range.pdf", "learning cities", false},
+		{"word-gaps-slides.pdf", "Lifelong learning for all in Melton", false},
+		{"word-gaps-kerned.pdf", "Learning cities celebrate", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data := readFixture(t, filepath.Join("testdata", "fonts", tt.file))
+			texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(strings.Join(texts, "\n")); got != tt.want {
+				t.Errorf("PageTexts(%s) = %q, want %q", tt.file, got, tt.want)
+			}
+		})
+	}
+}
+
+// type3PDF writes a page in a Type 3 font whose glyphs are named prefix
+// and a number: the character code (pdfTeX's bitmap fonts), or, with
+// byCode false, an unrelated glyph index. Words are set apart by TJ gaps,
+// as pdfTeX does, without space glyphs.
+func type3PDF(prefix string, byCode bool) []byte {
+	words := []string{"Learning", "cities", "in", "Espoo"}
+	var codes []int
+	seen := map[int]bool{}
+	for _, w := range words {
+		for _, c := range []byte(w) {
+			if !seen[int(c)] {
+				seen[int(c)] = true
+				codes = append(codes, int(c))
+			}
+		}
+	}
+	sort.Ints(codes)
+	var diff, procs, widths strings.Builder
+	for i, c := range codes {
+		n := c
+		if !byCode {
+			n = i + 3
+		}
+		fmt.Fprintf(&diff, " %d /%s%d", c, prefix, n)
+		fmt.Fprintf(&procs, " /%s%d 6 0 R", prefix, n)
+	}
+	first, last := codes[0], codes[len(codes)-1]
+	for c := first; c <= last; c++ {
+		widths.WriteString(" 500")
+	}
+	font := []fixtureObj{
+		obj(fmt.Sprintf("<</Type /Font /Subtype /Type3 /FontBBox [0 0 500 700] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs 5 0 R /Encoding <</Type /Encoding /Differences [%s]>> /FirstChar %d /LastChar %d /Widths [%s] /Resources <<>>>>",
+			diff.String(), first, last, widths.String())),
+		obj("<<" + procs.String() + ">>"),
+		stm("", "500 0 0 0 500 700 d1 0 0 500 700 re f"),
+	}
+	tj := "(" + strings.Join(words, ")-400(") + ")"
+	return onePage(font, "BT /F1 12 Tf 72 700 Td ["+tj+"] TJ ET")
+}
+
+// cjkCIDs returns the smallest CID of each character of text in an Adobe
+// collection, by the embedded CID → Unicode table.
+func cjkCIDs(t *testing.T, ordering, text string) []int {
+	t.Helper()
+	first := map[string]int{}
+	for _, r := range cidTables[ordering].load() {
+		for k := 0; k < r.n; k++ {
+			s := cidTables[ordering].text(r.cid + k)
+			if _, ok := first[s]; !ok {
+				first[s] = r.cid + k
+			}
+		}
+	}
+	var cids []int
+	for _, r := range text {
+		c, ok := first[string(r)]
+		if !ok {
+			t.Fatalf("%q has no CID in Adobe-%s", r, ordering)
+		}
+		cids = append(cids, c)
+	}
+	return cids
+}
+
+// cjkPDF writes a page in a CID font of an Adobe CJK collection with the
+// Identity-H encoding and no /ToUnicode (not embedded, as PDFs that rely
+// on the reader's CJK fonts are).
+func cjkPDF(t *testing.T, ordering, text string) []byte {
+	var hex strings.Builder
+	for _, c := range cjkCIDs(t, ordering, text) {
+		fmt.Fprintf(&hex, "%04X", c)
+	}
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /Type0 /BaseFont /TestCJK /Encoding /Identity-H /DescendantFonts [5 0 R]>>"),
+		obj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType0 /BaseFont /TestCJK /CIDSystemInfo <</Registry (Adobe) /Ordering (%s) /Supplement 2>> /FontDescriptor 6 0 R /DW 1000>>", ordering)),
+		obj("<</Type /FontDescriptor /FontName /TestCJK /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80>>"),
+	}
+	return onePage(font, "BT /F1 12 Tf 72 700 Td <"+hex.String()+"> Tj ET")
+}
+
+// badRangePDF writes a page in a two-byte font whose ToUnicode CMap starts
+// with a bfrange that crosses its last byte (<00ff> <01ff>) and one whose
+// start is past its end; the valid entries after them must count.
+func badRangePDF() []byte {
+	cmap := `/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def
+/CMapName /Test-UCS def /CMapType 2 def
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+3 beginbfrange
+<00ff> <01ff> <0041>
+<0140> <0120> <0058>
+<0100> <0119> <0061>
+endbfrange
+1 beginbfchar
+<0120> <0020>
+endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end`
+	var hex strings.Builder
+	for _, c := range "learning cities" {
+		code := 0x0120
+		if c != ' ' {
+			code = 0x0100 + int(c-'a')
+		}
+		fmt.Fprintf(&hex, "%04X", code)
+	}
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /Type0 /BaseFont /TestSans /Encoding /Identity-H /DescendantFonts [5 0 R] /ToUnicode 6 0 R>>"),
+		obj("<</Type /Font /Subtype /CIDFontType2 /BaseFont /TestSans /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /DW 500>>"),
+		stm("", cmap),
+	}
+	return onePage(font, "BT /F1 12 Tf 72 700 Td <"+hex.String()+"> Tj ET")
+}
+
+// widthsFrom gives /Widths for codes 32-122 from a table of codes 32-126,
+// with the space's width replaced.
+func widthsFrom(table *[95]int, space int) string {
+	var b strings.Builder
+	for c := 32; c <= 122; c++ {
+		w := table[c-32]
+		if c == 32 {
+			w = space
+		}
+		fmt.Fprintf(&b, " %d", w)
+	}
+	return b.String()
+}
+
+// slidesPDF writes a line as a slide export does: each word placed on its
+// own, no space glyphs, the gaps 0.85 of the font's narrow space (226/1000
+// em, as in Calibri).
+func slidesPDF() []byte {
+	font := []fixtureObj{obj("<</Type /Font /Subtype /TrueType /BaseFont /TestSlides /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 122 /Widths [" + widthsFrom(&helvetica, 226) + "]>>")}
+	tj := "(" + strings.Join([]string{"Lifelong", "learning", "for", "all", "in", "Melton"}, ")-192(") + ")"
+	return onePage(font, "BT /F1 24 Tf 72 700 Td ["+tj+"] TJ ET")
+}
+
+// kernedPDF writes typeset text: kerning inside words (up to 0.09 em) and
+// word spaces of a quarter em, as TeX's TJ arrays have them.
+func kernedPDF() []byte {
+	font := []fixtureObj{obj("<</Type /Font /Subtype /Type1 /BaseFont /TestSerif /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 122 /Widths [" + widthsFrom(&times, 250) + "]>>")}
+	return onePage(font, "BT /F1 10 Tf 72 700 Td [(Le)-60(arn)-90(ing)-250(ci)-80(ties)-250(cel)-90(e)-70(brate)] TJ ET")
+}

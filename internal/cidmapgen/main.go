@@ -1,0 +1,216 @@
+// Command cidmapgen writes the CID → Unicode tables of the four Adobe CJK
+// character collections (Adobe-Japan1, -GB1, -CNS1, -Korea1) that ingest
+// embeds, from the Adobe-*-UCS2 CMaps of Debian's poppler-data package:
+//
+//	go run ./internal/cidmapgen [-src /usr/share/poppler/cMap] [-out ingest/cidmaps]
+//
+// ingest/cjk.go runs it through go generate. Each output file
+// (ORDERING.bin) is zlib-compressed unsigned varints: per run of CIDs, the
+// gap from the end of the previous run, the run's length, and its first
+// text as a count of code points followed by the code points; each further
+// CID of a run has the text of the one before with its last code point
+// plus one. Variation selectors in the CMaps' destinations (a digit with
+// U+FE00, an ideograph with U+E0100) are dropped: the text is searched,
+// not rendered.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// Orderings are the character collections written.
+var Orderings = []string{"Adobe-CNS1", "Adobe-GB1", "Adobe-Japan1", "Adobe-Korea1"}
+
+func main() {
+	src := flag.String("src", "/usr/share/poppler/cMap", "poppler-data's cMap folder")
+	out := flag.String("out", "ingest/cidmaps", "folder to write ORDERING.bin into")
+	flag.Parse()
+	if err := run(*src, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "cidmapgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(src, out string) error {
+	for _, o := range Orderings {
+		f, err := os.Open(filepath.Join(src, o, o+"-UCS2"))
+		if err != nil {
+			return fmt.Errorf("%w (apt-get install poppler-data)", err)
+		}
+		m, err := Parse(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", o, err)
+		}
+		if err := writeAtomic(filepath.Join(out, o+".bin"), Encode(m)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Parse reads the bfchar and bfrange entries of a UCS-2 CMap into CID →
+// code points.
+func Parse(r io.Reader) (map[int][]rune, error) {
+	m := map[int][]rune{}
+	sc := bufio.NewScanner(r)
+	section := ""
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && (f[1] == "beginbfchar" || f[1] == "beginbfrange"):
+			section = f[1]
+			continue
+		case line == "endbfchar" || line == "endbfrange":
+			section = ""
+			continue
+		case section == "":
+			continue
+		}
+		var vals [][]byte
+		for _, w := range f {
+			if !strings.HasPrefix(w, "<") || !strings.HasSuffix(w, ">") {
+				return nil, fmt.Errorf("unexpected %q in %s", line, section)
+			}
+			b, err := hexBytes(w[1 : len(w)-1])
+			if err != nil {
+				return nil, fmt.Errorf("%q: %w", line, err)
+			}
+			vals = append(vals, b)
+		}
+		switch {
+		case section == "beginbfchar" && len(vals) == 2:
+			m[code(vals[0])] = text(vals[1])
+		case section == "beginbfrange" && len(vals) == 3:
+			lo, hi, dst := code(vals[0]), code(vals[1]), text(vals[2])
+			if hi < lo || hi-lo > 0xffff || len(dst) == 0 {
+				return nil, fmt.Errorf("bad range %q", line)
+			}
+			for c := lo; c <= hi; c++ {
+				d := append([]rune(nil), dst...)
+				d[len(d)-1] += rune(c - lo)
+				m[c] = d
+			}
+		default:
+			return nil, fmt.Errorf("unexpected %q in %s", line, section)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(m) == 0 {
+		return nil, errors.New("no mappings")
+	}
+	return m, nil
+}
+
+func hexBytes(h string) ([]byte, error) {
+	if len(h)%2 != 0 {
+		return nil, errors.New("odd hex string")
+	}
+	out := make([]byte, len(h)/2)
+	for i := range out {
+		v, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = byte(v)
+	}
+	return out, nil
+}
+
+func code(b []byte) int {
+	v := 0
+	for _, c := range b {
+		v = v<<8 | int(c)
+	}
+	return v
+}
+
+// text decodes a UTF-16BE destination, without variation selectors unless
+// they are all there is.
+func text(b []byte) []rune {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+	}
+	rs := utf16.Decode(u)
+	kept := rs[:0:0]
+	for _, r := range rs {
+		if (r >= 0xfe00 && r <= 0xfe0f) || (r >= 0xe0100 && r <= 0xe01ef) {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	if len(kept) == 0 {
+		return rs
+	}
+	return kept
+}
+
+// Encode writes a table in the format described in the package comment.
+func Encode(m map[int][]rune) []byte {
+	cids := make([]int, 0, len(m))
+	for c := range m {
+		cids = append(cids, c)
+	}
+	sort.Ints(cids)
+	var raw []byte
+	put := func(v uint64) { raw = binary.AppendUvarint(raw, v) }
+	end := 0
+	for i := 0; i < len(cids); {
+		j := i + 1
+		for j < len(cids) && cids[j] == cids[j-1]+1 && follows(m[cids[j-1]], m[cids[j]]) {
+			j++
+		}
+		put(uint64(cids[i] - end))
+		put(uint64(j - i))
+		first := m[cids[i]]
+		put(uint64(len(first)))
+		for _, r := range first {
+			put(uint64(r))
+		}
+		end = cids[j-1] + 1
+		i = j
+	}
+	var b bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
+	zw.Write(raw)
+	zw.Close()
+	return b.Bytes()
+}
+
+// follows reports whether b is a with its last code point plus one.
+func follows(a, b []rune) bool {
+	if len(a) != len(b) || len(a) == 0 {
+		return false
+	}
+	for i := 0; i < len(a)-1; i++ {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return b[len(b)-1] == a[len(a)-1]+1
+}
