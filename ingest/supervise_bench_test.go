@@ -22,7 +22,7 @@ type benchSet struct {
 }
 
 // sampleSet is the two books of the embedded sample (17 cities).
-func sampleSet(b *testing.B) benchSet {
+func sampleSet(b testing.TB) benchSet {
 	c := corpus.Sample()
 	set := benchSet{name: "sample", fsys: c.FS, inputs: Inputs(c)}
 	for _, in := range set.inputs {

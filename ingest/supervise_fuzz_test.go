@@ -19,13 +19,9 @@ import (
 //
 //	go test -run XXX -fuzz FuzzSupervisedFile -fuzztime 10m ./ingest
 func FuzzSupervisedFile(f *testing.F) {
-	c := corpus.Sample()
-	for _, in := range Inputs(c) {
-		data, err := fs.ReadFile(c.FS, in.File)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
+	set := sampleSet(f)
+	for _, in := range set.inputs {
+		data, _ := fs.ReadFile(set.fsys, in.File)
 		f.Add(data[:len(data)/3])
 	}
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
