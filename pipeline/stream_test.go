@@ -81,6 +81,7 @@ func TestStepFailuresStopTheRun(t *testing.T) {
 			return func() { testHookIndex = nil }
 		}},
 	}
+	sample(t) // a run has started the goroutine that starts workers
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
