@@ -407,7 +407,8 @@ func (w *worker) await(d time.Duration) {
 func (w *worker) failure(opt Options) error {
 	out := w.stderr.String()
 	lower := strings.ToLower(out)
-	if strings.Contains(lower, "out of memory") || strings.Contains(lower, "cannot allocate memory") || strings.Contains(lower, "errno=12") {
+	if strings.Contains(lower, "out of memory") || strings.Contains(lower, "cannot allocate memory") || strings.Contains(lower, "errno=12") ||
+		strings.Contains(lower, "failed to allocate") || strings.Contains(lower, "address space collisions") { // the race detector's runtime
 		return fmt.Errorf("%w of %s", corpus.ErrTooMuchMemory, formatBytes(opt.MaxMemory))
 	}
 	var st *os.ProcessState

@@ -203,7 +203,7 @@ func TestSupervisedFaults(t *testing.T) {
 			if !gone(pid) {
 				t.Errorf("worker %d still runs after failing %s", pid, tt.file)
 			}
-			res, err = s.File(context.Background(), fsys, input("good.txt"), opt)
+			res, err = s.File(context.Background(), fsys, input("good.txt"), Options{Timeout: time.Minute})
 			if err != nil || len(res.Docs) != 1 || len(res.Failures) != 0 {
 				t.Fatalf("File(good.txt) after the fault = %d docs, failures %+v, %v; want 1 document", len(res.Docs), res.Failures, err)
 			}
