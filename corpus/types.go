@@ -21,6 +21,11 @@ const (
 	ReasonTimeout     = "timeout"
 	ReasonUnsupported = "unsupported"
 	ReasonInternal    = "internal-error"
+	// ReasonCrashed and ReasonTooMuchMemory come from supervised
+	// extraction (ingest.Supervisor): the worker process extracting the
+	// file died, or took more memory than its limit.
+	ReasonCrashed       = "crashed"
+	ReasonTooMuchMemory = "too-much-memory"
 )
 
 // Sentinel errors the ingest stage wraps; callers branch on them with errors.Is
@@ -35,6 +40,13 @@ var (
 	// ErrInternal is a bug in lcity met while processing one input (a
 	// panic, recovered); the input fails and the run goes on.
 	ErrInternal = errors.New("internal error (please report it with the file)")
+	// ErrCrashed is a worker process that died while extracting one input
+	// (a fatal runtime error, an unrecovered panic, an exit or a signal);
+	// the input fails and the run goes on with a new worker.
+	ErrCrashed = errors.New("worker process crashed")
+	// ErrTooMuchMemory is a worker process that ran out of its memory
+	// limit while extracting one input.
+	ErrTooMuchMemory = errors.New("extraction exceeded the memory limit")
 )
 
 // ReasonUndecodableFont and ErrUndecodableFont: text is drawn, but only in
@@ -63,6 +75,10 @@ func Reason(err error) string {
 		return ReasonUnsupported
 	case errors.Is(err, ErrInternal):
 		return ReasonInternal
+	case errors.Is(err, ErrCrashed):
+		return ReasonCrashed
+	case errors.Is(err, ErrTooMuchMemory):
+		return ReasonTooMuchMemory
 	default:
 		return ReasonCorrupt
 	}

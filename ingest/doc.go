@@ -90,4 +90,64 @@
 // the time it takes to inflate a content stream lcity reads up to 64 MiB
 // of) is bounded by the time limit and, for memory, only by running the
 // extraction in a supervised process.
+//
+// Extraction has bounded loops (content bytes, glyphs per page, form
+// nesting); fuzzing (FuzzFile, 300,000 inputs) found no input that hangs
+// or crashes it. In process, though, a goroutine stuck past the timeout
+// cannot be stopped, and a fatal runtime error (out of memory, a stack
+// overflow, a panic in a goroutine of a library) ends the whole program.
+//
+// # Supervised extraction
+//
+// A Supervisor runs File in worker processes instead, one file at a time
+// per worker, so that such a file fails alone:
+//
+//	s := ingest.NewSupervisor()
+//	defer s.Close() // kills the workers
+//	res, err := s.File(ctx, fsys, in, ingest.Options{})
+//	// err: no worker could be started; res: as File's, or a failure
+//	// crashed, timeout or too-much-memory
+//
+// A worker is the running executable started again with WorkerArg (and
+// WorkerEnv=1); the program must then call ServeWorker instead of doing
+// its own work. lcity does so in a hidden command, `lcity __ingest-worker`;
+// a test binary does so in TestMain when IsWorker reports true (the tests
+// of ingest, pipeline, workspace and cmd/lcity do). The supervisor sends a
+// worker the file's bytes and options over its standard input and reads
+// the Result back from its standard output (length-prefixed gob frames),
+// so results are the same as in process, byte for byte, and a worker
+// needs no access to the corpus.
+//
+// What a worker that misbehaves costs, and what each system enforces:
+//
+//   - It dies (a fatal error, an unrecovered panic, an exit, a signal):
+//     the input fails as crashed, with the worker's exit status and the
+//     first line of its panic, and a new worker takes the next file.
+//   - It runs past Options.Timeout: the worker answers with a timeout
+//     failure itself and is then killed, since only that stops a stuck
+//     goroutine; a worker stuck as a whole is killed at
+//     KillAfter(Timeout), the timeout plus a quarter (1 s to 30 s). On
+//     Unix the kill (SIGKILL) reaches the worker's process group, so a
+//     pdftotext it started dies with it.
+//   - It takes more memory than Options.MaxMemory (default 2 GiB) for one
+//     file: on Linux the worker's address space is limited to what it had
+//     when it started plus MaxMemory (RLIMIT_AS, set by the worker on
+//     itself), an allocation beyond it fails and the Go runtime dies "out
+//     of memory": the input fails as too-much-memory. Everywhere the Go
+//     runtime's soft limit (debug.SetMemoryLimit, seven eighths of
+//     MaxMemory) makes the collector work harder near the limit, but
+//     outside Linux nothing stops a worker that keeps growing but the
+//     system itself (a worker killed by SIGKILL that the supervisor did
+//     not send, as the Linux out-of-memory killer does, is counted as
+//     too-much-memory) or the timeout.
+//   - Its supervisor ends: Close, or a cancelled context during File,
+//     kills the workers. On Linux a worker is also killed by the kernel
+//     when the supervising process dies, even by SIGKILL (Pdeathsig);
+//     elsewhere a worker left behind ends when it next reads its closed
+//     standard input, that is once its current file is done.
+//
+// Workers run in their own process group on Unix, so a Ctrl-C at the
+// terminal reaches only the supervisor, which then kills them. Failures
+// of workers depend on the machine and the limits; pipeline does not
+// cache them.
 package ingest

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/workerfault"
 )
 
 // Version identifies the extraction logic. It is recorded in every
@@ -30,7 +31,7 @@ import (
 //
 // "3": the extraction changed after "2" without a bump (a two-column page,
 // for one, is now read differently).
-const Version = "3"
+const Version = "4"
 
 // Extractor names recorded in documents.jsonl.
 const (
@@ -40,8 +41,9 @@ const (
 
 // Defaults for Options.
 const (
-	DefaultMaxBytes = 256 << 20
-	DefaultTimeout  = 2 * time.Minute
+	DefaultMaxBytes  = 256 << 20
+	DefaultTimeout   = 2 * time.Minute
+	DefaultMaxMemory = 2 << 30
 )
 
 // Options limit what one input may cost.
@@ -55,6 +57,12 @@ type Options struct {
 	// document then records that extractor. Pages read by pdftotext have
 	// no font sizes, so their sections are not recognised.
 	Fallback string
+	// MaxMemory is the memory a worker process may take for one file
+	// beyond what it held when it started; a file that needs more fails
+	// as too-much-memory. Only a Supervisor enforces it (see the package
+	// documentation for what each operating system allows); File, in
+	// process, ignores it.
+	MaxMemory int64
 }
 
 func (o Options) withDefaults() Options {
@@ -63,6 +71,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if o.MaxMemory <= 0 {
+		o.MaxMemory = DefaultMaxMemory
 	}
 	return o
 }
@@ -134,6 +145,9 @@ func File(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
 			}
 			done <- res
 		}()
+		if workerfault.Hook != nil {
+			workerfault.Hook(in.File)
+		}
 		res = extractFile(ctx, fsys, in, opt)
 	}()
 	select {
@@ -374,19 +388,9 @@ func HashFile(ctx context.Context, fsys fs.FS, name string, maxBytes int64) (sum
 // readInput opens a corpus file and checks its size. It hashes the file
 // unless known (a digest from HashFile) is given, which it returns as is.
 func readInput(fsys fs.FS, name string, max int64, known string) (ra readerAtCloser, size int64, sum string, err error) {
-	f, err := fsys.Open(name)
+	f, size, err := openInput(fsys, name, max)
 	if err != nil {
-		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, "", fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
-	}
-	size = st.Size()
-	if size > max {
-		f.Close()
-		return nil, size, "", fmt.Errorf("%w: %d bytes, limit %d", corpus.ErrTooLarge, size, max)
+		return nil, size, "", err
 	}
 	if ra, ok := f.(readerAtCloser); ok {
 		if known != "" {
@@ -412,6 +416,26 @@ func readInput(fsys fs.FS, name string, max int64, known string) (ra readerAtClo
 	}
 	sum256 := sha256.Sum256(b)
 	return nopCloser{bytes.NewReader(b)}, int64(len(b)), hex.EncodeToString(sum256[:]), nil
+}
+
+// openInput opens a corpus file and checks its size against max. On an
+// error the file is closed; size is the file's size when it was known.
+func openInput(fsys fs.FS, name string, max int64) (f fs.File, size int64, err error) {
+	f, err = fsys.Open(name)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+	}
+	size = st.Size()
+	if size > max {
+		f.Close()
+		return nil, size, fmt.Errorf("%w: %d bytes, limit %d", corpus.ErrTooLarge, size, max)
+	}
+	return f, size, nil
 }
 
 type readerAtCloser interface {

@@ -20,8 +20,10 @@ import (
 // run, see prepare), the manifest entries it holds, the extraction
 // settings, and the extractor and tool versions. A rerun with unchanged
 // inputs, or one where only the codebooks changed, does not extract
-// again. Results with a timeout are not cached (they depend on the
-// machine), nor are those of a cancelled run. Stale entries are never
+// again. Results with a timeout, a crashed worker or too much memory are
+// not cached (they depend on the machine and the limits), nor are those
+// of a cancelled run. Supervised and in-process extraction give the same
+// results, so they share the cache. Stale entries are never
 // read; delete the folder to reclaim the space.
 
 // cacheKey is the key of an input whose digest is known.
@@ -53,11 +55,13 @@ func cached(out, key string) (ingest.Result, bool) {
 	return res, true
 }
 
-// store caches a result unless it holds a timeout. The manifest's PDF
+// store caches a result unless it holds a failure that depends on the
+// machine (timeout, crashed, too-much-memory). The manifest's PDF
 // passwords are not written (the key holds them only hashed).
 func store(out, key string, res ingest.Result) error {
 	for _, f := range res.Failures {
-		if f.Reason == corpus.ReasonTimeout {
+		switch f.Reason {
+		case corpus.ReasonTimeout, corpus.ReasonCrashed, corpus.ReasonTooMuchMemory:
 			return nil
 		}
 	}

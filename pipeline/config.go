@@ -61,9 +61,21 @@ type CorpusConfig struct {
 
 // IngestConfig limits extraction.
 type IngestConfig struct {
-	MaxBytes int64         // largest input file accepted
-	Timeout  time.Duration // time limit per input file
-	Fallback string        // "" or ingest.FallbackPdftotext
+	MaxBytes  int64         // largest input file accepted
+	Timeout   time.Duration // time limit per input file
+	Fallback  string        // "" or ingest.FallbackPdftotext
+	MaxMemory int64         // memory a worker process may take for one file (ingest.Options.MaxMemory)
+	// InProcess extracts in this process instead of in worker processes
+	// (ingest.Supervisor). It never changes the outputs of inputs that
+	// extract, but a file that crashes the extractor or exhausts memory
+	// then ends the whole run, and one stuck past the timeout keeps a
+	// goroutine busy. It is for debugging and profiling extraction.
+	//
+	// Supervised extraction (the default) starts the running executable
+	// again as a worker: a program other than lcity that runs the
+	// pipeline must serve ingest.WorkerArg (or ingest.IsWorker) by
+	// calling ingest.ServeWorker, or set InProcess.
+	InProcess bool
 }
 
 // CodingConfig names the codebooks and, optionally, a model.
@@ -108,7 +120,7 @@ type Progress struct {
 func Default() Config {
 	return Config{
 		Out:      DefaultOut,
-		Ingest:   IngestConfig{MaxBytes: ingest.DefaultMaxBytes, Timeout: ingest.DefaultTimeout},
+		Ingest:   IngestConfig{MaxBytes: ingest.DefaultMaxBytes, Timeout: ingest.DefaultTimeout, MaxMemory: ingest.DefaultMaxMemory},
 		Analysis: AnalysisConfig{Seed: analysis.DefaultSeed, Weight: analysis.WeightRate, Permutations: analysis.DefaultPermutations},
 		LockWait: DefaultLockWait,
 	}
@@ -128,6 +140,9 @@ func (c *Config) Validate() error {
 	if c.Ingest.Timeout == 0 {
 		c.Ingest.Timeout = d.Ingest.Timeout
 	}
+	if c.Ingest.MaxMemory == 0 {
+		c.Ingest.MaxMemory = d.Ingest.MaxMemory
+	}
 	if c.Coding.Combine == "" {
 		c.Coding.Combine = CombineUnion
 	}
@@ -144,6 +159,8 @@ func (c *Config) Validate() error {
 		return Usagef("max-bytes: %d, want a positive number of bytes", c.Ingest.MaxBytes)
 	case c.Ingest.Timeout < 0:
 		return Usagef("timeout: %s, want a positive duration", c.Ingest.Timeout)
+	case c.Ingest.MaxMemory < 0:
+		return Usagef("max-memory: %d, want a positive number of bytes", c.Ingest.MaxMemory)
 	case c.Analysis.Permutations < 0:
 		return Usagef("permutations: %d, want a positive number", c.Analysis.Permutations)
 	case c.LockWait < 0:

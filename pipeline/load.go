@@ -177,7 +177,7 @@ func (c *Config) ingestSettings(co *corpus.Corpus, s *workspace.Settings) {
 			s.Corpus = abs
 		}
 	}
-	s.MaxBytes, s.Timeout, s.Fallback = c.Ingest.MaxBytes, c.Ingest.Timeout.String(), c.Ingest.Fallback
+	s.MaxBytes, s.Timeout, s.Fallback, s.MaxMemory = c.Ingest.MaxBytes, c.Ingest.Timeout.String(), c.Ingest.Fallback, c.Ingest.MaxMemory
 	s.Extractors = []string{ingest.ExtractorPDF, ingest.ExtractorText}
 	if c.Ingest.Fallback == ingest.FallbackPdftotext {
 		s.Extractors = append(s.Extractors, ingest.ExtractorPdftotext())

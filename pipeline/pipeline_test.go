@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,6 +12,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lcity/lcity/ingest"
+	"github.com/lcity/lcity/internal/testenv"
+	"github.com/lcity/lcity/internal/workerfault"
 	"github.com/lcity/lcity/workspace"
 )
 
@@ -48,7 +52,18 @@ func sample(t *testing.T) string {
 	return sampleDir
 }
 
+// TestMain serves as an ingest worker when the supervisor of a run
+// started this test binary as one, with the test faults
+// (testenv.WorkerFault) armed; else it runs the tests.
 func TestMain(m *testing.M) {
+	if ingest.IsWorker() {
+		workerfault.Hook = testenv.WorkerFault
+		if err := ingest.ServeWorker(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	code := m.Run()
 	if sampleDir != "" {
 		os.RemoveAll(filepath.Dir(sampleDir))

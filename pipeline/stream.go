@@ -28,7 +28,8 @@ import (
 //	feed ──inputs──▶ worker × N ──fileWork──▶ sink ──passages──▶ indexer
 //
 // feed hands out the input files; each worker extracts one file (or takes
-// it from the cache) and codes its passages; the sink alone writes: each
+// it from the cache; unless IngestConfig.InProcess, in a worker process of
+// its own, see ingest.Supervisor) and codes its passages; the sink alone writes: each
 // document's text, its passages and codings into two spool files, its
 // passages to the indexer and into the analysis summary, and then forgets
 // them; the indexer alone owns the Bleve batch. Each channel is closed by
@@ -96,6 +97,9 @@ type streamer struct {
 	steps  steps
 	opt    ingest.Options
 	total  int
+	// sup extracts in worker processes; nil extracts in process
+	// (IngestConfig.InProcess).
+	sup *ingest.Supervisor
 
 	textsTmp string
 	spools   [2]*os.File
@@ -117,7 +121,11 @@ type streamer struct {
 func stream(ctx context.Context, cfg *Config, co *corpus.Corpus, inputs []ingest.Input, st steps) (_ *streamed, err error) {
 	out := cfg.Out
 	s := &streamer{cfg: cfg, corpus: co, steps: st, total: len(inputs), texts: map[string]workspace.Digest{}, sources: map[string]string{},
-		opt: ingest.Options{MaxBytes: cfg.Ingest.MaxBytes, Timeout: cfg.Ingest.Timeout, Fallback: cfg.Ingest.Fallback}}
+		opt: ingest.Options{MaxBytes: cfg.Ingest.MaxBytes, Timeout: cfg.Ingest.Timeout, Fallback: cfg.Ingest.Fallback, MaxMemory: cfg.Ingest.MaxMemory}}
+	if !cfg.Ingest.InProcess {
+		s.sup = ingest.NewSupervisor()
+		defer s.sup.Close()
+	}
 	s.textsTmp = filepath.Join(out, workspace.TextsDir+".tmp")
 	if err := os.RemoveAll(s.textsTmp); err != nil {
 		return nil, err
@@ -203,7 +211,10 @@ func (s *streamer) feed(ctx context.Context, inputs []ingest.Input, jobs chan<- 
 // worker extracts and codes input files until jobs is closed.
 func (s *streamer) worker(ctx context.Context, jobs <-chan ingest.Input, results chan<- fileWork) error {
 	for in := range jobs {
-		fw := s.work(ctx, in)
+		fw, err := s.work(ctx, in)
+		if err != nil {
+			return err
+		}
 		if err := ctx.Err(); err != nil {
 			return err // the result of a cancelled extraction is not a failure of the input
 		}
@@ -218,11 +229,12 @@ func (s *streamer) worker(ctx context.Context, jobs <-chan ingest.Input, results
 
 // work extracts one input, from the cache when it can, and codes its
 // passages. A panic while extracting fails the input; one while coding a
-// document fails that document alone.
-func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork) {
+// document fails that document alone. The error is the run's: no worker
+// process could be started.
+func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork, err error) {
 	defer func() {
 		if x := recover(); x != nil {
-			fw = fileWork{res: ingest.Failed(in, fmt.Errorf("%w: %v", corpus.ErrInternal, x))}
+			fw, err = fileWork{res: ingest.Failed(in, fmt.Errorf("%w: %v", corpus.ErrInternal, x))}, nil
 		}
 	}()
 	var res ingest.Result
@@ -233,7 +245,13 @@ func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork) {
 		res, hit = cached(s.cfg.Out, key)
 	}
 	if !hit {
-		res = ingest.File(ctx, s.corpus.FS, in, s.opt)
+		if s.sup != nil {
+			if res, err = s.sup.File(ctx, s.corpus.FS, in, s.opt); err != nil {
+				return fileWork{}, fmt.Errorf("%w (--in-process extracts without worker processes)", err)
+			}
+		} else {
+			res = ingest.File(ctx, s.corpus.FS, in, s.opt)
+		}
 		if key != "" && ctx.Err() == nil {
 			if err := store(s.cfg.Out, key, res); err != nil {
 				res.Notes = append(res.Notes, fmt.Sprintf("%s: not cached: %v", in.Source, err))
@@ -250,7 +268,7 @@ func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork) {
 	}
 	if s.steps.coder == nil {
 		fw.res = res
-		return fw
+		return fw, nil
 	}
 	docs := res.Docs[:0:0]
 	for _, d := range res.Docs {
@@ -264,7 +282,7 @@ func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork) {
 	}
 	res.Docs = docs
 	fw.res = res
-	return fw
+	return fw, nil
 }
 
 // code codes a document's passages; a panic is an error wrapping

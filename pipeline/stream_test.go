@@ -81,6 +81,7 @@ func TestStepFailuresStopTheRun(t *testing.T) {
 			return func() { testHookIndex = nil }
 		}},
 	}
+	sample(t) // a run has started the goroutine that starts workers
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -138,8 +139,9 @@ func TestCodingPanicFailsOneDocument(t *testing.T) {
 }
 
 // TestCancel: a cancelled run returns the context's error, leaves no
-// staging files and releases the lock.
+// staging files and no worker processes, and releases the lock.
 func TestCancel(t *testing.T) {
+	sample(t) // a run has started the goroutine that starts workers
 	out := filepath.Join(t.TempDir(), "out")
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
@@ -158,6 +160,7 @@ func TestCancel(t *testing.T) {
 	if n := settle(before); n > 0 {
 		t.Errorf("%d goroutines still running", n)
 	}
+	noWorkersLeft(t)
 	if l := leftovers(t, out); len(l) > 0 {
 		t.Errorf("staging files left: %v", l)
 	}

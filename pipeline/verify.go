@@ -172,7 +172,7 @@ func RecordedConfig(m *workspace.Manifest) (Config, error) {
 		cfg.Coding.Codebooks = append(cfg.Coding.Codebooks, strings.TrimPrefix(cb.Source, coding.EmbeddedPrefix))
 	}
 	cfg.Coding.Gold, cfg.Coding.Lambda, cfg.Coding.Model, cfg.Coding.Combine = s.Gold, s.Lambda, s.Model, s.Combine
-	cfg.Ingest = IngestConfig{MaxBytes: s.MaxBytes, Fallback: s.Fallback}
+	cfg.Ingest = IngestConfig{MaxBytes: s.MaxBytes, Fallback: s.Fallback, MaxMemory: s.MaxMemory}
 	if s.Timeout != "" {
 		t, err := time.ParseDuration(s.Timeout)
 		if err != nil {

@@ -74,6 +74,9 @@ type Settings struct {
 	Timeout           string   `json:"timeout"`
 	Extractors        []string `json:"extractors,omitempty"`
 	Fallback          string   `json:"fallback,omitempty"`
+	// MaxMemory is the memory limit of a worker process per file (absent
+	// in runs made before there was one).
+	MaxMemory int64 `json:"max_memory,omitempty"`
 	// Gold is the gold coding a model was learned from (lcity learn, or
 	// run --gold), with its SHA-256 and the fit's penalty; Model is a model
 	// file applied instead (code --model), with its SHA-256; Combine says

@@ -34,6 +34,8 @@ func (c *config) addIngest(cmd *cobra.Command) {
 	f.Int64Var(&c.Ingest.MaxBytes, "max-bytes", c.Ingest.MaxBytes, "largest input file accepted, in bytes")
 	f.DurationVar(&c.Ingest.Timeout, "timeout", c.Ingest.Timeout, "time limit per input file")
 	f.StringVar(&c.Ingest.Fallback, "fallback", "", "external extractor for PDFs the built-in one cannot read or gets no text from: pdftotext")
+	f.Int64Var(&c.Ingest.MaxMemory, "max-memory", c.Ingest.MaxMemory, "memory a worker process may take for one input file, in bytes (more fails the file as too-much-memory)")
+	f.BoolVar(&c.Ingest.InProcess, "in-process", false, "extract in the lcity process itself, not in worker processes (for debugging: a file that crashes the extractor or exhausts memory then stops the run)")
 	c.addWorkers(cmd)
 }
 

@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/ingest"
+	"github.com/lcity/lcity/internal/testenv"
+	"github.com/lcity/lcity/internal/workerfault"
 )
 
 // lcity runs the CLI in-process and returns its exit code and output.
@@ -50,7 +53,14 @@ func sampleRun(t *testing.T) string {
 	return sampleDir
 }
 
+// TestMain runs the CLI as an ingest worker (its hidden command) when the
+// supervisor of a run started this test binary as one, with the test
+// faults (testenv.WorkerFault) armed; else it runs the tests.
 func TestMain(m *testing.M) {
+	if ingest.IsWorker() {
+		workerfault.Hook = testenv.WorkerFault
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
 	code := m.Run()
 	if sampleDir != "" {
 		os.RemoveAll(filepath.Dir(sampleDir))
