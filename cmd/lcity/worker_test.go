@@ -69,3 +69,66 @@ func TestWorkerCommandHidden(t *testing.T) {
 		{[]string{"ingest", "--max-memory", "-1", "--out", t.TempDir()}, exitUsage, "max-memory"},
 	})
 }
+
+// TestIngestHostileFolder: lcity ingest over a folder holding every
+// hostile, encrypted and font test PDF of package ingest and the two
+// sample books accounts for each file once (a document or a failure),
+// exits 1 because some fail, and leaves no worker running. A short
+// --timeout bounds the file that only supervision contains (an encrypted
+// object stream re-parsed per annotation).
+func TestIngestHostileFolder(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, pat := range []string{"../../ingest/testdata/hostile/*.pdf", "../../ingest/testdata/encrypted/*.pdf", "../../ingest/testdata/fonts/*.pdf", "../../corpus/sample/*.pdf"} {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	if len(files) < 30 {
+		t.Fatalf("the hostile, encrypted and font test PDFs: found %d, want 30 or more", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The three folders may share a base name; keep each file.
+		name := filepath.Base(filepath.Dir(f)) + "-" + filepath.Base(f)
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := lcity(t, "ingest", "--corpus", dir, "--out", out, "--timeout", "5s", "--workers", "2")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d (some failed): %s", code, exitFailed, stderr)
+	}
+	docs, err := workspace.ReadJSONL[corpus.Document](filepath.Join(out, workspace.DocumentsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails, err := workspace.ReadFailures(filepath.Join(out, workspace.FailuresFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, d := range docs {
+		seen[filepath.Base(d.Source)]++
+	}
+	for _, f := range fails {
+		seen[filepath.Base(f.Source)]++
+	}
+	if len(seen) != len(files) {
+		t.Errorf("%d of %d files accounted for", len(seen), len(files))
+	}
+	for name, n := range seen {
+		if n != 1 {
+			t.Errorf("%s: %d rows, want 1", name, n)
+		}
+	}
+	if len(docs) == 0 || len(fails) == 0 {
+		t.Errorf("%d documents, %d failures; want some of each", len(docs), len(fails))
+	}
+	if pids, ok := testenv.Children(ingest.WorkerArg); ok && len(pids) > 0 {
+		t.Errorf("worker processes %v outlived lcity ingest", pids)
+	}
+}
