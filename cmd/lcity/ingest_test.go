@@ -49,6 +49,21 @@ func TestIngestSharedPDFs(t *testing.T) {
 	if code != 0 && code != 1 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	_, fails, seen := sourceRows(t, out)
+	for _, f := range files {
+		if n := seen[filepath.Base(f)]; n != 1 {
+			t.Errorf("%s: in documents and failures %d times, want once", filepath.Base(f), n)
+		}
+	}
+	if (len(fails) > 0) != (code == 1) {
+		t.Errorf("exit %d with %d failures", code, len(fails))
+	}
+}
+
+// sourceRows reads a workspace's documents and failures and counts, per
+// input file name, the rows that name it in either.
+func sourceRows(t *testing.T, out string) ([]corpus.Document, []corpus.Failure, map[string]int) {
+	t.Helper()
 	docs, err := workspace.ReadJSONL[corpus.Document](filepath.Join(out, workspace.DocumentsFile))
 	if err != nil {
 		t.Fatal(err)
@@ -64,12 +79,5 @@ func TestIngestSharedPDFs(t *testing.T) {
 	for _, f := range fails {
 		seen[filepath.Base(f.Source)]++
 	}
-	for _, f := range files {
-		if n := seen[filepath.Base(f)]; n != 1 {
-			t.Errorf("%s: in documents and failures %d times, want once", filepath.Base(f), n)
-		}
-	}
-	if (len(fails) > 0) != (code == 1) {
-		t.Errorf("exit %d with %d failures", code, len(fails))
-	}
+	return docs, fails, seen
 }

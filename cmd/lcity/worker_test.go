@@ -102,21 +102,7 @@ func TestIngestHostileFolder(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d (some failed): %s", code, exitFailed, stderr)
 	}
-	docs, err := workspace.ReadJSONL[corpus.Document](filepath.Join(out, workspace.DocumentsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fails, err := workspace.ReadFailures(filepath.Join(out, workspace.FailuresFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]int{}
-	for _, d := range docs {
-		seen[filepath.Base(d.Source)]++
-	}
-	for _, f := range fails {
-		seen[filepath.Base(f.Source)]++
-	}
+	docs, fails, seen := sourceRows(t, out)
 	if len(seen) != len(files) {
 		t.Errorf("%d of %d files accounted for", len(seen), len(files))
 	}
