@@ -245,8 +245,9 @@ type regexRefs struct {
 	// searched over the whole text.
 	at     *regexp.Regexp
 	firsts []string
-	// need are lower-case strings one of which every match contains; nil
-	// when the expression has no such set (see required).
+	// need, for an expression searched over the whole text, are lower-case
+	// strings one of which every match contains; nil when the expression
+	// has no such set (see required).
 	need []string
 }
 
@@ -364,14 +365,19 @@ func (m *matcher) scan(text string, base int, toks []token, visit func(hit)) {
 
 // newRegexRefs prepares a regular expression for scanRegexes.
 func newRegexRefs(re *regexp.Regexp) regexRefs {
-	rr := regexRefs{re: re, need: required(re)}
+	rr := regexRefs{re: re}
 	tree, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil || looksBehind(tree) {
-		return rr
+	if err == nil && !looksBehind(tree) {
+		// The parsed form, not the source, is wrapped: a source can end in
+		// an unterminated \Q quote that would swallow the closing bracket.
+		if f := firsts(tree.Simplify()); f != nil && len(f) <= maxNeed {
+			if at, err := regexp.Compile(`^(?:` + tree.String() + `)`); err == nil {
+				rr.at, rr.firsts = at, f
+				return rr
+			}
+		}
 	}
-	if f := firsts(tree.Simplify()); f != nil && len(f) <= maxNeed {
-		rr.at, rr.firsts = regexp.MustCompile(`^(?:`+re.String()+`)`), f
-	}
+	rr.need = required(re)
 	return rr
 }
 
@@ -389,10 +395,7 @@ func (m *matcher) scanRegexes(text string, base int, toks []token, visit func(hi
 		return
 	}
 	filter := !strings.Contains(text, "ſ") && !strings.Contains(text, "\u212a")
-	lower := ""
-	if filter {
-		lower = strings.ToLower(text)
-	}
+	lower := "" // text lower-cased, once a whole-text expression needs it
 	found := func(rr *regexRefs, s, e int) {
 		from, to, ok := wordAligned(text, base, toks, s, e)
 		if !ok {
@@ -404,8 +407,16 @@ func (m *matcher) scanRegexes(text string, base int, toks []token, visit func(hi
 	}
 	for i := range m.regexes {
 		rr := &m.regexes[i]
-		if rr.at != nil || filter && rr.need != nil && !containsAny(lower, rr.need) {
+		if rr.at != nil {
 			continue
+		}
+		if filter && rr.need != nil {
+			if lower == "" {
+				lower = strings.ToLower(text)
+			}
+			if !containsAny(lower, rr.need) {
+				continue
+			}
 		}
 		for _, loc := range rr.re.FindAllStringIndex(text, -1) {
 			found(rr, loc[0], loc[1])
