@@ -8,8 +8,15 @@
 // "A NEAR/n B" proximity rules. Exclude terms veto a code in a passage.
 // Parse validates strictly and compiles the terms once into a matcher that
 // looks candidates up by each token (every word form a term matches is
-// indexed), so coding is linear in the text whatever the number of terms;
-// each distinct regular expression adds one pass over the text:
+// indexed), so coding is linear in the text whatever the number of terms.
+// A regular expression is tried, anchored, only at the words that can
+// begin one of its matches (its possible first strings, from its syntax
+// tree); one that looks behind (^, \b) or may begin with a non-word
+// character is searched over the whole text, skipped in passages lacking
+// every string its matches need. Go's regexp costs text × expression
+// size, so these shortcuts are what keeps 144 expressions affordable;
+// TestRegexShortcuts and FuzzRegexShortcuts check them against trying
+// every word:
 //
 //	cb, err := coding.Load("charter") // or a path to a YAML file
 //	if err != nil { ... }
