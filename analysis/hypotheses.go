@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -11,8 +10,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -106,17 +103,16 @@ func ParseHypotheses(data []byte, file string) (*Hypotheses, error) {
 	fail := func(line int, field string, err error) error {
 		return &HypothesisError{File: file, Line: line, Field: field, Err: err}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fail(corpus.YAMLErrorLine(err), "", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var y yamlHypotheses
-	if err := dec.Decode(&y); err != nil {
-		return nil, fail(corpus.YAMLErrorLine(err), "", err)
+	root, err := corpus.DecodeYAML(data, &y)
+	if err != nil {
+		var ye *corpus.YAMLError
+		if errors.As(err, &ye) {
+			return nil, fail(ye.Line, ye.Field, ye.Err)
+		}
+		return nil, fail(1, "", err)
 	}
-	lines := corpus.YAMLSequenceLines(&root, "hypotheses")
+	lines := corpus.YAMLSequenceLines(root, "hypotheses")
 	if y.Alpha < 0 || y.Alpha >= 1 || math.IsNaN(y.Alpha) {
 		return nil, fail(1, "alpha", fmt.Errorf("%v: want 0 < alpha < 1", y.Alpha))
 	}

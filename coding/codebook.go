@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -14,7 +13,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -120,17 +119,16 @@ var (
 // unknown keys, duplicate IDs, empty or malformed terms and unknown parents
 // are errors naming file:line and the field (*Error).
 func Parse(data []byte, file string) (*Codebook, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &Error{File: file, Line: corpus.YAMLErrorLine(err), Err: err}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var y yamlCodebook
-	if err := dec.Decode(&y); err != nil {
-		return nil, &Error{File: file, Line: corpus.YAMLErrorLine(err), Err: err}
+	root, err := corpus.DecodeYAML(data, &y)
+	if err != nil {
+		var ye *corpus.YAMLError
+		if errors.As(err, &ye) {
+			return nil, &Error{File: file, Line: ye.Line, Field: ye.Field, Err: ye.Err}
+		}
+		return nil, &Error{File: file, Line: 1, Err: err}
 	}
-	lines := codeLines(&root)
+	lines := codeLines(root)
 	line := func(i int, key string) int {
 		if i < len(lines) {
 			if l, ok := lines[i][key]; ok {

@@ -108,7 +108,9 @@ func TestParseErrors(t *testing.T) {
 		name, src, field string
 		line             int
 	}{
-		{"unknown key", "name: x\ncodes:\n  - id: a\n    label: A\n    terms: [b]\n    colour: \"#000000\"\n    bogus: 1\n", "", 7},
+		{"unknown key", "name: x\ncodes:\n  - id: a\n    label: A\n    terms: [b]\n    colour: \"#000000\"\n    bogus: 1\n", "codes[1]", 7},
+		{"misspelled key", "name: x\ncodes:\n  - id: a\n    label: A\n    term: [b]\n", "codes[1]", 5},
+		{"weight not a number", "name: x\ncodes:\n  - id: a\n    label: A\n    terms: [b]\n    weight: heavy\n", "codes[1].weight", 6},
 		{"duplicate id", "name: x\ncodes:\n  - id: a\n    label: A\n    terms: [b]\n  - id: a\n    label: B\n    terms: [c]\n", "id", 6},
 		{"empty term", "name: x\ncodes:\n  - id: a\n    label: A\n    terms: [\"\"]\n", "terms", 5},
 		{"no terms", "name: x\ncodes:\n  - id: a\n    label: A\n", "terms", 3},

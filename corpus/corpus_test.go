@@ -26,7 +26,16 @@ func TestParseManifest(t *testing.T) {
 		line             int
 		msg              string // a substring of the error, if any
 	}{
-		{"unknown key", "documents:\n  - file: a.pdf\n    city: X\n    colour: red\n", "", 4, ""},
+		{"unknown key", "documents:\n  - file: a.pdf\n    city: X\n    colour: red\n", "documents[1]", 4,
+			`unknown key "colour"; valid keys: city, country, file, outline, pages, password, publication, region, year`},
+		{"misspelled key", "documents:\n  - file: a.pdf\n    city: X\n  - file: b.pdf\n    contry: Ireland\n", "documents[2]", 5,
+			`unknown key "contry" (did you mean "country"?)`},
+		{"misspelled top-level key", "document:\n  - {file: a.pdf, city: X}\n", "", 1, `unknown key "document" (did you mean "documents"?); valid keys: documents`},
+		{"year not a number", "documents:\n  - file: a.pdf\n    city: X\n    year: twenty\n", "documents[1].year", 4, `want a whole number, got "twenty"`},
+		{"documents not a list", "documents:\n  file: a.pdf\n", "documents", 2, `want a list (lines starting with "- "), got keys with values`},
+		{"entry not a mapping", "documents:\n  - a.pdf\n", "documents[1]", 2, `want keys with values (key: value lines), got "a.pdf"`},
+		{"city a list", "documents:\n  - file: a.pdf\n    city: [X, Y]\n", "documents[1].city", 3, "want a text value, got a list"},
+		{"syntax", "documents:\n  - file: a.pdf\n    city: Bristol: UK\n", "", 3, "mapping values are not allowed in this context"},
 		{"no file", "documents:\n  - city: X\n", "file", 2, ""},
 		{"no city", "documents:\n  - file: a.pdf\n", "city", 2, ""},
 		{"bad region", "documents:\n  - {file: a.pdf, city: X, region: Africa}\n", "region", 2, ""},
@@ -109,4 +118,28 @@ func FuzzParseManifest(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSuggest(t *testing.T) {
+	regions := []string{"Asia-Pacific", "Europe", "unknown"}
+	tests := []struct {
+		in         string
+		candidates []string
+		want       string
+	}{
+		{"Eurpoe", regions, "Europe"}, // two letters swapped
+		{"europe", regions, "Europe"}, // case only
+		{"Asia Pacific", regions, "Asia-Pacific"},
+		{"Africa", regions, ""}, // not a misspelling of any
+		{"contry", []string{"city", "country", "file"}, "country"},
+		{"charter.nope", []string{"charter.inclusion", "charter.demand"}, ""},
+		{"charter.inclusoin", []string{"charter.inclusion", "charter.demand"}, "charter.inclusion"},
+		{"x", nil, ""},
+		{"Łódź", []string{"Lodz", "Łódź"}, "Łódź"},
+	}
+	for _, tt := range tests {
+		if got := Suggest(tt.in, tt.candidates); got != tt.want {
+			t.Errorf("Suggest(%q, %q) = %q, want %q", tt.in, tt.candidates, got, tt.want)
+		}
+	}
 }

@@ -1,15 +1,12 @@
 package corpus
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"unicode"
-
-	"gopkg.in/yaml.v3"
 )
 
 // ManifestName is the file name lcity looks for in a corpus folder.
@@ -87,20 +84,16 @@ func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read manifest %s: %w", name, err)
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &ManifestError{File: name, Line: YAMLErrorLine(err), Err: err}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var m Manifest
-	if err := dec.Decode(&m); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &ManifestError{File: name, Line: 1, Err: errors.New("empty manifest")}
+	root, err := DecodeYAML(data, &m)
+	if err != nil {
+		var ye *YAMLError
+		if errors.As(err, &ye) {
+			return nil, &ManifestError{File: name, Line: ye.Line, Field: ye.Field, Err: ye.Err}
 		}
-		return nil, &ManifestError{File: name, Line: YAMLErrorLine(err), Err: err}
+		return nil, &ManifestError{File: name, Line: 1, Err: err}
 	}
-	lines := YAMLSequenceLines(&root, "documents")
+	lines := YAMLSequenceLines(root, "documents")
 	for i := range m.Entries {
 		if i < len(lines) {
 			m.Entries[i].line = lines[i]
