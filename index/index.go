@@ -335,7 +335,7 @@ type Hit struct {
 	DocID     string   `json:"doc_id"`
 	City      string   `json:"city"`
 	Region    string   `json:"region"`
-	Year      string   `json:"year,omitempty"`
+	Year      int      `json:"year,omitempty"`
 	Page      int      `json:"page"`
 	Section   string   `json:"section"`
 	Codes     []string `json:"codes"`
@@ -378,7 +378,7 @@ func ParseQuery(q string) error {
 	if strings.TrimSpace(q) == "" {
 		return &QueryError{Q: q, Err: errors.New("empty query")}
 	}
-	parsed, err := bleve.NewQueryStringQuery(q).Parse()
+	parsed, err := bleve.NewQueryStringQuery(quoteHyphenated(q)).Parse()
 	if err != nil {
 		return &QueryError{Q: q, Err: err}
 	}
@@ -391,7 +391,7 @@ func ParseQuery(q string) error {
 	return nil
 }
 
-// checkKeywords rejects AND and NOT outside quotes. Bleve's syntax has no
+// checkKeywords rejects AND, NOT and NEAR (or NEAR/n, W/n) outside quotes. Bleve's syntax has no
 // such operators: it would search for the (stop) word and return the
 // union of the other terms, the opposite of what a user of NVivo or a
 // library catalogue means. OR is let through: every term is optional by
@@ -403,6 +403,9 @@ func checkKeywords(q string) error {
 			return errors.New(tok + " is not an operator in this syntax: mark each required word with + (+kominkan +festival)")
 		case "NOT", "!":
 			return errors.New(tok + " is not an operator in this syntax: mark each excluded word with - (festival -music)")
+		}
+		if near, _, _ := strings.Cut(tok, "/"); near == "NEAR" || near == "W" && strings.Contains(tok, "/") {
+			return errors.New(tok + " is not an operator in this syntax: search a \"phrase\", require both words (+festival +families), or code by proximity with a codebook NEAR term")
 		}
 	}
 	return nil
@@ -486,7 +489,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := ParseQuery(q.Q); err != nil {
 		return nil, err
 	}
-	parts := []query.Query{bleve.NewQueryStringQuery(q.Q)}
+	parts := []query.Query{bleve.NewQueryStringQuery(quoteHyphenated(q.Q))}
 	filter := func(field, val string, lower bool) {
 		if val == "" {
 			return
@@ -527,13 +530,20 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		return nil, fmt.Errorf("search %q: %w", q.Q, err)
 	}
+	if res.Total == 0 {
+		if err := x.checkFilters(ctx, q); err != nil {
+			return nil, err
+		}
+	}
 	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
 	for _, h := range res.Hits {
 		hit := Hit{PassageID: h.ID, Score: h.Score, Codes: []string{}}
 		hit.DocID, _ = h.Fields["doc_id"].(string)
 		hit.City, _ = h.Fields["city"].(string)
 		hit.Region, _ = h.Fields["region"].(string)
-		hit.Year, _ = h.Fields["year"].(string)
+		if y, ok := h.Fields["year"].(string); ok {
+			hit.Year, _ = strconv.Atoi(y)
+		}
 		hit.Section, _ = h.Fields["section"].(string)
 		if p, ok := h.Fields["page"].(float64); ok {
 			hit.Page = int(p)

@@ -19,6 +19,8 @@ func buildTest(t testing.TB) *Index {
 			Text: "The Cork Lifelong Learning Festival welcomes migrants and families."},
 		{ID: "espoo-2015-p0001", DocID: "espoo-2015", City: "Espoo", Region: corpus.RegionEurope, Year: 2015, Page: 20, Section: "Vision and plan",
 			Text: "Espoo plans quality learning paths for every learner."},
+		{ID: "suwon-2017-p0001", DocID: "suwon-2017", City: "Suwon", Region: corpus.RegionAsiaPacific, Year: 2017, Page: 5, Section: "Digital learning",
+			Text: "Suwon's e-learning portal opens courses to every resident."},
 	}
 	codes := map[string][]string{"cork-2015-p0001": {"charter.celebration", "charter.inclusion"}, "okayama-2017-p0001": {"keyfeatures.families-communities"}}
 	dir := filepath.Join(t.TempDir(), DirName)
@@ -51,7 +53,13 @@ func TestSearch(t *testing.T) {
 		{Query{Q: `"learning festival"`}, []string{"cork-2015-p0001"}},
 		{Query{Q: "learning -migrants", Region: "Europe"}, []string{"espoo-2015-p0001"}},
 		{Query{Q: "festivl~1"}, []string{"cork-2015-p0001"}},
-		{Query{Q: "learning", Year: "2017"}, []string{"okayama-2017-p0001"}},
+		{Query{Q: "learning", Year: "2017"}, []string{"okayama-2017-p0001", "suwon-2017-p0001"}},
+		// A hyphenated word is the phrase, not "e OR learning".
+		{Query{Q: "e-learning"}, []string{"suwon-2017-p0001"}},
+		{Query{Q: "learning -e-learning", Region: "Asia-Pacific"}, []string{"okayama-2017-p0001"}},
+		{Query{Q: "text:e-learning"}, []string{"suwon-2017-p0001"}},
+		// A filter value that exists but meets no hit is an empty answer.
+		{Query{Q: "kominkan", City: "cork"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q.Q, func(t *testing.T) {
@@ -99,20 +107,71 @@ func sorted(s []string) []string {
 
 func TestBadQuery(t *testing.T) {
 	x := buildTest(t)
-	for _, q := range []string{"", "a:", "+", `"unclosed`, "B~7", "/[a/", "kominkan AND festival", "festival NOT music", "! music"} {
+	for _, q := range []string{"", "a:", "+", `"unclosed`, "B~7", "/[a/", "kominkan AND festival", "festival NOT music", "! music",
+		"festival NEAR families", "festival NEAR/3 families", "festival W/3 families"} {
 		_, err := x.Search(context.Background(), Query{Q: q})
 		var qe *QueryError
 		if !errors.As(err, &qe) {
 			t.Errorf("Search(%q) error = %v, want *QueryError", q, err)
 		}
 	}
-	for _, q := range []string{`"learning AND festival"`, "kominkan OR festival", "festivl~2", "/fest.*/"} {
+	for _, q := range []string{`"learning AND festival"`, `"festival NEAR families"`, "kominkan OR festival", "festivl~2", "/fest.*/"} {
 		if _, err := x.Search(context.Background(), Query{Q: q}); err != nil {
 			t.Errorf("Search(%q): %v", q, err)
 		}
 	}
 	if _, err := Open(t.TempDir()); !errors.Is(err, ErrNoIndex) {
 		t.Errorf("Open(empty dir) = %v, want ErrNoIndex", err)
+	}
+}
+
+func TestQuoteHyphenated(t *testing.T) {
+	for in, want := range map[string]string{
+		"e-learning":                  `"e-learning"`,
+		"+world-class -third-level":   `+"world-class" -"third-level"`,
+		"text:co-operation festival":  `text:"co-operation" festival`,
+		`"already-quoted phrase" x-y`: `"already-quoted phrase" "x-y"`,
+		"650-year-old":                `"650-year-old"`,
+		"-festival":                   "-festival",
+		"e-learn* fest-ival~1 /a-b/":  "e-learn* fest-ival~1 /a-b/",
+		`co\-operation`:               `co\-operation`,
+		"a--b -a- x- -":               "a--b -a- x- -",
+		`"unclosed e-learning`:        `"unclosed e-learning`,
+		"céad-míle  kominkan-style":   `"céad-míle"  "kominkan-style"`,
+		`"esc \" quote" e-learning`:   `"esc \" quote" "e-learning"`,
+	} {
+		if got := quoteHyphenated(in); got != want {
+			t.Errorf("quoteHyphenated(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestFilterErrors: a filtered search that finds nothing because no
+// passage has the filter's value says so, with the nearest value.
+func TestFilterErrors(t *testing.T) {
+	x := buildTest(t)
+	tests := []struct {
+		q             Query
+		field, sugg   string
+		validContains string
+	}{
+		{Query{Q: "learning", Region: "Eurpoe"}, "region", "Europe", "Asia-Pacific, Europe"},
+		{Query{Q: "learning", Code: "charter.nope"}, "code", "", "charter.celebration, charter.inclusion"},
+		{Query{Q: "learning", Code: "charter.inclusoin"}, "code", "charter.inclusion", ""},
+		{Query{Q: "learning", City: "Ork"}, "city", "Cork", ""},
+		{Query{Q: "learning", Year: "2016"}, "year", "2015", "2015, 2017"},
+		{Query{Q: "learning", Section: "Digital lerning"}, "section", "Digital learning", ""},
+	}
+	for _, tt := range tests {
+		_, err := x.Search(context.Background(), tt.q)
+		var fe *FilterError
+		if !errors.As(err, &fe) {
+			t.Errorf("Search(%+v) error = %v, want *FilterError", tt.q, err)
+			continue
+		}
+		if fe.Field != tt.field || fe.Suggest != tt.sugg || !strings.Contains(err.Error(), tt.validContains) {
+			t.Errorf("Search(%+v) error = %q (field %q, suggestion %q), want field %q, suggestion %q, listing %q", tt.q, err, fe.Field, fe.Suggest, tt.field, tt.sugg, tt.validContains)
+		}
 	}
 }
 

@@ -31,7 +31,8 @@ func Search(ctx context.Context, out string, q index.Query) (*index.Result, erro
 	defer x.Close()
 	res, err := x.Search(ctx, q)
 	var qe *index.QueryError
-	if errors.As(err, &qe) {
+	var fe *index.FilterError
+	if errors.As(err, &qe) || errors.As(err, &fe) {
 		return nil, usage(err)
 	}
 	return res, err

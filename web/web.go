@@ -249,7 +249,8 @@ func (s *Server) search(ctx context.Context, q index.Query) (*index.Result, int,
 	res, err := v.snap.Index.Search(ctx, q)
 	if err != nil {
 		var qe *index.QueryError
-		if errors.As(err, &qe) {
+		var fe *index.FilterError
+		if errors.As(err, &qe) || errors.As(err, &fe) {
 			return nil, http.StatusBadRequest, err
 		}
 		return nil, http.StatusInternalServerError, err

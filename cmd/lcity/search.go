@@ -59,7 +59,7 @@ facet counts by region, city, code, section and year are printed under them.`,
 }
 
 func printHits(w io.Writer, res *index.Result, q index.Query, colour bool) {
-	fmt.Fprintf(w, "%d hits for %q\n\n", res.Total, q.Q)
+	fmt.Fprintf(w, "%s\n\n", hitsHeader(res, q))
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "%d. %s (%s), p. %d, %s  [%s]  score %.3f\n", q.From+i+1, h.City, h.Region, h.Page, h.Section, h.PassageID, h.Score)
 		fmt.Fprintf(w, "   %s\n", index.PlainSnippet(h.Snippet, colour))
@@ -79,6 +79,35 @@ func printHits(w io.Writer, res *index.Result, q index.Query, colour bool) {
 		}
 		fmt.Fprintf(w, "%-8s %s\n", f+":", strings.Join(parts, " · "))
 	}
+}
+
+// hitsHeader says which hits of how many are shown, under which filters,
+// and how to get the next page: `showing 1–10 of 25 for "festival"
+// (region Europe) — --from 10 for more`.
+func hitsHeader(res *index.Result, q index.Query) string {
+	var filters []string
+	for _, f := range []struct{ name, v string }{{"city", q.City}, {"region", q.Region}, {"code", q.Code}, {"section", q.Section}, {"year", q.Year}} {
+		if f.v != "" {
+			filters = append(filters, f.name+" "+f.v)
+		}
+	}
+	where := fmt.Sprintf("for %q", q.Q)
+	if len(filters) > 0 {
+		where += " (" + strings.Join(filters, ", ") + ")"
+	}
+	from := max(q.From, 0)
+	if len(res.Hits) == 0 {
+		if res.Total > 0 {
+			return fmt.Sprintf("no hits from %d on: %d hits %s — try a smaller --from", from+1, res.Total, where)
+		}
+		return "0 hits " + where
+	}
+	last := from + len(res.Hits)
+	msg := fmt.Sprintf("showing %d–%d of %d hits %s", from+1, last, res.Total, where)
+	if uint64(last) < res.Total {
+		msg += fmt.Sprintf(" — --from %d for more", last)
+	}
+	return msg
 }
 
 // printKwicHits prints one keyword-in-context line per highlighted match

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -52,5 +53,33 @@ func TestSearchSample(t *testing.T) {
 	}
 	if code, _, _ := lcity(t, "search", "--out", out, "a:"); code != 2 {
 		t.Errorf("bad query exit %d, want 2", code)
+	}
+
+	// Paging: which hits are shown, of how many, under which filters, and
+	// how to see more; the year is a number in JSON, like the page.
+	code, stdout, _ = lcity(t, "search", "--out", out, "--region", "Europe", "--limit", "3", "learning")
+	if code != 0 || !regexp.MustCompile(`^showing 1–3 of \d+ hits for "learning" \(region Europe\) — --from 3 for more\n`).MatchString(stdout) {
+		t.Errorf("search header (exit %d):\n%s", code, stdout)
+	}
+	code, stdout, _ = lcity(t, "search", "--out", out, "--json", "kominkan")
+	if code != 0 || !regexp.MustCompile(`"year": 20\d\d,`).MatchString(stdout) {
+		t.Errorf("search --json year is not a number (exit %d):\n%s", code, stdout)
+	}
+
+	// A misspelled filter value or an unknown code is an error with the
+	// nearest value, not 0 hits and exit 0; NEAR is refused with a hint.
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--region", "Eurpoe", "learning"}, `no passage has region "Eurpoe" (did you mean "Europe"?)`},
+		{[]string{"--code", "charter.nope", "learning"}, `no passage has code "charter.nope"`},
+		{[]string{"--code", "charter.inclusoin", "learning"}, `(did you mean "charter.inclusion"?)`},
+		{[]string{"festival NEAR families"}, "NEAR is not an operator in this syntax"},
+	} {
+		code, _, stderr := lcity(t, append([]string{"search", "--out", out}, tt.args...)...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("search %q: exit %d %q, want 2 and %q", tt.args, code, stderr, tt.want)
+		}
 	}
 }
