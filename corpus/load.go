@@ -98,6 +98,16 @@ func readManifest(fsys fs.FS, name, display string) (*Manifest, error) {
 	return ParseManifest(f, display)
 }
 
+// ErrNoInputs is a folder with no input files and no manifest.
+var ErrNoInputs = errors.New("no PDF, TXT or MD files and no corpus.yaml")
+
+// ScanFolder describes the input files of a folder as Load does when it
+// has no manifest (a corpus.yaml in it is ignored): one entry per file,
+// city from the file name, region unknown.
+func ScanFolder(dir string) (*Manifest, error) {
+	return folderManifest(os.DirFS(dir))
+}
+
 // Inputs are the extensions a corpus folder is scanned for.
 var Inputs = []string{".pdf", ".txt", ".md"}
 
@@ -125,7 +135,7 @@ func folderManifest(fsys fs.FS) (*Manifest, error) {
 		return nil, err
 	}
 	if len(m.Entries) == 0 {
-		return nil, errors.New("no PDF, TXT or MD files and no corpus.yaml")
+		return nil, ErrNoInputs
 	}
 	sort.Slice(m.Entries, func(i, j int) bool { return m.Entries[i].File < m.Entries[j].File })
 	// Two files may give the same document ID (melton.pdf and melton.txt;

@@ -60,7 +60,10 @@ func newCodebookShowCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "show NAME|FILE",
 		Short: "Print a codebook's codes and terms; with --forms, what each term matches in a workspace",
-		Long: `Prints the codebook's codes as a tree (each group with its codes), with
+		Long: `CODEBOOK.md in the lcity repository documents the codebook format and why
+each embedded code has its terms.
+
+Prints the codebook's codes as a tree (each group with its codes), with
 their terms, exclude terms and matching settings.
 
 With --forms, matches the codebook against the passages of the workspace

@@ -97,7 +97,7 @@ lcity process, disk full, internal error); 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &pipeline.UsageError{Err: err} })
 	addProfileFlags(root)
 	root.AddCommand(
-		newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newLearnCmd(), newAnalyzeCmd(),
+		newInitCmd(), newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newLearnCmd(), newAnalyzeCmd(),
 		newSearchCmd(), newKwicCmd(), newCodebookCmd(), newEvalCmd(), newExportCmd(), newVerifyCmd(), newDiffCmd(), newServeCmd(),
 		newWorkerCmd(),
 	)
