@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -153,5 +154,62 @@ func TestAnalyze(t *testing.T) {
 	}
 	if _, err := Analyze(sampleInput(), Options{Weight: "bogus"}); err == nil {
 		t.Error("Analyze accepted weight bogus")
+	}
+}
+
+// TestDeltaPIsTheTestOfDelta checks that DeltaP's p-value is about Cliff's
+// delta itself: against a reference that enumerates every split of the
+// pooled values and counts those whose |delta| is at least the observed
+// one, on small groups with ties. It also shows the case that motivated
+// it: one extreme city moves the mean difference but not delta.
+func TestDeltaPIsTheTestOfDelta(t *testing.T) {
+	ref := func(a, b []float64) float64 {
+		all := append(append([]float64{}, a...), b...)
+		obs := math.Abs(CliffDelta(a, b))
+		n, ge, total := len(all), 0, 0
+		for mask := 0; mask < 1<<n; mask++ {
+			var xa, xb []float64
+			for i := range all {
+				if mask&(1<<i) != 0 {
+					xa = append(xa, all[i])
+				} else {
+					xb = append(xb, all[i])
+				}
+			}
+			if len(xa) != len(a) {
+				continue
+			}
+			total++
+			if math.Abs(CliffDelta(xa, xb)) >= obs-1e-12 {
+				ge++
+			}
+		}
+		return float64(ge) / float64(total)
+	}
+	g := rand.New(rand.NewPCG(7, 7))
+	cases := [][2][]float64{
+		{{1, 2, 3}, {4, 5, 6}},
+		{{0, 0, 0, 0, 100}, {1, 1, 1, 1, 1}},
+		{{2, 2, 3, 0}, {2, 1, 1, 0, 0}},
+	}
+	for range 20 {
+		na, nb := 2+g.IntN(4), 2+g.IntN(4)
+		var a, b []float64
+		for range na {
+			a = append(a, float64(g.IntN(4)))
+		}
+		for range nb {
+			b = append(b, float64(g.IntN(4)))
+		}
+		cases = append(cases, [2][]float64{a, b})
+	}
+	for _, c := range cases {
+		want := ref(c[0], c[1])
+		if got := DeltaP(c[0], c[1], 10000, rng(1, "t")); math.Abs(got-want) > 1e-12 {
+			t.Errorf("DeltaP(%v, %v) = %v, want %v (enumerated |delta| >= observed)", c[0], c[1], got, want)
+		}
+	}
+	if got := DeltaP([]float64{1, 2, 3}, []float64{4, 5, 6}, 10000, rng(1, "t")); math.Abs(got-0.1) > 1e-12 {
+		t.Errorf("DeltaP of fully separated groups of 3 = %v, want 2/20", got)
 	}
 }

@@ -289,7 +289,7 @@ func TestFocusCSVLabels(t *testing.T) {
 }
 
 // TestFocusHTML checks that the focus section leaks no Markdown into the
-// HTML, even from a label with Markdown characters.
+// HTML, and that a label with Markdown characters is shown as written.
 func TestFocusHTML(t *testing.T) {
 	in := goldenFocus()
 	in.Focus[1].Labels[0].Label = "a | `code` and *stars* **bold**"
@@ -308,10 +308,14 @@ func TestFocusHTML(t *testing.T) {
 		t.Fatalf("report.html has no focus section")
 	}
 	section := h[start : start+end]
-	for _, leak := range []string{"*", "`", "|", "---", "##"} {
+	for _, leak := range []string{"---", "##", "<em>", "<strong>", "<code>code</code>"} {
 		if strings.Contains(section, leak) {
 			t.Errorf("focus section of report.html contains %q:\n%s", leak, section)
 		}
+	}
+	// The label is shown as written, its Markdown characters literal.
+	if !strings.Contains(section, "a | `code` and *stars* **bold**") {
+		t.Errorf("focus section of report.html does not show the label as written:\n%s", section)
 	}
 	if strings.Count(section, "<tr>") != 7 {
 		t.Errorf("focus table has %d rows, want a header and 6 cities:\n%s", strings.Count(section, "<tr>"), section)

@@ -187,7 +187,7 @@ type HypothesisResult struct {
 	Statistic float64
 	// Delta is Cliff's delta of the scores, HigherIn against the other.
 	Delta float64
-	P     float64 // one-sided permutation p of Statistic
+	P     float64 // one-sided permutation p of Delta (rank-sum test)
 	// PA and PB test the groups alone: A higher in HigherIn, B higher in
 	// the other region (one-sided).
 	PA, PB   float64
@@ -255,11 +255,11 @@ func (r *Result) testHypotheses() {
 			sh, sl := score(hi, ja, jb), score(lo, ja, jb)
 			res.Statistic = mean(sh) - mean(sl)
 			res.Delta = CliffDelta(sh, sl)
-			res.P = OneSidedP(sh, sl, r.Options.Permutations, rng(r.Options.Seed, "hypothesis:"+h.ID))
+			res.P = OneSidedDeltaP(sh, sl, r.Options.Permutations, rng(r.Options.Seed, "hypothesis:"+h.ID))
 			ah, al := score(hi, ja, nil), score(lo, ja, nil)
-			res.PA = OneSidedP(ah, al, r.Options.Permutations, rng(r.Options.Seed, "hypothesis-a:"+h.ID))
+			res.PA = OneSidedDeltaP(ah, al, r.Options.Permutations, rng(r.Options.Seed, "hypothesis-a:"+h.ID))
 			bh, bl := score(hi, jb, nil), score(lo, jb, nil)
-			res.PB = OneSidedP(bl, bh, r.Options.Permutations, rng(r.Options.Seed, "hypothesis-b:"+h.ID))
+			res.PB = OneSidedDeltaP(bl, bh, r.Options.Permutations, rng(r.Options.Seed, "hypothesis-b:"+h.ID))
 			switch {
 			case res.P < alpha:
 				res.Verdict = VerdictSupported

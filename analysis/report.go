@@ -3,7 +3,6 @@ package analysis
 import (
 	"bytes"
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"sort"
@@ -11,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 )
 
 // ReportMeta is what the report says about the run besides the numbers.
@@ -52,16 +53,16 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		words += c.Words
 		passages += c.Passages
 	}
-	p("- Corpus: `%s`: %d documents, %d cities (%d Europe, %d Asia-Pacific), %d passages, %d words.\n",
-		meta.CorpusSource, r.Summary.Documents, len(r.Cities), len(eu), len(ap), passages, words)
+	p("- Corpus: %s: %d documents, %d cities (%d Europe, %d Asia-Pacific), %d passages, %d words.\n",
+		codeSpan(meta.CorpusSource), r.Summary.Documents, len(r.Cities), len(eu), len(ap), passages, words)
 	if meta.Failures > 0 {
 		p("- %d input(s) could not be processed; see failures.csv.\n", meta.Failures)
 	}
 	for _, cb := range meta.Codebooks {
-		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, cb.Title, cb.Codes, short(cb.SHA256))
+		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, md(cb.Title), cb.Codes, short(cb.SHA256))
 	}
 	p("- Profile weighting: **%s** (%s). Similarity: cosine of the weighted city × code profiles.\n", r.Options.Weight, weightDoc(r.Options.Weight))
-	p("- Tests: permutation tests with %d relabellings of the regions, seed %d; effect size Cliff's delta (Europe against Asia-Pacific); p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n",
+	p("- Tests: each contrast is a two-sided Wilcoxon–Mann–Whitney rank-sum test by permutation (%d relabellings of the regions, or all of them when fewer; seed %d), whose statistic is the effect size shown, Cliff's delta of Europe against Asia-Pacific; p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n",
 		r.Options.Permutations, r.Options.Seed, len(r.Codes), r.Options.Alpha)
 	if r.Hypotheses != nil {
 		p("- Hypotheses: `%s`, SHA-256 `%s`.\n", r.Hypotheses.Source, short(r.Hypotheses.SHA256))
@@ -69,7 +70,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 	p("- Clustering: average linkage on 1 − cosine; map: principal components of the weighted profiles (gonum/stat).\n\n")
 	p("| City | Country | Region | Award year | Pages | Passages | Words |\n|---|---|---|---|---:|---:|---:|\n")
 	for _, c := range r.Cities {
-		p("| %s | %s | %s | %d | %d | %d | %d |\n", c.Name, c.Country, c.Region, c.Year, c.Pages, c.Passages, c.Words)
+		p("| %s | %s | %s | %d | %d | %d | %d |\n", md(c.Name), md(c.Country), c.Region, c.Year, c.Pages, c.Passages, c.Words)
 	}
 	p("\n")
 
@@ -95,7 +96,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		p("Themes found in at least %.0f%% of the cities of **both** regions, by mean %s across all cities. These are the joint concerns of the two groups:\n\n", 100*SharedShare, r.Options.Weight)
 		p("| Code | Theme | Europe cities | Asia-Pacific cities | Europe mean | Asia-Pacific mean |\n|---|---|---:|---:|---:|---:|\n")
 		for _, s := range sh {
-			p("| `%s` | %s | %d/%d | %d/%d | %.2f | %.2f |\n", s.c.CodeID, s.c.Label, s.c.EuropeCities, len(eu), s.c.AsiaCities, len(ap), s.c.EuropeMean, s.c.AsiaMean)
+			p("| `%s` | %s | %d/%d | %d/%d | %.2f | %.2f |\n", s.c.CodeID, md(s.c.Label), s.c.EuropeCities, len(eu), s.c.AsiaCities, len(ap), s.c.EuropeMean, s.c.AsiaMean)
 		}
 		p("\n")
 	}
@@ -126,7 +127,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 			if c.Diff < 0 {
 				dir = "more in Asia-Pacific"
 			}
-			names = append(names, fmt.Sprintf("%s (`%s`, %s, delta %.2f, p_adj %.3f)", c.Label, c.CodeID, dir, c.CliffDelta, c.PAdj))
+			names = append(names, fmt.Sprintf("%s (`%s`, %s, delta %.2f, p_adj %.3f)", md(c.Label), c.CodeID, dir, c.CliffDelta, c.PAdj))
 		}
 		p("%s.\n\n", strings.Join(names, "; "))
 	}
@@ -136,17 +137,17 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		if i == 10 {
 			break
 		}
-		p("| `%s` | %s | %.2f | %.2f | %.2f | %.4f | %.4f |\n", c.CodeID, c.Label, c.EuropeMean, c.AsiaMean, c.CliffDelta, c.P, c.PAdj)
+		p("| `%s` | %s | %.2f | %.2f | %.2f | %.4f | %.4f |\n", c.CodeID, md(c.Label), c.EuropeMean, c.AsiaMean, c.CliffDelta, c.P, c.PAdj)
 	}
 	p("\n")
 	for i, c := range cs {
 		if i == 3 {
 			break
 		}
-		p("Evidence for `%s` (%s):\n\n", c.CodeID, c.Label)
+		p("Evidence for `%s` (%s):\n\n", c.CodeID, md(c.Label))
 		for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific} {
 			if q, ok := r.strongest(c.CodeID, region); ok {
-				p("- %s, %s p. %d: \"%s\"\n", region, q.City, q.Page, quote(q.Text, 280))
+				p("- %s, %s p. %d: \"%s\"\n", region, md(q.City), q.Page, md(quote(q.Text, 280)))
 			} else {
 				p("- %s: no passage coded.\n", region)
 			}
@@ -186,7 +187,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		if best < 0 {
 			continue
 		}
-		p("| %s | %s | %s | %.3f | %s | %.3f |\n", c.Name, c.Region, r.Cities[best].Name, r.Similarity.At(i, best), r.Cities[worst].Name, r.Similarity.At(i, worst))
+		p("| %s | %s | %s | %.3f | %s | %.3f |\n", md(c.Name), c.Region, md(r.Cities[best].Name), r.Similarity.At(i, best), md(r.Cities[worst].Name), r.Similarity.At(i, worst))
 	}
 	p("\n")
 
@@ -226,7 +227,6 @@ func (r *Result) strongest(codeID, region string) (Quote, bool) {
 
 func quote(s string, n int) string {
 	s = strings.ReplaceAll(s, `"`, "'")
-	s = strings.ReplaceAll(s, "|", "/")
 	rs := []rune(s)
 	if len(rs) <= n {
 		return s
@@ -273,100 +273,40 @@ func (r *Result) WriteHTML(w io.Writer, meta ReportMeta) error {
 	return err
 }
 
-// markdownToHTML renders the subset of Markdown the report uses: headings,
-// paragraphs, lists, pipe tables, block quotes, **bold**, `code`, and image
-// lines naming a figure, which are replaced by the inline SVG.
+// markdownToHTML renders the report's Markdown with goldmark (CommonMark
+// and GitHub tables) in its safe mode, where raw HTML is not passed
+// through, and puts each figure, an image line naming one of figures, in
+// place as inline SVG, so the page needs no other file.
 func markdownToHTML(md string, figures map[string]string) string {
-	var b strings.Builder
+	names := make([]string, 0, len(figures))
+	for name := range figures {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	lines := strings.Split(md, "\n")
-	inList := false
-	closeList := func() {
-		if inList {
-			b.WriteString("</ul>\n")
-			inList = false
+	for i, l := range lines {
+		for k, name := range names {
+			if strings.HasPrefix(l, "![") && strings.HasSuffix(l, "]("+name+")") {
+				lines[i] = figurePlaceholder(k)
+			}
 		}
 	}
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		switch {
-		case strings.TrimSpace(l) == "":
-			closeList()
-		case strings.HasPrefix(l, "#"):
-			closeList()
-			n := len(l) - len(strings.TrimLeft(l, "#"))
-			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", n, inline(strings.TrimSpace(l[n:])), n)
-		case strings.HasPrefix(l, "![") && strings.HasSuffix(l, ")"):
-			closeList()
-			name := l[strings.LastIndex(l, "(")+1 : len(l)-1]
-			if svg, ok := figures[name]; ok {
-				fmt.Fprintf(&b, "<figure>\n%s</figure>\n", svg)
-			}
-		case strings.HasPrefix(l, "- "):
-			if !inList {
-				b.WriteString("<ul>\n")
-				inList = true
-			}
-			fmt.Fprintf(&b, "<li>%s</li>\n", inline(l[2:]))
-		case strings.HasPrefix(l, "> "):
-			closeList()
-			fmt.Fprintf(&b, "<blockquote>%s</blockquote>\n", inline(l[2:]))
-		case strings.HasPrefix(l, "|"):
-			closeList()
-			b.WriteString("<table>\n")
-			head := true
-			for ; i < len(lines) && strings.HasPrefix(lines[i], "|"); i++ {
-				cells := strings.Split(strings.Trim(lines[i], "|"), "|")
-				if strings.HasPrefix(strings.TrimSpace(cells[0]), "---") {
-					continue
-				}
-				tag := "td"
-				if head {
-					tag = "th"
-				}
-				b.WriteString("<tr>")
-				for _, c := range cells {
-					fmt.Fprintf(&b, "<%s>%s</%s>", tag, inline(strings.TrimSpace(c)), tag)
-				}
-				b.WriteString("</tr>\n")
-				head = false
-			}
-			i--
-			b.WriteString("</table>\n")
-		default:
-			closeList()
-			fmt.Fprintf(&b, "<p>%s</p>\n", inline(l))
-		}
+	var b bytes.Buffer
+	conv := goldmark.New(goldmark.WithExtensions(extension.Table))
+	if err := conv.Convert([]byte(strings.Join(lines, "\n")), &b); err != nil {
+		// Convert fails only when writing to the buffer fails.
+		panic(err)
 	}
-	closeList()
-	return b.String()
+	out := b.String()
+	for k, name := range names {
+		out = strings.ReplaceAll(out, "<p>"+figurePlaceholder(k)+"</p>", "<figure>\n"+figures[name]+"</figure>")
+	}
+	return out
 }
 
-// inline escapes text and renders **bold** and `code`.
-func inline(s string) string {
-	s = html.EscapeString(s)
-	s = toggle(s, "**", "<strong>", "</strong>")
-	return toggle(s, "`", "<code>", "</code>")
-}
-
-// toggle replaces balanced pairs of mark with open and close tags.
-func toggle(s, mark, open, close string) string {
-	parts := strings.Split(s, mark)
-	if len(parts) < 3 || len(parts)%2 == 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, part := range parts {
-		switch {
-		case i == 0:
-		case i%2 == 1:
-			b.WriteString(open)
-		default:
-			b.WriteString(close)
-		}
-		b.WriteString(part)
-	}
-	return b.String()
-}
+// figurePlaceholder stands for figure k while the Markdown is rendered;
+// text from the corpus cannot produce it, as md escapes its underscores.
+func figurePlaceholder(k int) string { return fmt.Sprintf("LCITY_FIGURE_%d", k) }
 
 // inlineSVG drops what comes before the <svg> element (XML declaration,
 // doctype), which has no place inside an HTML page.
@@ -410,7 +350,7 @@ func (r *Result) clusterText(b *bytes.Buffer) {
 			var names []string
 			eu, ap := 0, 0
 			for _, i := range ids {
-				names = append(names, r.Cities[i].Name)
+				names = append(names, md(r.Cities[i].Name))
 				switch r.Cities[i].Region {
 				case corpus.RegionEurope:
 					eu++
@@ -438,23 +378,23 @@ func (r *Result) hypothesesText(b *bytes.Buffer) {
 		p("No hypotheses were given.\n\n")
 		return
 	}
-	p("Each hypothesis compares, city by city, the mean weighted profile over the codes of group A minus that over group B, between the regions: the statistic is the difference of the region means in the expected direction, its p-value a one-sided permutation test (%d relabellings); p_A and p_B test each group alone. Verdict: *supported* when p < alpha; *mixed* when only one group alone differs as expected; otherwise *not supported*.\n\n", r.Options.Permutations)
+	p("Each hypothesis compares, city by city, the mean weighted profile over the codes of group A minus that over group B, between the regions: the statistic is the difference of the region means in the expected direction, its effect size Cliff's delta of the city scores, and its p-value the one-sided rank-sum permutation test of that delta (%d relabellings); p_A and p_B test each group alone the same way. Verdict: *supported* when p < alpha; *mixed* when only one group alone differs as expected; otherwise *not supported*.\n\n", r.Options.Permutations)
 	p("| Hypothesis | Expected higher in | Statistic | Cliff's delta | p | p_A | p_B | Verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n")
 	for _, h := range r.HypothesisTests {
-		p("| %s | %s | %.3f | %.2f | %.4f | %.4f | %.4f | **%s** |\n", h.Hypothesis.Title, h.Hypothesis.HigherIn, h.Statistic, h.Delta, h.P, h.PA, h.PB, h.Verdict)
+		p("| %s | %s | %.3f | %.2f | %.4f | %.4f | %.4f | **%s** |\n", md(h.Hypothesis.Title), h.Hypothesis.HigherIn, h.Statistic, h.Delta, h.P, h.PA, h.PB, h.Verdict)
 	}
 	p("\n")
 	for _, h := range r.HypothesisTests {
 		x := h.Hypothesis
-		p("### %s\n\n", x.Title)
+		p("### %s\n\n", md(x.Title))
 		if x.Source != "" {
-			p("Source: %s\n\n", x.Source)
+			p("Source: %s\n\n", md(x.Source))
 		}
 		if x.Claim != "" {
-			p("> %s\n\n", x.Claim)
+			p("> %s\n\n", md(x.Claim))
 		}
-		p("- A, %s: %s.\n", x.A.Label, codeList(x.A.Codes))
-		p("- B, %s: %s.\n", x.B.Label, codeList(x.B.Codes))
+		p("- A, %s: %s.\n", md(x.A.Label), codeList(x.A.Codes))
+		p("- B, %s: %s.\n", md(x.B.Label), codeList(x.B.Codes))
 		if len(x.Unknown) > 0 {
 			p("- Not in the profile (codebook not used?): %s.\n", codeList(x.Unknown))
 		}
@@ -467,7 +407,7 @@ func (r *Result) hypothesesText(b *bytes.Buffer) {
 			}
 			p("Strongest evidence, %s:\n\n", region)
 			for _, q := range qs {
-				p("- %s, p. %d (`%s`; %s): \"%s\"\n", q.City, q.Page, q.PassageID, codeList(q.Codes), quote(q.Text, 240))
+				p("- %s, p. %d (%s; %s): \"%s\"\n", md(q.City), q.Page, codeSpan(q.PassageID), codeList(q.Codes), md(quote(q.Text, 240)))
 			}
 			p("\n")
 		}
@@ -492,7 +432,7 @@ func (r *Result) focusText(b *bytes.Buffer) {
 	var absent []string
 	for _, c := range r.FocusChecks {
 		if !c.InCorpus {
-			absent = append(absent, c.City)
+			absent = append(absent, md(c.City))
 		}
 	}
 	if len(absent) == len(r.FocusChecks) {
@@ -510,7 +450,7 @@ func (r *Result) focusText(b *bytes.Buffer) {
 		}
 		by := map[string][]string{}
 		for _, l := range c.Labels {
-			by[l.Status] = append(by[l.Status], mdCell(l.Label))
+			by[l.Status] = append(by[l.Status], md(l.Label))
 		}
 		list := func(status string) string {
 			if len(by[status]) == 0 {
@@ -518,7 +458,7 @@ func (r *Result) focusText(b *bytes.Buffer) {
 			}
 			return strings.Join(by[status], "; ")
 		}
-		p("| %s | %d/%d | %s | %s | %s |\n", c.City, c.Found, c.Covered, list(FocusFound), list(FocusNotFound), list(FocusUncovered))
+		p("| %s | %d/%d | %s | %s | %s |\n", md(c.City), c.Found, c.Covered, list(FocusFound), list(FocusNotFound), list(FocusUncovered))
 	}
 	p("\n")
 	if len(absent) > 0 {
@@ -558,11 +498,40 @@ func (r *Result) focusText(b *bytes.Buffer) {
 	}
 }
 
-// mdCell makes a label safe in a Markdown table cell: no column break
-// ("|" becomes "/"), no code span or emphasis ("`" becomes "'", "*" is
-// dropped).
-func mdCell(s string) string {
-	return strings.NewReplacer("|", "/", "`", "'", "*", "").Replace(s)
+// md escapes text that did not come from lcity (city and country names,
+// code labels, codebook and hypothesis titles, quoted passages) for
+// Markdown: each ASCII punctuation character Markdown could read as syntax
+// gets a backslash, as does a list or heading marker at the start, so the
+// text reads as written in report.md and report.html alike: a "*" in a
+// passage is not emphasis, a "|" does not split a table cell, a "<b>" is
+// not HTML.
+func md(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if strings.ContainsRune("\\`*_[]<>|#!~&", r) || i == 0 && strings.ContainsRune("-+=", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	// "1. text" at the start would be an ordered list.
+	if j := strings.IndexFunc(out, func(r rune) bool { return r < '0' || r > '9' }); j > 0 && (out[j] == '.' || out[j] == ')') {
+		out = out[:j] + "\\" + out[j:]
+	}
+	return out
+}
+
+// codeSpan shows s as code, with a fence longer than any run of backticks
+// in it.
+func codeSpan(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
 }
 
 // thousands formats n with commas between groups of three digits.
