@@ -1,14 +1,15 @@
 // Package analysis turns codings into city × theme profiles and compares
 // them: cosine similarity between cities (gonum), mean similarity within
 // and between Europe and Asia-Pacific with a seeded permutation test,
-// per-code region contrasts (means, Cliff's delta, permutation p,
-// Benjamini–Hochberg p_adj), average-linkage clustering, a PCA map
+// per-code region contrasts (means, Cliff's delta and the rank-sum
+// permutation test of that delta, Benjamini–Hochberg p_adj), average-linkage clustering, a PCA map
 // (gonum/stat), code × region and code × year tables, code co-occurrence,
 // tests of hypotheses stated as code groups (hypotheses.yaml), a check of
 // the human-named focus themes against the profiles (the share of themes
 // found in each city's top third and an AUC, both against a permutation
-// baseline), and a report in Markdown and self-contained HTML with SVG
-// figures drawn by gonum/plot.
+// baseline), and a report in Markdown and self-contained HTML (rendered
+// by goldmark, text from the corpus escaped) with SVG figures drawn by
+// gonum/plot.
 //
 // The analysis works on a Summary: per-city, per-code and per-code-pair
 // counts plus the few passages the report quotes, whose size does not grow
