@@ -6,8 +6,11 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"sort"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -89,10 +92,39 @@ func ticks(names []string) plot.ConstantTicks {
 	return t
 }
 
+func init() {
+	// A sans-serif face reads better at small sizes than the default
+	// serif; the SVG names it and the reader's font is used.
+	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	plotter.DefaultFont = plot.DefaultFont
+}
+
+// Type sizes of the figures, in points at the figure's natural size: no
+// text smaller than 10 pt, so that a figure printed at its width stays
+// legible.
+const (
+	titleSize = 12
+	labelSize = 11 // axis titles
+	tickSize  = 10 // tick labels, point labels, legends
+)
+
 // writePlot draws p onto an SVG canvas of the given size in points.
 func writePlot(w io.Writer, p *plot.Plot, width, height float64) error {
-	c := vgsvg.NewWith(vgsvg.UseWH(vg.Length(width), vg.Length(height)), vgsvg.EmbedFonts(false))
-	p.Draw(draw.New(c))
+	return writeWithSide(w, p, width, height, 0, nil)
+}
+
+// writeWithSide draws p onto the left part of an SVG canvas and side, if
+// not nil, onto a panel sideWidth points wide on its right: colour bars and
+// legends go there, where they cannot cover the data or its labels.
+func writeWithSide(w io.Writer, p *plot.Plot, width, height, sideWidth float64, side func(c draw.Canvas)) error {
+	c := vgsvg.NewWith(vgsvg.UseWH(vg.Length(width+sideWidth), vg.Length(height)), vgsvg.EmbedFonts(false))
+	dc := draw.New(c)
+	if side == nil {
+		p.Draw(dc)
+	} else {
+		p.Draw(draw.Crop(dc, 0, -vg.Length(sideWidth), 0, 0))
+		side(draw.Crop(dc, vg.Length(width), 0, 0, 0))
+	}
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return err
@@ -104,19 +136,127 @@ func writePlot(w io.Writer, p *plot.Plot, width, height float64) error {
 func newPlot(title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(12)
+	p.Title.TextStyle.Font.Size = vg.Points(titleSize)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = vg.Points(labelSize)
+		a.Tick.Label.Font.Size = vg.Points(tickSize)
+	}
 	return p
 }
 
-// heatmap draws rows × cols values with row and column names.
-func heatmap(w io.Writer, title string, rowNames, colNames []string, z func(r, c int) float64, pal palette.Palette) error {
+// regionLegend is a legend of the regions present, each with thumb's mark.
+func regionLegend(regions []string, thumb func(region string) plot.Thumbnailer) plot.Legend {
+	l := plot.NewLegend()
+	l.TextStyle.Font.Size = vg.Points(tickSize)
+	l.Top, l.Left = true, true
+	l.Padding = vg.Points(3)
+	l.ThumbnailWidth = vg.Points(12)
+	for _, r := range regions {
+		l.Add(r, thumb(r))
+	}
+	return l
+}
+
+// swatch is a legend thumbnail: a square of one colour.
+type swatch struct{ c color.Color }
+
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(s.c, c.ClipPolygonY([]vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}}))
+}
+
+// band marks the rows (x < 0, left of the grid) or the columns (y < 0,
+// under it) of a heat map with their regions' colours.
+type band struct {
+	rows, cols []color.Color // per grid row (top to bottom) and column; nil for none
+}
+
+const bandWidth = 0.6 // in cells
+
+func (b band) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	rect := func(x0, x1, y0, y1 float64, col color.Color) {
+		c.FillPolygon(col, []vg.Point{{X: trX(x0), Y: trY(y0)}, {X: trX(x1), Y: trY(y0)}, {X: trX(x1), Y: trY(y1)}, {X: trX(x0), Y: trY(y1)}})
+	}
+	n := len(b.rows)
+	for i, col := range b.rows {
+		y := float64(n - 1 - i)
+		rect(-0.5-bandWidth-0.15, -0.5-0.15, y-0.5, y+0.5, col)
+	}
+	for j, col := range b.cols {
+		rect(float64(j)-0.5, float64(j)+0.5, -0.5-bandWidth-0.15, -0.5-0.15, col)
+	}
+}
+
+func (b band) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = -0.5, -0.5
+	if b.rows != nil {
+		xmin = -0.5 - bandWidth - 0.15
+	}
+	if b.cols != nil {
+		ymin = -0.5 - bandWidth - 0.15
+	}
+	return xmin, float64(max(len(b.cols), 1)) - 0.5, ymin, float64(max(len(b.rows), 1)) - 0.5
+}
+
+// blueMap is the heat maps' colour scale, white to dark blue, as a
+// palette.ColorMap so that the colour bar shows the same scale.
+type blueMap struct{ min, max, alpha float64 }
+
+func (m *blueMap) At(v float64) (color.Color, error) {
+	switch {
+	case v < m.min:
+		return nil, palette.ErrUnderflow
+	case v > m.max:
+		return nil, palette.ErrOverflow
+	}
+	t := (v - m.min) / (m.max - m.min)
+	lo, hi := [3]float64{0xf7, 0xfb, 0xff}, [3]float64{0x08, 0x30, 0x6b}
+	c := func(k int) uint8 { return uint8(math.Round(lo[k] + t*(hi[k]-lo[k]))) }
+	return color.RGBA{R: c(0), G: c(1), B: c(2), A: 0xff}, nil
+}
+func (m *blueMap) Max() float64                  { return m.max }
+func (m *blueMap) SetMax(v float64)              { m.max = v }
+func (m *blueMap) Min() float64                  { return m.min }
+func (m *blueMap) SetMin(v float64)              { m.min = v }
+func (m *blueMap) Alpha() float64                { return m.alpha }
+func (m *blueMap) SetAlpha(a float64)            { m.alpha = a }
+func (m *blueMap) Palette(n int) palette.Palette { return blues(n) }
+
+// heatmap draws rows × cols values with row and column names, a colour
+// bar giving the scale in unit, and, when rowRegions (colRegions) is not
+// nil, a band of region colours beside the rows (under the columns) with a
+// legend.
+func heatmap(w io.Writer, title, unit string, rowNames, colNames, rowRegions, colRegions []string, z func(r, c int) float64) error {
 	g := grid{rows: len(rowNames), cols: len(colNames), z: z}
 	if g.rows == 0 || g.cols == 0 {
 		return writePlot(w, newPlot(title+" (no data)"), 300, 100)
 	}
 	p := newPlot(title)
-	h := plotter.NewHeatMap(g, pal)
-	p.Add(h)
+	mm := minMaxOf(g)
+	cm := &blueMap{min: mm[0], max: mm[1], alpha: 1}
+	p.Add(plotter.NewHeatMap(g, cm.Palette(64)))
+	var b band
+	var regions []string
+	seen := map[string]bool{}
+	colours := func(names []string) []color.Color {
+		if names == nil {
+			return nil
+		}
+		out := make([]color.Color, len(names))
+		for i, r := range names {
+			out[i] = regionColour(r)
+			if !seen[r] {
+				seen[r] = true
+				regions = append(regions, r)
+			}
+		}
+		return out
+	}
+	b.rows, b.cols = colours(rowRegions), colours(colRegions)
+	sort.Slice(regions, func(i, j int) bool { return regionRank(regions[i]) < regionRank(regions[j]) })
+	if len(regions) > 0 {
+		p.Add(b)
+	}
 	rev := make([]string, len(rowNames))
 	for i, n := range rowNames {
 		rev[len(rowNames)-1-i] = n
@@ -126,13 +266,42 @@ func heatmap(w io.Writer, title string, rowNames, colNames []string, z func(r, c
 	p.X.Tick.Label.Rotation = math.Pi / 2
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
-	p.X.Tick.Label.Font.Size = vg.Points(7)
-	p.Y.Tick.Label.Font.Size = vg.Points(7)
-	mm := minMaxOf(g)
-	p.Title.Text = fmt.Sprintf("%s: white %.3g to dark blue %.3g", title, mm[0], mm[1])
-	width := 140 + 14*float64(g.cols)
-	height := 150 + 14*float64(g.rows)
-	return writePlot(w, p, math.Max(width, 320), math.Max(height, 240))
+	p.X.Padding, p.Y.Padding = 0, 0
+	const cell = 17     // points per cell: room for a 10-point label
+	const barWidth = 58 // the colour bar with its ticks and unit
+	width := 200 + cell*float64(g.cols)
+	height := 190 + cell*float64(g.rows)
+	side := func(c draw.Canvas) {
+		bar := plot.New()
+		bar.HideX()
+		bar.Y.Tick.Label.Font.Size = vg.Points(tickSize)
+		bar.Y.Label.TextStyle.Font.Size = vg.Points(tickSize)
+		bar.Y.Label.Text = unit
+		bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 64})
+		top := c.Max.Y - c.Min.Y
+		legendH := vg.Length(0)
+		if len(regions) > 0 {
+			legendH = vg.Points(18 * float64(len(regions)+1))
+		}
+		right := c.Max.X - c.Min.X - vg.Points(barWidth)
+		bar.Draw(draw.Crop(c, vg.Points(4), -right, legendH+vg.Points(30), -vg.Points(30)))
+		if len(regions) > 0 {
+			l := regionLegend(regions, func(r string) plot.Thumbnailer { return swatch{regionColour(r)} })
+			l.Draw(draw.Crop(c, vg.Points(6), 0, 0, -(top - legendH)))
+		}
+	}
+	return writeWithSide(w, p, math.Max(width, 320), math.Max(height, 260), 110, side)
+}
+
+// regionRank orders regions as the report does.
+func regionRank(r string) int {
+	switch r {
+	case corpus.RegionEurope:
+		return 0
+	case corpus.RegionAsiaPacific:
+		return 1
+	}
+	return 2
 }
 
 // MaxFigureCities is the most cities drawn one by one in the heat maps
@@ -170,22 +339,23 @@ func (r *Result) WriteHeatmapSVG(w io.Writer) error {
 	}
 	if len(r.Cities) > MaxFigureCities {
 		names, groups := r.regionGroups()
-		return heatmap(w, fmt.Sprintf("Region × theme, mean over %d cities (%s)", len(r.Cities), r.Options.Weight), names, cols,
+		return heatmap(w, fmt.Sprintf("Region × theme, mean over %d cities", len(r.Cities)), weightUnit(r.Options.Weight), names, cols, names, nil,
 			func(i, j int) float64 {
 				s := 0.0
 				for _, c := range groups[i] {
 					s += r.Matrix.At(c, j)
 				}
 				return s / float64(len(groups[i]))
-			}, blues(64))
+			})
 	}
 	order := r.cityOrder()
 	rows := make([]string, len(order))
+	regions := make([]string, len(order))
 	for i, c := range order {
-		rows[i] = r.Cities[c].Name
+		rows[i], regions[i] = r.Cities[c].Name, r.Cities[c].Region
 	}
-	return heatmap(w, "City × theme ("+r.Options.Weight+")", rows, cols,
-		func(i, j int) float64 { return r.Matrix.At(order[i], j) }, blues(64))
+	return heatmap(w, "City × theme", weightUnit(r.Options.Weight), rows, cols, regions, nil,
+		func(i, j int) float64 { return r.Matrix.At(order[i], j) })
 }
 
 // WriteSimilaritySVG writes the cosine similarity heat map, cities in
@@ -194,7 +364,7 @@ func (r *Result) WriteHeatmapSVG(w io.Writer) error {
 func (r *Result) WriteSimilaritySVG(w io.Writer) error {
 	if len(r.Cities) > MaxFigureCities {
 		names, groups := r.regionGroups()
-		return heatmap(w, fmt.Sprintf("Mean cosine similarity within and between regions (%d cities)", len(r.Cities)), names, names,
+		return heatmap(w, fmt.Sprintf("Mean cosine similarity within and between regions (%d cities)", len(r.Cities)), "cosine similarity", names, names, names, names,
 			func(a, b int) float64 {
 				s, n := 0.0, 0
 				for _, i := range groups[a] {
@@ -209,15 +379,16 @@ func (r *Result) WriteSimilaritySVG(w io.Writer) error {
 					return 1
 				}
 				return s / float64(n)
-			}, blues(64))
+			})
 	}
 	order := r.cityOrder()
 	names := make([]string, len(order))
+	regions := make([]string, len(order))
 	for i, c := range order {
-		names[i] = r.Cities[c].Name
+		names[i], regions[i] = r.Cities[c].Name, r.Cities[c].Region
 	}
-	return heatmap(w, "Cosine similarity of theme profiles", names, names,
-		func(i, j int) float64 { return r.Similarity.At(order[i], order[j]) }, blues(64))
+	return heatmap(w, "Cosine similarity of theme profiles", "cosine similarity", names, names, regions, regions,
+		func(i, j int) float64 { return r.Similarity.At(order[i], order[j]) })
 }
 
 func (r *Result) cityOrder() []int {
@@ -241,8 +412,36 @@ func addRegionPoints(p *plot.Plot, region string, pts plotter.XYs) error {
 	s.GlyphStyle.Radius = vg.Points(3.5)
 	s.GlyphStyle.Shape = draw.CircleGlyph{}
 	p.Add(s)
-	p.Legend.Add(region, s)
 	return nil
+}
+
+// glyphThumb is a legend thumbnail: addRegionPoints' mark.
+type glyphThumb struct{ c color.Color }
+
+func (g glyphThumb) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(draw.GlyphStyle{Color: g.c, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}, c.Center())
+}
+
+// weightUnit is the unit of a weighted profile value, for scales.
+func weightUnit(w string) string {
+	switch w {
+	case WeightShare:
+		return "share of passages"
+	case WeightBinary:
+		return "has the code (1) or not (0)"
+	case WeightTFIDF:
+		return "tf-idf (rate × idf)"
+	default:
+		return "matches per 1,000 words"
+	}
+}
+
+// pointLegend is the legend of addRegionPoints' marks, for a side panel.
+func pointLegend(regions []string) func(c draw.Canvas) {
+	return func(c draw.Canvas) {
+		l := regionLegend(regions, func(region string) plot.Thumbnailer { return glyphThumb{regionColour(region)} })
+		l.Draw(draw.Crop(c, vg.Points(6), 0, 0, -vg.Points(24)))
+	}
 }
 
 // WriteDendrogramSVG writes the average-linkage dendrogram of the cities
@@ -270,6 +469,7 @@ func (r *Result) WriteDendrogramSVG(w io.Writer) error {
 		l.Color = color.Gray{Y: 0x40}
 		p.Add(l)
 	}
+	var regions []string
 	for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific, corpus.RegionUnknown} {
 		var pts plotter.XYs
 		for pos, c := range r.Clusters.Order {
@@ -280,6 +480,7 @@ func (r *Result) WriteDendrogramSVG(w io.Writer) error {
 		if len(pts) == 0 {
 			continue
 		}
+		regions = append(regions, region)
 		if err := addRegionPoints(p, region, pts); err != nil {
 			return err
 		}
@@ -294,12 +495,9 @@ func (r *Result) WriteDendrogramSVG(w io.Writer) error {
 	p.X.Tick.Label.Rotation = math.Pi / 2
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
-	p.X.Tick.Label.Font.Size = vg.Points(8)
 	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 	p.Y.Min = 0
-	p.Legend.Top = true
-	p.Legend.Left = true
-	return writePlot(w, p, math.Min(math.Max(320, 60+22*float64(n)), 1200), 320)
+	return writeWithSide(w, p, math.Min(math.Max(320, 70+24*float64(n)), 1200), 360, 110, pointLegend(regions))
 }
 
 // WritePCASVG writes the cities on the first two principal components of
@@ -312,6 +510,7 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 	}
 	p.X.Label.Text = fmt.Sprintf("PC1 (%.0f%% of variance)", 100*r.PCA.Explained[0])
 	p.Y.Label.Text = fmt.Sprintf("PC2 (%.0f%% of variance)", 100*r.PCA.Explained[1])
+	var regions []string
 	for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific, corpus.RegionUnknown} {
 		var pts plotter.XYs
 		var labels []string
@@ -324,6 +523,7 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 		if len(pts) == 0 {
 			continue
 		}
+		regions = append(regions, region)
 		if err := addRegionPoints(p, region, pts); err != nil {
 			return err
 		}
@@ -335,13 +535,18 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 			return err
 		}
 		for i := range ls.TextStyle {
-			ls.TextStyle[i].Font.Size = vg.Points(7)
+			ls.TextStyle[i].Font.Size = vg.Points(tickSize)
 			ls.TextStyle[i].Color = regionColour(region)
 		}
 		ls.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
 		p.Add(ls)
 	}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
-	return writePlot(w, p, 480, 400)
+	// Room on the right and at the top for the labels of the outermost
+	// points, so that every label stays inside the axes.
+	x0, x1 := floats.Min(r.PCA.X), floats.Max(r.PCA.X)
+	y0, y1 := floats.Min(r.PCA.Y), floats.Max(r.PCA.Y)
+	p.X.Min, p.X.Max = x0-0.05*(x1-x0), x1+0.2*(x1-x0)
+	p.Y.Min, p.Y.Max = y0-0.05*(y1-y0), y1+0.08*(y1-y0)
+	return writeWithSide(w, p, 520, 440, 110, pointLegend(regions))
 }

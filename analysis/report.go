@@ -366,8 +366,27 @@ func (r *Result) clusterText(b *bytes.Buffer) {
 	}
 	if r.PCA.OK {
 		p("![Cities on the first two principal components](%s)\n\n", PCAFigure)
-		p("The first two principal components of the profiles explain %.0f%% and %.0f%% of their variance.\n\n", 100*r.PCA.Explained[0], 100*r.PCA.Explained[1])
+		p("The first two principal components of the profiles explain %.0f%% and %.0f%% of their variance. ", 100*r.PCA.Explained[0], 100*r.PCA.Explained[1])
+		p("The codes that weigh most on each axis (loadings; a city far along an axis has more of its positive codes and less of its negative ones):\n\n")
+		p("| Axis | Code | Theme | Loading |\n|---|---|---|---:|\n")
+		for c, axis := range []string{"PC1 (horizontal)", "PC2 (vertical)"} {
+			for _, j := range topLoadings(r.PCA.Loadings[c], 5) {
+				p("| %s | `%s` | %s | %+.2f |\n", axis, r.Codes[j].ID, md(r.Codes[j].Label), r.PCA.Loadings[c][j])
+			}
+		}
+		p("\n")
 	}
+}
+
+// topLoadings returns the indexes of the n largest loadings by absolute
+// value, largest first (ties: code order).
+func topLoadings(l []float64, n int) []int {
+	idx := make([]int, len(l))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return math.Abs(l[idx[a]]) > math.Abs(l[idx[b]]) })
+	return idx[:min(n, len(idx))]
 }
 
 // hypothesesText reports each hypothesis with its verdict and evidence.

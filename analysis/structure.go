@@ -88,7 +88,11 @@ func AverageLinkage(sim *mat.SymDense) Cluster {
 type PCAMap struct {
 	X, Y      []float64 // per city
 	Explained [2]float64
-	OK        bool
+	// Loadings are the components' weights of each code (in the
+	// profile's code order), with the sign used for X and Y: a code with a
+	// large positive loading on PC1 pulls cities to the right.
+	Loadings [2][]float64
+	OK       bool
 }
 
 // PCA computes the map with gonum/stat. Each component's sign is fixed so
@@ -126,6 +130,10 @@ func PCA(m *mat.Dense) PCAMap {
 			if v := vecs.At(j, c); math.Abs(v) > big+1e-12 {
 				big, sign = math.Abs(v), math.Copysign(1, v)
 			}
+		}
+		out.Loadings[c] = make([]float64, k)
+		for j := 0; j < k; j++ {
+			out.Loadings[c][j] = vecs.At(j, c) * sign
 		}
 		for i := 0; i < n; i++ {
 			s := 0.0
