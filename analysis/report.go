@@ -94,7 +94,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		p("No code appears in at least %.0f%% of the cities of both regions.\n\n", 100*SharedShare)
 	} else {
 		p("Themes found in at least %.0f%% of the cities of **both** regions, by mean %s across all cities. These are the joint concerns of the two groups:\n\n", 100*SharedShare, r.Options.Weight)
-		p("| Code | Theme | Europe cities | Asia-Pacific cities | Europe mean | Asia-Pacific mean |\n|---|---|---:|---:|---:|---:|\n")
+		p("| Code | Theme | Europe cities | Asia-Pacific cities | Europe mean (%s) | Asia-Pacific mean (%[1]s) |\n|---|---|---:|---:|---:|---:|\n", weightUnit(r.Options.Weight))
 		for _, s := range sh {
 			p("| `%s` | %s | %d/%d | %d/%d | %.2f | %.2f |\n", s.c.CodeID, md(s.c.Label), s.c.EuropeCities, len(eu), s.c.AsiaCities, len(ap), s.c.EuropeMean, s.c.AsiaMean)
 		}
@@ -132,7 +132,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		p("%s.\n\n", strings.Join(names, "; "))
 	}
 	p("Largest effects (Cliff's delta > 0: more in Europe; < 0: more in Asia-Pacific):\n\n")
-	p("| Code | Theme | Europe mean | Asia-Pacific mean | Cliff's delta | p | p_adj |\n|---|---|---:|---:|---:|---:|---:|\n")
+	p("| Code | Theme | Europe mean (%s) | Asia-Pacific mean (%[1]s) | Cliff's delta | p (rank-sum) | p_adj (BH) |\n|---|---|---:|---:|---:|---:|---:|\n", weightUnit(r.Options.Weight))
 	for i, c := range cs {
 		if i == 10 {
 			break
@@ -266,12 +266,27 @@ func (r *Result) WriteHTML(w io.Writer, meta ReportMeta) error {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Learning cities compared: Europe and Asia-Pacific</title>\n")
 	b.WriteString("<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#222}" +
 		"table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem}" +
-		"blockquote{border-left:4px solid #c60;margin:1rem 0;padding:.5rem 1rem;background:#fff6ee}code{background:#f3f3f3;padding:0 .2rem}</style>\n</head>\n<body>\n")
+		"blockquote{border-left:4px solid #c60;margin:1rem 0;padding:.5rem 1rem;background:#fff6ee}code{background:#f3f3f3;padding:0 .2rem}" +
+		"figure{margin:1rem 0}figure svg{max-width:100%;height:auto}" +
+		printCSS + "</style>\n</head>\n<body>\n")
 	b.WriteString(markdownToHTML(md.String(), figures))
 	b.WriteString("</body>\n</html>\n")
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// printCSS makes the browser's "Print → Save as PDF" of report.html a
+// clean document to attach to a paper: A4 with 18 mm margins, 10-pt body
+// text, figures scaled to the page width and never split, table rows and
+// headings kept with what follows, links and code without backgrounds.
+// A PDF made this way embeds the fonts the browser used. It was chosen
+// over a PDF writer in Go because the figures are SVG, which the browser
+// renders exactly as on screen (TestReportPrintsToPDF checks it in headless
+// Chromium).
+const printCSS = "@page{size:A4;margin:18mm}" +
+	"@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;line-height:1.35}" +
+	"h1,h2,h3{break-after:avoid}figure,blockquote,tr{break-inside:avoid}" +
+	"figure svg{max-width:100%;max-height:230mm}table{font-size:8.5pt}code,blockquote{background:none}}"
 
 // markdownToHTML renders the report's Markdown with goldmark (CommonMark
 // and GitHub tables) in its safe mode, where raw HTML is not passed
