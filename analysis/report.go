@@ -20,7 +20,16 @@ type ReportMeta struct {
 	Sample       bool // the embedded illustrative sample
 	Codebooks    []CodebookInfo
 	Failures     int
+	// Tool is the program and its version ("lcity 0.2.0, go1.26.8");
+	// Command the command line that reproduces the outputs; Inputs the
+	// input files with their SHA-256. All optional.
+	Tool    string
+	Command string
+	Inputs  []InputInfo
 }
+
+// InputInfo names an input file and its SHA-256 in the report.
+type InputInfo struct{ Path, SHA256 string }
 
 // CodebookInfo names a codebook in the report.
 type CodebookInfo struct {
@@ -48,6 +57,14 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		p("> **Illustrative sample, not UNESCO text.** This report was computed on lcity's embedded sample corpus: case studies written by the lcity authors in their own words from public facts about each city. Its numbers describe that sample, not the UIL case-study books.\n\n")
 	}
 	p("## Data and settings\n\n")
+	if meta.Tool != "" {
+		p("Made by %s", md(meta.Tool))
+		if meta.Command != "" {
+			p(" with the equivalent of %s", codeSpan(meta.Command))
+		}
+		p(". To check and reproduce every number here, run %s in the workspace folder that holds this report: it checks the recorded SHA-256 of the inputs, codebooks and outputs and reruns the analysis from the recorded settings. ", codeSpan("lcity verify run.json"))
+		p("The report carries no date, so that a rerun gives identical bytes; run.json records the inputs and settings it was made from.\n\n")
+	}
 	words, passages := 0, 0
 	for _, c := range r.Cities {
 		words += c.Words
@@ -57,6 +74,9 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 		codeSpan(meta.CorpusSource), r.Summary.Documents, len(r.Cities), len(eu), len(ap), passages, words)
 	if meta.Failures > 0 {
 		p("- %d input(s) could not be processed; see failures.csv.\n", meta.Failures)
+	}
+	for _, in := range meta.Inputs {
+		p("- Input %s, SHA-256 `%s`.\n", codeSpan(in.Path), short(in.SHA256))
 	}
 	for _, cb := range meta.Codebooks {
 		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, md(cb.Title), cb.Codes, short(cb.SHA256))

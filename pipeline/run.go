@@ -127,7 +127,7 @@ func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*c
 	m.SetOutputs(workspace.StageCode, append(got.outputs[workspace.StageCode], cbOuts...))
 	m.SetOutputs(workspace.StageIndex, got.outputs[workspace.StageIndex])
 	if len(got.Docs) > 0 {
-		outs, err := writeAnalysis(cfg, summary, acbs, cfg.corpusName(l.corpus), len(got.Failures))
+		outs, err := writeAnalysis(cfg, summary, acbs, cfg.corpusName(l.corpus), len(got.Failures), s, m.Inputs)
 		if err != nil {
 			return err
 		}
@@ -234,12 +234,13 @@ func upToDate(w *writer, s workspace.Settings, cbs []*coding.Codebook, in *prepa
 }
 
 // writeAnalysis runs the analysis of a summary and writes its outputs.
-func writeAnalysis(cfg *Config, summary *analysis.Summary, cbs []*coding.Codebook, source string, failures int) ([]workspace.Output, error) {
+func writeAnalysis(cfg *Config, summary *analysis.Summary, cbs []*coding.Codebook, source string, failures int, s workspace.Settings, inputs []workspace.Input) ([]workspace.Output, error) {
 	res, err := analysis.AnalyzeSummary(summary, analysis.Options{Weight: cfg.Analysis.Weight, Seed: cfg.Analysis.Seed, Permutations: cfg.Analysis.Permutations})
 	if err != nil {
 		return nil, err
 	}
-	meta := analysis.ReportMeta{CorpusSource: source, Sample: source == corpus.SampleSource, Failures: failures}
+	meta := analysis.ReportMeta{CorpusSource: source, Sample: source == corpus.SampleSource, Failures: failures,
+		Tool: toolName(), Command: command(s), Inputs: reportInputs(inputs)}
 	for _, cb := range cbs {
 		meta.Codebooks = append(meta.Codebooks, analysis.CodebookInfo{Name: cb.Name, Title: cb.Title, SHA256: cb.SHA256,
 			Codes: cb.NumCodable()})

@@ -335,7 +335,9 @@ func analyzeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, c
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	outs, err := writeAnalysis(cfg, summary, cbs, source, len(fails))
+	settings := m.Settings
+	cfg.analysisSettings(hyp, &settings)
+	outs, err := writeAnalysis(cfg, summary, cbs, source, len(fails), settings, m.Inputs)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
