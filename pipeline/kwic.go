@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/workspace"
 )
@@ -30,16 +33,46 @@ type KWICLine struct {
 
 // KWIC returns keyword-in-context lines with width characters of context
 // either side, sorted by passage. When arg is a code ID of the workspace's
-// coding, the lines are its evidence in codings.csv; otherwise arg is a
-// word or phrase found case-insensitively in the passages. One pass over
-// the workspace collects both. It holds the workspace's Shared lock.
+// coding, the lines are its evidence in codings.csv; an argument that
+// names a codebook of the workspace but none of its codes
+// ("charter.nope") is the user's error, with the nearest code ID.
+// Otherwise arg is a term matched as a codebook term is (coding.
+// TermCodebook): whole words and their regular inflections, word*,
+// "phrases", /regular expressions/. It holds the workspace's Shared lock.
 func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
+	if strings.TrimSpace(arg) == "" {
+		return nil, Usagef("kwic: give a code ID or a term to find")
+	}
 	l, m, err := openRead(out)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Release()
-	needle := strings.ToLower(arg)
+	cbs, err := workspace.RecordedCodebooks(out, m, nil)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	isCode := false
+	for _, cb := range cbs {
+		for _, c := range cb.Codes {
+			ids = append(ids, c.ID)
+			isCode = isCode || c.ID == arg
+		}
+	}
+	var term *coding.Codebook
+	if !isCode {
+		if prefix, _, ok := strings.Cut(arg, "."); ok && !strings.ContainsAny(arg, " \t*/\"") && slices.ContainsFunc(cbs, func(cb *coding.Codebook) bool { return cb.Name == prefix }) {
+			msg := fmt.Sprintf("no code %q in the codebooks of %s", arg, out)
+			if s := corpus.Suggest(arg, ids); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return nil, Usagef("%s; `lcity codebook show %s` lists its codes", msg, prefix)
+		}
+		if term, err = coding.TermCodebook(arg); err != nil {
+			return nil, usage(fmt.Errorf("kwic: %w", err))
+		}
+	}
 	var codeLines, wordLines []KWICLine
 	var docID, text string
 	err = scan(out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
@@ -71,20 +104,19 @@ func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 				codeLines = append(codeLines, l)
 			}
 		}
-		low := strings.ToLower(p.Text)
-		if len(low) != len(p.Text) || needle == "" {
-			return nil // case folding changed lengths (offsets would be wrong), or nothing to find
+		if term == nil {
+			return nil
 		}
-		for off := 0; ; {
-			i := strings.Index(low[off:], needle)
-			if i < 0 {
-				break
+		for _, c := range term.Code(p) {
+			for _, ev := range c.Evidence {
+				s, e := ev.Start-p.Start, ev.End-p.Start // evidence is in document offsets
+				if s < 0 || e > len(p.Text) || s > e {
+					continue
+				}
+				l := KWICAt(p.Text, s, e, width)
+				l.PassageID, l.City, l.Region, l.Page, l.Term = p.ID, p.City, p.Region, p.Page, arg
+				wordLines = append(wordLines, l)
 			}
-			s := off + i
-			l := KWICAt(p.Text, s, s+len(needle), width)
-			l.PassageID, l.City, l.Region, l.Page, l.Term = p.ID, p.City, p.Region, p.Page, arg
-			wordLines = append(wordLines, l)
-			off = s + len(needle)
 		}
 		return nil
 	})
@@ -92,7 +124,7 @@ func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 		return nil, err
 	}
 	lines := wordLines
-	if codeLines != nil {
+	if isCode {
 		lines = codeLines
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].PassageID < lines[j].PassageID })

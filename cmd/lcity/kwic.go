@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,8 +19,10 @@ func newKwicCmd() *cobra.Command {
 		Short: "Keyword in context: every match of a code's evidence, or of a word",
 		Long: `Prints keyword-in-context lines (city, page, left context, match, right
 context). With a code ID (e.g. keyfeatures.families-communities) the matches
-are the coding evidence from codings.csv; otherwise the argument is a word or
-phrase searched case-insensitively in the passages.`,
+are the coding evidence from codings.csv; otherwise the argument is a term
+matched as in a codebook: a word and its regular inflections (plural,
+possessive), word* for a prefix, "a phrase", /a regular expression/.
+Each line gives the city, page and passage ID.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if width < 0 {
@@ -39,7 +42,7 @@ phrase searched case-insensitively in the passages.`,
 				return enc.Encode(lines)
 			}
 			for _, l := range lines {
-				fmt.Fprintf(w, "%-16s p.%-3d %*s [%s] %s\n", l.City, l.Page, width, l.Left, l.Match, l.Right)
+				fmt.Fprintf(w, "%-16s p.%-3d %-22s %*s [%s]%s\n", l.City, l.Page, l.PassageID, width, l.Left, l.Match, rightOf(l.Right))
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "%d lines\n", len(lines))
 			return nil
@@ -49,4 +52,14 @@ phrase searched case-insensitively in the passages.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().IntVar(&width, "width", 40, "characters of context on each side")
 	return c
+}
+
+// rightOf is the right context as printed after the match: a space
+// between, unless it starts with punctuation that closes on the match
+// ("learning," not "learning ,").
+func rightOf(right string) string {
+	if right == "" || strings.ContainsRune(",.;:!?)]}»”’'%", []rune(right)[0]) {
+		return right
+	}
+	return " " + right
 }

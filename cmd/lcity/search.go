@@ -138,7 +138,7 @@ func printKwicHits(w io.Writer, res *index.Result) {
 		text := plain.String()
 		for _, sp := range spans {
 			l := pipeline.KWICAt(text, sp[0], sp[1], 40)
-			fmt.Fprintf(w, "%-16s p.%-3d %40s [%s] %s\n", h.City, h.Page, l.Left, l.Match, l.Right)
+			fmt.Fprintf(w, "%-16s p.%-3d %-22s %40s [%s]%s\n", h.City, h.Page, h.PassageID, l.Left, l.Match, rightOf(l.Right))
 		}
 	}
 	fmt.Fprintf(w, "(%d hits)\n", res.Total)
