@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +28,9 @@ type KWICLine struct {
 }
 
 // KWIC returns keyword-in-context lines with width characters of context
-// either side, sorted by passage. When arg is a code ID of the workspace's
+// either side, in reading order: passages as passages.jsonl lists them
+// (by document ID, then by position in the document), matches by position
+// in the passage. When arg is a code ID of the workspace's
 // coding, the lines are its evidence in codings.csv; otherwise arg is a
 // word or phrase found case-insensitively in the passages. One pass over
 // the workspace collects both. It holds the workspace's Shared lock.
@@ -95,7 +96,6 @@ func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	if codeLines != nil {
 		lines = codeLines
 	}
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].PassageID < lines[j].PassageID })
 	return lines, nil
 }
 
