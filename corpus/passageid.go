@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -37,7 +37,7 @@ const PassageHashLen = 10
 // change of them is a change of the passage.
 func IdentityText(text string) string {
 	text = norm.NFKC.String(text)
-	rs := make([]rune, 0, len(text))
+	buf := make([]byte, 0, len(text))
 	for _, r := range text {
 		switch r {
 		case '\u00ad', '\u200b', '\u2060', '\ufeff':
@@ -52,20 +52,36 @@ func IdentityText(text string) string {
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			continue
 		}
-		rs = append(rs, r)
+		buf = utf8.AppendRune(buf, r)
 	}
 	// Compose what the removals brought together before the hyphens are
 	// judged, and again after, so that the result is its own identity text.
-	rs = []rune(norm.NFC.String(string(rs)))
-	var b strings.Builder
-	b.Grow(len(text))
-	for i, r := range rs {
-		if r == '-' && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]) {
-			continue
+	buf = nfc(buf)
+	out := make([]byte, 0, len(buf))
+	prev := utf8.RuneError
+	for i := 0; i < len(buf); {
+		r, n := utf8.DecodeRune(buf[i:])
+		if r == '-' && unicode.IsLetter(prev) {
+			if next, _ := utf8.DecodeRune(buf[i+n:]); unicode.IsLetter(next) {
+				prev = r
+				i += n
+				continue
+			}
 		}
-		b.WriteRune(r)
+		out = append(out, buf[i:i+n]...)
+		prev = r
+		i += n
 	}
-	return norm.NFC.String(b.String())
+	return string(nfc(out))
+}
+
+// nfc composes b unless it is already in NFC (as text without combining
+// marks or conjoining jamo always is).
+func nfc(b []byte) []byte {
+	if norm.NFC.IsNormal(b) {
+		return b
+	}
+	return norm.NFC.Bytes(b)
 }
 
 // PassageID is the ID of the n-th passage (counting from 1, in reading
