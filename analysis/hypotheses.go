@@ -203,6 +203,10 @@ type Quote struct {
 	Page                  int
 	Codes                 []string
 	Score                 float64
+	// doc and start place the passage in reading order, which breaks
+	// ties between equal scores (passage IDs are hashes, not positions).
+	doc   string
+	start int
 }
 
 func (r *Result) testHypotheses() {
@@ -306,7 +310,8 @@ func mean(x []float64) float64 {
 
 // evidence returns the n passages of the region with the highest total
 // score over the hypothesis' codes, one per city at most, so that the
-// quotes show breadth (ties: the smaller passage ID).
+// quotes show breadth (ties: the earlier passage in document ID and
+// reading order).
 func (r *Result) evidence(hypID, region string, n int) []Quote {
 	var qs []Quote
 	for key, q := range r.Summary.hypBest {
@@ -314,7 +319,7 @@ func (r *Result) evidence(hypID, region string, n int) []Quote {
 			qs = append(qs, q)
 		}
 	}
-	sort.Slice(qs, func(i, j int) bool { return better(qs[i].Score, qs[i].PassageID, qs[j]) })
+	sort.Slice(qs, func(i, j int) bool { return better(qs[i].Score, qs[i].doc, qs[i].start, qs[j]) })
 	if len(qs) > n {
 		qs = qs[:n]
 	}

@@ -102,7 +102,7 @@ func (s *Summary) AddPassage(p corpus.Passage, codings []corpus.Coding) {
 		cells[j].matches += max(cd.Matches(), 1)
 		js = append(js, j)
 		key := [2]string{cd.CodeID, p.Region}
-		if q, ok := s.strongest[key]; !ok || better(cd.Score, p.ID, q) {
+		if q, ok := s.strongest[key]; !ok || better(cd.Score, p.DocID, p.Start, q) {
 			s.strongest[key] = quoteOf(p, cd.Score, []string{cd.CodeID})
 		}
 	}
@@ -132,20 +132,28 @@ func (s *Summary) AddPassage(p corpus.Passage, codings []corpus.Coding) {
 			continue
 		}
 		key := [3]string{id, p.Region, p.City}
-		if q, ok := s.hypBest[key]; !ok || better(score, p.ID, q) {
+		if q, ok := s.hypBest[key]; !ok || better(score, p.DocID, p.Start, q) {
 			sort.Strings(codes)
 			s.hypBest[key] = quoteOf(p, score, codes)
 		}
 	}
 }
 
-// better orders candidate quotes: higher score, then smaller passage ID.
-func better(score float64, id string, q Quote) bool {
-	return score > q.Score || (score == q.Score && id < q.PassageID)
+// better orders candidate quotes: higher score, then the earlier passage
+// by document ID and offset in the document (reading order, which does
+// not depend on the order the passages were added in).
+func better(score float64, doc string, start int, q Quote) bool {
+	if score != q.Score {
+		return score > q.Score
+	}
+	if doc != q.doc {
+		return doc < q.doc
+	}
+	return start < q.start
 }
 
 func quoteOf(p corpus.Passage, score float64, codes []string) Quote {
-	return Quote{City: p.City, PassageID: p.ID, Text: p.Text, Page: p.Page, Codes: codes, Score: score}
+	return Quote{City: p.City, PassageID: p.ID, Text: p.Text, Page: p.Page, Codes: codes, Score: score, doc: p.DocID, start: p.Start}
 }
 
 // Summarise aggregates a corpus held in memory.

@@ -121,6 +121,10 @@ type Span struct {
 // Passage is a paragraph of a document: the unit that is indexed and coded.
 // Start and End are byte offsets into the document's Text, so that
 // doc.Text[p.Start:p.End] == p.Text.
+//
+// ID is derived from DocID and the passage's text (PassageIDs), not from
+// its position, so it survives a re-extraction that leaves the text as it
+// was; the passage's place in reading order is DocID and Start.
 type Passage struct {
 	ID        string `json:"id"`
 	DocID     string `json:"doc_id"`

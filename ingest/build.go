@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -13,7 +12,9 @@ import (
 // build assembles a document's text from its blocks (headings and
 // paragraphs joined by blank lines) and cuts one passage per paragraph.
 // Each passage's section is the most recent heading; its Start and End are
-// byte offsets into doc.Text.
+// byte offsets into doc.Text. Passages are in reading order; each one's ID
+// comes from the document and the passage's text (corpus.PassageIDs), not
+// from its position.
 //
 // A document whose text is all headings (a title page, a one-line
 // document) has its headings as passages: it is a document, not one
@@ -27,6 +28,7 @@ func build(doc *corpus.Document, bs []block) []corpus.Passage {
 	}
 	var text strings.Builder
 	var passages []corpus.Passage
+	ids := corpus.NewPassageIDs(doc.ID)
 	section := ""
 	for _, b := range bs {
 		if text.Len() > 0 {
@@ -39,7 +41,7 @@ func build(doc *corpus.Document, bs []block) []corpus.Passage {
 			continue
 		}
 		passages = append(passages, corpus.Passage{
-			ID:      fmt.Sprintf("%s-p%04d", doc.ID, len(passages)+1),
+			ID:      ids.Next(b.text),
 			DocID:   doc.ID,
 			City:    doc.City,
 			Region:  doc.Region,

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lcity/lcity/corpus"
@@ -42,11 +43,44 @@ func TestBuildOffsets(t *testing.T) {
 	if n := len(ps[0].Sentences); n != 2 {
 		t.Errorf("first passage has %d sentences, want 2: %v", n, ps[0].Sentences)
 	}
-	if ps[0].ID != "pecs-2017-p0001" {
-		t.Errorf("first passage ID = %q", ps[0].ID)
+	if want := "pecs-2017-" + corpus.PassageHash(ps[0].Text); ps[0].ID != want {
+		t.Errorf("first passage ID = %q, want %q", ps[0].ID, want)
 	}
 	if doc.Words != ps[0].Words+ps[1].Words+ps[2].Words || doc.Passages != 3 {
 		t.Errorf("doc words %d passages %d do not add up", doc.Words, doc.Passages)
+	}
+}
+
+// TestBuildIDs: a passage's ID follows its text, not its position; a
+// repeated text takes an occurrence number.
+func TestBuildIDs(t *testing.T) {
+	para := func(text string) block { return block{kind: paragraph, text: text, page: 1} }
+	ids := func(bs ...block) []string {
+		doc := corpus.Document{ID: "cork-2015"}
+		var out []string
+		for _, p := range build(&doc, bs) {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	a, b, c := "Cork holds a learning festival.", "Its libraries open late.", "Its libraries open late."
+	h := func(s string) string { return "cork-2015-" + corpus.PassageHash(s) }
+	tests := []struct {
+		name string
+		got  []string
+		want []string
+	}{
+		{"plain", ids(para(a), para(b)), []string{h(a), h(b)}},
+		{"inserted before", ids(para("A new first paragraph."), para(a), para(b)), []string{h("A new first paragraph."), h(a), h(b)}},
+		{"repeat", ids(para(b), para(a), para(c)), []string{h(b), h(a), h(b) + "-2"}},
+		{"heading between", ids(block{kind: heading, text: "Vision", page: 1}, para(a), para(b)), []string{h(a), h(b)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.Join(tt.got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("IDs = %q, want %q", tt.got, tt.want)
+			}
+		})
 	}
 }
 

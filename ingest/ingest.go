@@ -30,8 +30,9 @@ import (
 // new golden with go test ./ingest -run TestExtractionVersion -update.
 //
 // "3": the extraction changed after "2" without a bump (a two-column page,
-// for one, is now read differently).
-const Version = "4"
+// for one, is now read differently). "5": passage IDs are derived from
+// the passage's text (corpus.PassageIDs), not from its position.
+const Version = "5"
 
 // Extractor names recorded in documents.jsonl.
 const (

@@ -26,7 +26,10 @@ type Diff struct {
 	Integrity []string `json:"integrity"`
 	// Outputs lists the outputs whose bytes differ between A and B, or
 	// that only one of them has.
-	Outputs  []string        `json:"outputs"`
+	Outputs []string `json:"outputs"`
+	// Passages compares the passages by ID, which follows a passage's
+	// text and not its position (corpus.PassageIDs).
+	Passages PassageDiff     `json:"passages"`
 	Codings  []CodeDiff      `json:"codings"`
 	Profiles []ValueDiff     `json:"profiles"`
 	Similar  []ValueDiff     `json:"similarity"`
@@ -35,8 +38,36 @@ type Diff struct {
 
 // Empty reports whether the workspaces do not differ at all.
 func (d *Diff) Empty() bool {
-	return len(d.Settings)+len(d.Codebooks)+len(d.Integrity)+len(d.Outputs)+len(d.Codings)+len(d.Profiles)+len(d.Similar)+len(d.Verdicts) == 0
+	return len(d.Settings)+len(d.Codebooks)+len(d.Integrity)+len(d.Outputs)+len(d.Codings)+len(d.Profiles)+len(d.Similar)+len(d.Verdicts) == 0 &&
+		d.Passages.Empty()
 }
+
+// PassageDiff is what changed among the passages. Passages are matched by
+// ID, so a passage whose text is unchanged (up to white space, hyphenation
+// and the other differences corpus.IdentityText ignores) is the same
+// passage wherever it now stands; an inserted passage is one added
+// passage, and the others keep their IDs. A passage of A and one of B of
+// the same document that stand between the same unchanged neighbours are
+// paired as Changed (its text was edited, so its ID changed); the rest
+// are Added or Removed.
+type PassageDiff struct {
+	// Same is the number of passages in both.
+	// Added, Removed and Changed are in reading order: by document ID,
+	// then by position in the document.
+	Same    int             `json:"same"`
+	Added   []string        `json:"added"`   // in B only
+	Removed []string        `json:"removed"` // in A only
+	Changed []PassageChange `json:"changed"`
+}
+
+// PassageChange is a passage whose text changed: its ID in A and in B.
+type PassageChange struct {
+	A string `json:"a"`
+	B string `json:"b"`
+}
+
+// Empty reports whether no passage was added, removed or changed.
+func (p PassageDiff) Empty() bool { return len(p.Added)+len(p.Removed)+len(p.Changed) == 0 }
 
 // CodeDiff is the passages a code gained and lost.
 type CodeDiff struct {
@@ -154,6 +185,12 @@ func DiffWorkspaces(a, b string, opt DiffOptions) (*Diff, error) {
 			d.Integrity = append(d.Integrity, fmt.Sprintf("%s: %s cannot be read: %v", side, rel, err))
 		}
 	}
+	// Passages by identity.
+	pa, err := passageOrder(a)
+	readable("A", workspace.PassagesFile, err)
+	pb, err := passageOrder(b)
+	readable("B", workspace.PassagesFile, err)
+	d.Passages = diffPassages(pa, pb)
 	// Codings per code.
 	ca, err := codingSet(a)
 	readable("A", workspace.CodingsFile, err)
@@ -178,11 +215,11 @@ func DiffWorkspaces(a, b string, opt DiffOptions) (*Diff, error) {
 		}
 	}
 	// Profiles and similarity.
-	pa, err := tidyValues(filepath.Join(a, workspace.ProfilesFile), []string{"city", "code_id"}, "rate_per_1k_words")
+	ra, err := tidyValues(filepath.Join(a, workspace.ProfilesFile), []string{"city", "code_id"}, "rate_per_1k_words")
 	readable("A", workspace.ProfilesFile, err)
-	pb, err := tidyValues(filepath.Join(b, workspace.ProfilesFile), []string{"city", "code_id"}, "rate_per_1k_words")
+	rb, err := tidyValues(filepath.Join(b, workspace.ProfilesFile), []string{"city", "code_id"}, "rate_per_1k_words")
 	readable("B", workspace.ProfilesFile, err)
-	d.Profiles = changed(pa, pb, opt.Tolerance)
+	d.Profiles = changed(ra, rb, opt.Tolerance)
 	xa, err := matrixValues(filepath.Join(a, workspace.SimilarityFile))
 	readable("A", workspace.SimilarityFile, err)
 	xb, err := matrixValues(filepath.Join(b, workspace.SimilarityFile))
@@ -236,6 +273,81 @@ func currentHashes(dir string, m *workspace.Manifest) (map[string]string, error)
 		out[o.Path] = d.SHA256
 	}
 	return out, nil
+}
+
+// passageOrder returns each document's passage IDs in reading order (the
+// order of passages.jsonl); a workspace without passages gives none.
+func passageOrder(dir string) (map[string][]string, error) {
+	out := map[string][]string{}
+	_, err := workspace.ScanJSONL(filepath.Join(dir, workspace.PassagesFile), func(p struct {
+		ID    string `json:"id"`
+		DocID string `json:"doc_id"`
+	}) error {
+		out[p.DocID] = append(out[p.DocID], p.ID)
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return map[string][]string{}, err
+	}
+	return out, nil
+}
+
+// diffPassages matches the passages of A and B by ID, document by
+// document, and pairs the unmatched ones that stand after the same
+// matched passage (or at the start) of their document, in reading order,
+// as changed.
+func diffPassages(a, b map[string][]string) PassageDiff {
+	d := PassageDiff{Added: []string{}, Removed: []string{}, Changed: []PassageChange{}}
+	for _, doc := range unionKeys(a, b) {
+		inA, inB := map[string]bool{}, map[string]bool{}
+		for _, id := range a[doc] {
+			inA[id] = true
+		}
+		for _, id := range b[doc] {
+			inB[id] = true
+			if inA[id] {
+				d.Same++
+			}
+		}
+		// gaps: the unmatched passages of one side keyed by the matched
+		// passage before them ("" at the start of the document).
+		gaps := func(ids []string, other map[string]bool) (map[string][]string, []string) {
+			out, order := map[string][]string{}, []string{}
+			after := ""
+			for _, id := range ids {
+				if other[id] {
+					after = id
+					continue
+				}
+				if _, ok := out[after]; !ok {
+					order = append(order, after)
+				}
+				out[after] = append(out[after], id)
+			}
+			return out, order
+		}
+		ga, orderA := gaps(a[doc], inB)
+		gb, _ := gaps(b[doc], inA)
+		paired := map[string]bool{}
+		for _, k := range orderA {
+			ra, rb := ga[k], gb[k]
+			n := min(len(ra), len(rb))
+			for i := range n {
+				d.Changed = append(d.Changed, PassageChange{A: ra[i], B: rb[i]})
+				paired[rb[i]] = true
+			}
+			d.Removed = append(d.Removed, ra[n:]...)
+		}
+		for _, id := range b[doc] {
+			if !inA[id] && !paired[id] {
+				d.Added = append(d.Added, id)
+			}
+		}
+	}
+	return d
 }
 
 // codingSet returns code → passages coded with it.

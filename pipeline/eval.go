@@ -79,7 +79,9 @@ type EvalOptions struct {
 	// Folds, when at least 2, adds the cross-validated comparison of the
 	// dictionary, a learned model and their union (on the listed passages).
 	Folds int
-	// Seed shuffles the passages into folds.
+	// Seed shuffles the passages into folds. The shuffle starts from the
+	// listed passages in reading order (document ID, then position), not
+	// from their IDs, so the folds do not change when passage IDs do.
 	Seed uint64
 	// Lambda is the model's penalty (0: learn.DefaultLambda).
 	Lambda float64

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,13 +31,15 @@ type KWICLine struct {
 }
 
 // KWIC returns keyword-in-context lines with width characters of context
-// either side, sorted by passage. When arg is a code ID of the workspace's
-// coding, the lines are its evidence in codings.csv; an argument that
-// names a codebook of the workspace but none of its codes
-// ("charter.nope") is the user's error, with the nearest code ID.
-// Otherwise arg is a term matched as a codebook term is (coding.
-// TermCodebook): whole words and their regular inflections, word*,
-// "phrases", /regular expressions/. It holds the workspace's Shared lock.
+// either side, in reading order: passages as passages.jsonl lists them
+// (by document ID, then by position in the document), matches by position
+// in the passage. When arg is a code ID of the workspace's coding, the
+// lines are its evidence in codings.csv; an argument that names a codebook
+// of the workspace but none of its codes ("charter.nope") is the user's
+// error, with the nearest code ID. Otherwise arg is a term matched as a
+// codebook term is (coding.TermCodebook): whole words and their regular
+// inflections, word*, "phrases", /regular expressions/. It holds the
+// workspace's Shared lock.
 func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	if strings.TrimSpace(arg) == "" {
 		return nil, Usagef("kwic: give a code ID or a term to find")
@@ -127,7 +128,6 @@ func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	if isCode {
 		lines = codeLines
 	}
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].PassageID < lines[j].PassageID })
 	return lines, nil
 }
 

@@ -81,7 +81,7 @@ type indexItem struct {
 
 // spoolSpan locates one document's blocks in the two spool files.
 type spoolSpan struct {
-	key    string // docID + "-p": the order of its passage IDs
+	key    string // the document's ID: passages.jsonl and codings.csv are in document ID order, each document's passages in reading order
 	blocks [2][2]int64
 }
 
@@ -359,7 +359,7 @@ func (s *streamer) document(ctx context.Context, d ingest.Doc, codings [][]corpu
 	if s.steps.summary != nil {
 		s.steps.summary.AddDocument(d.Document)
 	}
-	span := spoolSpan{key: d.ID + "-p"}
+	span := spoolSpan{key: d.ID}
 	pw := &countingWriter{w: s.spoolBuf[spoolPassages]}
 	cw := &countingWriter{w: s.spoolBuf[spoolCodings]}
 	enc := json.NewEncoder(pw)

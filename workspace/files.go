@@ -17,6 +17,13 @@ import (
 
 // Workspace file names (DESIGN.md). Paths are relative to the workspace
 // folder and use forward slashes, as run.json records them.
+//
+// documents.jsonl is sorted by document ID. passages.jsonl lists the
+// passages by document ID and, within a document, in reading order (by
+// Start), and codings.csv follows the same order: passage IDs are hashes
+// of the text (corpus.PassageIDs), so sorting by them would scramble the
+// documents, and every reader wants reading order (KWIC lines, the
+// report's quotations, exports, the web UI, cross-validation folds).
 const (
 	DocumentsFile  = "documents.jsonl"
 	PassagesFile   = "passages.jsonl"

@@ -33,7 +33,7 @@ func TestSnapshotOutlivesARun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer old.Close()
-	const id = "okayama-2017-p0005"
+	const id = "okayama-2017-c4963c4fe1" // the fifth passage of Okayama
 	p1, cs1, ok, err := old.Passage(id)
 	if err != nil || !ok || p1.ID != id || p1.City != "Okayama" {
 		t.Fatalf("Passage(%q) = %+v, %v, %v", id, p1, ok, err)

@@ -15,12 +15,15 @@ func newDiffCmd() *cobra.Command {
 	opt := pipeline.DiffOptions{}
 	c := &cobra.Command{
 		Use:   "diff DIR_A DIR_B",
-		Short: "Compare two workspaces: settings and codebooks, outputs, codings per code, profiles, similarity, contrast verdicts",
+		Short: "Compare two workspaces: settings and codebooks, outputs, passages, codings per code, profiles, similarity, contrast verdicts",
 		Long: `diff shows what changed from workspace A to workspace B, typically the same
 corpus coded before and after a codebook edit: changed settings and codebooks,
 outputs that were edited after lcity wrote them (the check run and verify
-make), outputs whose bytes differ between A and B, passages added to or
-removed from each code, profile rates and city similarities that moved by
+make), outputs whose bytes differ between A and B, passages added, removed
+or changed (matched by ID, which follows a passage's text and not its
+position, so a re-extraction that only moves white space or hyphenation
+reports no passage, and an inserted passage is one added passage), passages
+added to or removed from each code, profile rates and city similarities that moved by
 more than --tolerance, and contrasts whose verdict (p_adj < --alpha)
 flipped. It exits 0 whether or not there are differences, unless
 --exit-code is given: then 1 when the workspaces differ (like git diff).`,
@@ -73,6 +76,20 @@ func writeDiff(w io.Writer, d *pipeline.Diff) error {
 	section("Edited after lcity wrote them", d.Integrity)
 	section("Outputs", d.Outputs)
 	var lines []string
+	if ps := d.Passages; !ps.Empty() {
+		lines = append(lines, fmt.Sprintf("%d in both, %d added, %d removed, %d changed", ps.Same, len(ps.Added), len(ps.Removed), len(ps.Changed)))
+		for _, c := range ps.Changed {
+			lines = append(lines, fmt.Sprintf("~ %s → %s", c.A, c.B))
+		}
+		for _, id := range ps.Removed {
+			lines = append(lines, "− "+id)
+		}
+		for _, id := range ps.Added {
+			lines = append(lines, "+ "+id)
+		}
+	}
+	section("Passages", lines)
+	lines = nil
 	for _, c := range d.Codings {
 		lines = append(lines, fmt.Sprintf("%s: +%d −%d passages%s%s", c.CodeID, len(c.Added), len(c.Removed), list(" added ", c.Added), list(" removed ", c.Removed)))
 	}

@@ -9,13 +9,14 @@ import (
 )
 
 // TestDiff recodes the sample with a charter that lost a term: diff
-// reports the changed codebook and the passages that lost the code.
+// reports the changed codebook and the passages that lost the code, and no
+// passage changes between the two extractions of the same text.
 func TestDiff(t *testing.T) {
 	a := filepath.Join(t.TempDir(), "a")
 	if code, _, stderr := lcity(t, "run", "--out", a, "--permutations", "99"); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
-	if code, stdout, _ := lcity(t, "diff", a, a); code != 0 || strings.Count(stdout, "unchanged") != 8 {
+	if code, stdout, _ := lcity(t, "diff", a, a); code != 0 || strings.Count(stdout, "unchanged") != 9 {
 		t.Errorf("diff of a workspace with itself: exit %d\n%s", code, stdout)
 	}
 	b := filepath.Join(t.TempDir(), "b")
@@ -39,7 +40,8 @@ func TestDiff(t *testing.T) {
 		t.Fatalf("diff: exit %d: %s", code, stderr)
 	}
 	var d struct {
-		Codebooks []string `json:"codebooks"`
+		Passages  passageDiff `json:"passages"`
+		Codebooks []string    `json:"codebooks"`
 		Codings   []struct {
 			CodeID  string   `json:"code_id"`
 			Added   []string `json:"added"`
@@ -48,6 +50,9 @@ func TestDiff(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(stdout), &d); err != nil {
 		t.Fatal(err)
+	}
+	if d.Passages.Same != 340 || len(d.Passages.Added)+len(d.Passages.Removed)+len(d.Passages.Changed) != 0 {
+		t.Errorf("passages of two extractions of the sample: %+v, want 340 the same", d.Passages)
 	}
 	if len(d.Codebooks) != 1 || !strings.HasPrefix(d.Codebooks[0], "charter: changed") {
 		t.Errorf("codebooks = %v", d.Codebooks)

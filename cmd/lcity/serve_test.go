@@ -125,7 +125,7 @@ func TestServeAfterRerun(t *testing.T) {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
 	base := startServer(t, out)
-	const id = "okayama-2017-p0005"
+	const id = "okayama-2017-c4963c4fe1" // the fifth passage of Okayama
 	passage := func(id string) (int, string) {
 		t.Helper()
 		code, body := get(t, base+"/api/passages/"+id)
@@ -162,8 +162,8 @@ func TestServeAfterRerun(t *testing.T) {
 	if code, _ := passage(id); code != 404 {
 		t.Errorf("after the rerun, %s: HTTP %d, want 404", id, code)
 	}
-	if code, city := passage("cork-p0001"); code != 200 || city != "Cork" {
-		t.Errorf("after the rerun, cork-p0001: HTTP %d %s", code, city)
+	if code, city := passage("cork-dfb6605557"); code != 200 || city != "Cork" {
+		t.Errorf("after the rerun, cork-dfb6605557: HTTP %d %s", code, city)
 	}
 	if code, body := get(t, base+"/api/search?q=migrants"); code != 200 || !strings.Contains(body, "Cork") {
 		t.Errorf("search after the rerun: %d\n%s", code, body)
@@ -178,7 +178,7 @@ func TestServeEscapesPassageText(t *testing.T) {
 		t.Fatalf("run: %d %s", code, stderr)
 	}
 	base := startServer(t, out)
-	for _, u := range []string{"/search?q=kominkan", "/passages/evil-p0001"} {
+	for _, u := range []string{"/search?q=kominkan", "/passages/" + readPassages(t, out)[0].ID} {
 		code, body := get(t, base+u)
 		if code != 200 || strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
 			t.Errorf("%s: %d, markup of the passage text reached the page unescaped", u, code)
