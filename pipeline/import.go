@@ -111,6 +111,8 @@ type Unmapped struct {
 	CodeGUID   string `json:"code_guid"`
 	Reason     string `json:"reason"`
 	Detail     string `json:"detail"`
+
+	source int // index of the source in the project, for project order
 }
 
 var unmappedHeader = []string{"coder", "file", "source", "source_guid", "selection_guid", "start", "end", "code", "code_guid", "reason", "detail"}
@@ -204,6 +206,7 @@ func Import(ctx context.Context, out, file string, opt ImportOptions) (*ImportRe
 	if err := im.record(ctx); err != nil {
 		return nil, err
 	}
+	slices.SortStableFunc(im.res.Unmapped, func(a, b Unmapped) int { return cmp.Compare(a.source, b.source) })
 	if err := writeUnmapped(out, file, opt.Coder, im.res.Unmapped); err != nil {
 		return nil, err
 	}
@@ -249,6 +252,7 @@ type importer struct {
 	// per source index: the matched document and how.
 	docOf   []string
 	matchOf []qdpx.Match
+	cur     int // the source being read
 	// passages of the matched documents, by document, in text order.
 	passages  map[string][]corpus.Passage
 	decisions []review.Decision
@@ -273,6 +277,7 @@ func (im *importer) matchSources(docs []corpus.Document) error {
 	im.docOf = make([]string, len(im.proj.Sources))
 	im.matchOf = make([]qdpx.Match, len(im.proj.Sources))
 	for i, s := range im.proj.Sources {
+		im.cur = i
 		is := ImportSource{GUID: s.GUID, Name: s.Name}
 		var reason, detail string
 		switch {
@@ -335,7 +340,7 @@ func (im *importer) unmappedSource(s qdpx.Source, reason, detail string, codings
 }
 
 func (im *importer) unmapped(s qdpx.Source, sel *qdpx.Selection, c qdpx.Coding, reason, detail string) {
-	u := Unmapped{Coder: im.opt.Coder, File: im.file, Source: s.Name, SourceGUID: s.GUID, CodeGUID: c.Code, Reason: reason, Detail: detail}
+	u := Unmapped{Coder: im.opt.Coder, File: im.file, Source: s.Name, SourceGUID: s.GUID, CodeGUID: c.Code, Reason: reason, Detail: detail, source: im.cur}
 	if sel != nil {
 		u.Selection = sel.GUID
 		if sel.Err == nil {
@@ -400,6 +405,7 @@ func (im *importer) mapCodings() error {
 		if doc == "" {
 			continue
 		}
+		im.cur = i
 		text, ok := texts[doc]
 		if !ok {
 			raw, err := os.ReadFile(filepath.Join(im.out, filepath.FromSlash(workspace.TextFile(doc))))
