@@ -219,8 +219,8 @@ func handWorkspace(t *testing.T) (out, text string, passages []corpus.Passage) {
 func TestImportHandMade(t *testing.T) {
 	out, text, ps := handWorkspace(t)
 	partnerships := export.GUID("code:charter.partnerships") // lcity's own GUID
-	byLabel := "0c000000-0000-4000-8000-000000000002"         // "partnerships  and Participation" under "Charter"
-	byID := "0c000000-0000-4000-8000-000000000003"            // named charter.celebration
+	byLabel := "0c000000-0000-4000-8000-000000000002"        // "partnerships  and Participation" under "Charter"
+	byID := "0c000000-0000-4000-8000-000000000003"           // named charter.celebration
 	unknown := "0c000000-0000-4000-8000-000000000004"
 	spaced := strings.ReplaceAll(strings.ReplaceAll(text, "\n", "\r\n"), "city of", "city  of") + "\r\n"
 	file := filepath.Join(t.TempDir(), "hand.qdpx")
