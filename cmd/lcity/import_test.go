@@ -97,6 +97,26 @@ func TestImportRoundTrip(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "(0 new,") || len(decisions(t, out)) != len(ds) {
 		t.Errorf("second import: exit %d, %d decisions, want 0 new:\n%s", code, len(decisions(t, out)), stdout)
 	}
+
+	// The export now carries ana as a User with her codings; imported
+	// with --user ana as bob, they give bob the same decisions.
+	again := filepath.Join(t.TempDir(), "again.qdpx")
+	if code, _, stderr := lcity(t, "export", "qdpx", "--out", out, again); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr = lcity(t, "import", "qdpx", "--out", out, "--coder", "bob", "--user", "ana", again)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("%d codings in %s (and %d by other users, left out)", len(want), again, len(want))) {
+		t.Fatalf("import --user ana: exit %d:\n%s%s", code, stdout, stderr)
+	}
+	bob := map[string]bool{}
+	for _, d := range decisions(t, out) {
+		if d.Coder == "bob" && d.Span == nil {
+			bob[d.PassageID+" "+d.CodeID] = true
+		}
+	}
+	if !mapsEqual(bob, want) {
+		t.Errorf("bob has %d whole-passage codings, want ana's %d", len(bob), len(want))
+	}
 }
 
 func mapsEqual(a, b map[string]bool) bool {
