@@ -51,66 +51,80 @@ func Align(src, doc string, m Match) *Aligner {
 		return &Aligner{starts: off, ends: off}
 	}
 	// The normalised texts are compared rune by rune while both are
-	// walked; each source boundary is mapped to the document position of
-	// the first normalised rune at or after it (a start) or just after the
-	// last normalised rune before it (an end).
-	type nrune struct {
-		r          rune
-		from, to   int // document bytes of the rune (of a run's first white space rune)
-		srcCP      int // source code point of the rune
-		whitespace bool
-	}
-	norm := func(text string, byteOffsets bool) []nrune {
-		var out []nrune
-		cp := 0
-		inSpace := false
-		for i, r := range text {
-			pos := i
-			if !byteOffsets {
-				pos = cp
-			}
-			if unicode.IsSpace(r) {
-				if !inSpace && len(out) > 0 {
-					out = append(out, nrune{r: ' ', from: pos, to: pos + utf8.RuneLen(r), srcCP: pos, whitespace: true})
-				}
-				inSpace = true
-			} else {
-				out = append(out, nrune{r: r, from: pos, to: pos + utf8.RuneLen(r), srcCP: pos})
-				inSpace = false
-			}
-			cp++
-		}
-		if len(out) > 0 && out[len(out)-1].whitespace {
-			out = out[:len(out)-1]
-		}
-		return out
-	}
-	ns, nd := norm(src, false), norm(doc, true)
-	if len(ns) != len(nd) {
-		return nil
-	}
-	for i := range ns {
-		if ns[i].r != nd[i].r {
-			return nil
-		}
-	}
+	// walked; each source boundary x is mapped to the document position
+	// of the first normalised rune at or after it (a start) or just after
+	// the last normalised rune before it (an end).
 	n := utf8.RuneCountInString(src)
 	a := &Aligner{starts: make([]int, n+1), ends: make([]int, n+1)}
-	j := 0 // first normalised rune whose source position is >= x
-	for x := 0; x <= n; x++ {
-		for j < len(ns) && ns[j].srcCP < x {
-			j++
+	is, id := normIter{text: src}, normIter{text: doc}
+	x, prevEnd := 0, 0
+	for {
+		rs, okS := is.next()
+		rd, okD := id.next()
+		if okS != okD {
+			return nil
 		}
-		if j < len(nd) {
-			a.starts[x] = nd[j].from
-		} else {
-			a.starts[x] = len(doc)
+		if !okS {
+			break
 		}
-		if j > 0 {
-			a.ends[x] = nd[j-1].to
+		if rs.r != rd.r {
+			return nil
 		}
+		for ; x <= rs.cp; x++ {
+			a.starts[x], a.ends[x] = rd.from, prevEnd
+		}
+		prevEnd = rd.to
+	}
+	for ; x <= n; x++ {
+		a.starts[x], a.ends[x] = len(doc), prevEnd
 	}
 	return a
+}
+
+// nrune is a rune of a normalised text: its code point position and its
+// bytes [from, to) in the text (for a space, those of the first rune of
+// the white space run it stands for).
+type nrune struct {
+	r            rune
+	cp, from, to int
+}
+
+// normIter walks a text as Normalise sees it: each rune that is not white
+// space, and one space for each run of white space between two of them.
+type normIter struct {
+	text       string
+	i, cp      int
+	started    bool
+	pending    nrune // a rune held back behind the space before it
+	hasPending bool
+}
+
+func (it *normIter) next() (nrune, bool) {
+	if it.hasPending {
+		it.hasPending = false
+		return it.pending, true
+	}
+	var space nrune
+	inSpace := false
+	for it.i < len(it.text) {
+		r, size := utf8.DecodeRuneInString(it.text[it.i:])
+		cur := nrune{r, it.cp, it.i, it.i + size}
+		it.i += size
+		it.cp++
+		if unicode.IsSpace(r) {
+			if !inSpace {
+				space, inSpace = nrune{' ', cur.cp, cur.from, cur.to}, true
+			}
+			continue
+		}
+		if inSpace && it.started {
+			it.pending, it.hasPending = cur, true
+			return space, true
+		}
+		it.started = true
+		return cur, true
+	}
+	return nrune{}, false
 }
 
 // Len is the source's length in code points.

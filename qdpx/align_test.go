@@ -95,3 +95,16 @@ func FuzzAlign(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAlign aligns a 1 MB text that differs from the document in
+// white space only (go test ./qdpx -bench Align).
+func BenchmarkAlign(b *testing.B) {
+	doc := strings.Repeat("Learning in Pécs and 杭州 🎉 for everyone.\n\n", 20000)
+	src := strings.ReplaceAll(doc, "\n", "\r\n")
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if Align(src, doc, Whitespace) == nil {
+			b.Fatal("no alignment")
+		}
+	}
+}

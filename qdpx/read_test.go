@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"strings"
 	"testing"
@@ -71,6 +72,16 @@ const handMade = `<?xml version="1.0" encoding="utf-8"?>
     <TextSource guid="50000000-0000-4000-8000-000000000002" name="inline"><PlainTextContent>inline text</PlainTextContent></TextSource>
     <TextSource guid="50000000-0000-4000-8000-000000000003" name="missing" plainTextPath="internal://nothere.txt"/>
     <TextSource guid="50000000-0000-4000-8000-000000000004" name="outside" plainTextPath="relative://a.txt"/>
+    <PDFSource guid="50000000-0000-4000-8000-000000000006" name="book.pdf" path="internal://b.pdf">
+      <PDFSelection guid="5e000000-0000-4000-8000-000000000010" page="1" firstX="0" firstY="0" secondX="1" secondY="1">
+        <Coding guid="c1000000-0000-4000-8000-000000000010"><CodeRef targetGUID="c0000000-0000-4000-8000-000000000002"/></Coding>
+      </PDFSelection>
+      <Representation guid="50000000-0000-4000-8000-000000000007" plainTextPath="internal://rep.txt">
+        <PlainTextSelection guid="5e000000-0000-4000-8000-000000000011" startPosition="0" endPosition="3">
+          <Coding guid="c1000000-0000-4000-8000-000000000011"><CodeRef targetGUID="c0000000-0000-4000-8000-000000000002"/></Coding>
+        </PlainTextSelection>
+      </Representation>
+    </PDFSource>
     <PictureSource guid="50000000-0000-4000-8000-000000000005" name="photo" path="internal://p.jpg">
       <PictureSelection guid="5e000000-0000-4000-8000-000000000009" firstX="0" firstY="0" secondX="1" secondY="1">
         <Coding guid="c1000000-0000-4000-8000-000000000009"><CodeRef targetGUID="c0000000-0000-4000-8000-000000000002"/></Coding>
@@ -85,7 +96,7 @@ const handMade = `<?xml version="1.0" encoding="utf-8"?>
 // and sources and selections that cannot be used.
 func TestReadHandMade(t *testing.T) {
 	data := archiveOf(t, entry{"project.qde", handMade},
-		entry{"Sources/50000000-0000-4000-8000-000000000001.txt", "\ufeffPécs 杭州 🎉\nend"})
+		entry{"Sources/50000000-0000-4000-8000-000000000001.txt", "\ufeffPécs 杭州 🎉\nend"}, entry{"sources/rep.txt", "PDF text"})
 	p, err := Read(bytes.NewReader(data), int64(len(data)), DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +107,8 @@ func TestReadHandMade(t *testing.T) {
 	if got := strings.Join(p.Path("c0000000-0000-4000-8000-000000000002"), " / "); got != "charter / Partnerships and participation" {
 		t.Errorf("Path = %q", got)
 	}
-	if len(p.Sources) != 5 {
-		t.Fatalf("%d sources, want 5", len(p.Sources))
+	if len(p.Sources) != 6 {
+		t.Fatalf("%d sources, want 6", len(p.Sources))
 	}
 	s := p.Sources[0]
 	if s.Text != "Pécs 杭州 🎉\nend" || s.TextErr != nil {
@@ -122,13 +133,19 @@ func TestReadHandMade(t *testing.T) {
 	if p.Sources[1].Text != "inline text" {
 		t.Errorf("inline source %+v", p.Sources[1])
 	}
-	for i, want := range map[int]string{2: "no sources/nothere.txt", 3: "outside the archive", 4: "not text"} {
+	for i, want := range map[int]string{2: "no sources/nothere.txt", 3: "outside the archive", 5: "not text"} {
 		if err := p.Sources[i].TextErr; err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("source %d: TextErr %v, want %q", i, err, want)
 		}
 	}
-	if p.Sources[4].Other != 1 {
-		t.Errorf("picture codings = %d, want 1", p.Sources[4].Other)
+	if p.Sources[5].Other != 1 {
+		t.Errorf("picture codings = %d, want 1", p.Sources[5].Other)
+	}
+	// A PDF counts through its text representation; its page areas are
+	// counted, not read.
+	if pdf := p.Sources[4]; pdf.Kind != "PDFSource" || pdf.GUID != "50000000-0000-4000-8000-000000000006" || pdf.Text != "PDF text" ||
+		len(pdf.Selections) != 1 || pdf.Selections[0].End != 3 || pdf.Other != 1 {
+		t.Errorf("PDF source %+v", pdf)
 	}
 }
 
@@ -199,4 +216,29 @@ func FuzzRead(f *testing.F) {
 			p.Path(g)
 		}
 	})
+}
+
+// BenchmarkRead reads a project of 200 sources with 50 coded selections
+// each (go test ./qdpx -bench Read).
+func BenchmarkRead(b *testing.B) {
+	var x strings.Builder
+	var entries []entry
+	x.WriteString(`<Project name="bench"><Sources>`)
+	text := strings.Repeat("Learning in Pécs and 杭州 🎉 for everyone. ", 200)
+	for i := range 200 {
+		fmt.Fprintf(&x, `<TextSource guid="%08d-0000-4000-8000-000000000000" plainTextPath="internal://%d.txt">`, i, i)
+		for j := range 50 {
+			fmt.Fprintf(&x, `<PlainTextSelection guid="%08d-%04d-4000-8000-000000000000" startPosition="%d" endPosition="%d"><Coding guid="%08d-%04d-4000-8000-000000000001"><CodeRef targetGUID="c0000000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>`, i, j, j*100, j*100+50, i, j)
+		}
+		x.WriteString("</TextSource>")
+		entries = append(entries, entry{fmt.Sprintf("sources/%d.txt", i), text})
+	}
+	x.WriteString("</Sources></Project>")
+	data := archiveOf(b, append([]entry{{"project.qde", x.String()}}, entries...)...)
+	b.SetBytes(int64(len(x.String()) + 200*len(text)))
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(data), int64(len(data)), DefaultLimits); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
