@@ -292,7 +292,7 @@ func parse(data []byte, a *archive) (*Project, error) {
 	walk = func(cs []xCode, parent string, depth int) {
 		for _, c := range cs {
 			g := NormGUID(c.GUID)
-			if _, dup := p.Codes[g]; !dup {
+			if _, dup := p.Codes[g]; !dup && g != "" { // a code without a GUID cannot be referred to
 				p.Codes[g] = Code{GUID: g, Name: c.Name, Description: c.Description, Codable: c.Codable != "false" && c.Codable != "0", Parent: parent}
 			}
 			walk(c.Codes, g, depth+1)

@@ -242,3 +242,31 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseProject fuzzes project.qde alone (the zip layer of FuzzRead
+// rarely lets mutations reach deep into the XML).
+func FuzzParseProject(f *testing.F) {
+	f.Add([]byte(handMade))
+	f.Add([]byte(`<Project name="p"><CodeBook><Codes><Code guid="1" name="a" isCodable="true"><Code guid="2" name="b" isCodable="false"/></Code></Codes></CodeBook></Project>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseProject(data)
+		if err != nil {
+			if !errors.Is(err, ErrFormat) {
+				t.Fatalf("error without ErrFormat: %v", err)
+			}
+			return
+		}
+		for g := range p.Codes {
+			if len(p.Path(g)) == 0 {
+				t.Fatalf("code %s has no path", g)
+			}
+		}
+		for _, s := range p.Sources {
+			for _, sel := range s.Selections {
+				if sel.Err == nil && (sel.Start < 0 || sel.End <= sel.Start) {
+					t.Fatalf("accepted selection [%d, %d)", sel.Start, sel.End)
+				}
+			}
+		}
+	})
+}
