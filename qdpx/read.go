@@ -414,7 +414,14 @@ func (a *archive) text(s xSource) (string, error) {
 		return "", fmt.Errorf("plain text %s is outside the archive", s.Path)
 	default:
 		name := strings.TrimPrefix(s.Path, "internal://")
+		// The standard's place is sources/NAME; a path that names its
+		// folder itself (internal://Sources/NAME) is looked up as given.
 		f := a.files["sources/"+name]
+		if f == nil {
+			if dir, file := path.Split(name); dir != "" {
+				f = a.files[strings.ToLower(dir)+file]
+			}
+		}
 		if f == nil {
 			return "", fmt.Errorf("plain text %s: no sources/%s in the archive", s.Path, name)
 		}

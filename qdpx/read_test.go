@@ -72,6 +72,7 @@ const handMade = `<?xml version="1.0" encoding="utf-8"?>
     <TextSource guid="50000000-0000-4000-8000-000000000002" name="inline"><PlainTextContent>inline text</PlainTextContent></TextSource>
     <TextSource guid="50000000-0000-4000-8000-000000000003" name="missing" plainTextPath="internal://nothere.txt"/>
     <TextSource guid="50000000-0000-4000-8000-000000000004" name="outside" plainTextPath="relative://a.txt"/>
+    <TextSource guid="50000000-0000-4000-8000-000000000008" name="folder in path" plainTextPath="internal://Sources/rep.txt"/>
     <PDFSource guid="50000000-0000-4000-8000-000000000006" name="book.pdf" path="internal://b.pdf">
       <PDFSelection guid="5e000000-0000-4000-8000-000000000010" page="1" firstX="0" firstY="0" secondX="1" secondY="1">
         <Coding guid="c1000000-0000-4000-8000-000000000010"><CodeRef targetGUID="c0000000-0000-4000-8000-000000000002"/></Coding>
@@ -107,8 +108,8 @@ func TestReadHandMade(t *testing.T) {
 	if got := strings.Join(p.Path("c0000000-0000-4000-8000-000000000002"), " / "); got != "charter / Partnerships and participation" {
 		t.Errorf("Path = %q", got)
 	}
-	if len(p.Sources) != 6 {
-		t.Fatalf("%d sources, want 6", len(p.Sources))
+	if len(p.Sources) != 7 {
+		t.Fatalf("%d sources, want 7", len(p.Sources))
 	}
 	s := p.Sources[0]
 	if s.Text != "Pécs 杭州 🎉\nend" || s.TextErr != nil {
@@ -133,17 +134,20 @@ func TestReadHandMade(t *testing.T) {
 	if p.Sources[1].Text != "inline text" {
 		t.Errorf("inline source %+v", p.Sources[1])
 	}
-	for i, want := range map[int]string{2: "no sources/nothere.txt", 3: "outside the archive", 5: "not text"} {
+	for i, want := range map[int]string{2: "no sources/nothere.txt", 3: "outside the archive", 6: "not text"} {
 		if err := p.Sources[i].TextErr; err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("source %d: TextErr %v, want %q", i, err, want)
 		}
 	}
-	if p.Sources[5].Other != 1 {
-		t.Errorf("picture codings = %d, want 1", p.Sources[5].Other)
+	if p.Sources[6].Other != 1 {
+		t.Errorf("picture codings = %d, want 1", p.Sources[6].Other)
+	}
+	if p.Sources[4].Text != "PDF text" {
+		t.Errorf("a plainTextPath naming its folder: %+v", p.Sources[4])
 	}
 	// A PDF counts through its text representation; its page areas are
 	// counted, not read.
-	if pdf := p.Sources[4]; pdf.Kind != "PDFSource" || pdf.GUID != "50000000-0000-4000-8000-000000000006" || pdf.Text != "PDF text" ||
+	if pdf := p.Sources[5]; pdf.Kind != "PDFSource" || pdf.GUID != "50000000-0000-4000-8000-000000000006" || pdf.Text != "PDF text" ||
 		len(pdf.Selections) != 1 || pdf.Selections[0].End != 3 || pdf.Other != 1 {
 		t.Errorf("PDF source %+v", pdf)
 	}
