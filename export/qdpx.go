@@ -21,14 +21,14 @@ import (
 // passages.jsonl and codings.csv), its documents and the codebooks it was
 // coded with.
 type Workspace struct {
-	Dir       string
+	Dir string
+	// Coders are the people whose own codings the .qdpx carries, each a
+	// User (see Coder).
+	Coders    []Coder
 	Name      string // project name, e.g. the corpus source
 	Origin    string // the tool and version, e.g. "lcity 0.1.0"
 	Documents []corpus.Document
 	Codebooks []*coding.Codebook
-	// Coders are the people whose own codings the .qdpx carries, each a
-	// User (see Coder).
-	Coders []Coder
 }
 
 // zipTime is the fixed modification time of every archive entry.

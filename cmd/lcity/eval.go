@@ -19,7 +19,18 @@ func newEvalCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "eval --gold FILE | --coders",
 		Short: "Agreement of the workspace's codings with a human gold coding (precision, recall, F1, kappa, alpha)",
-		Long: `eval compares the workspace's codings with a gold file coded by people: a CSV
+		Long: `eval --coders measures the reliability of everyone who coded the workspace:
+Krippendorff's alpha (nominal, with missing values) per code and overall,
+over passage × code units, with every human coder of review.sqlite and the
+auto-coder as one more coder, and among the human coders alone. A coder's
+value on a unit is missing when they did not see the passage with that
+code's codebook: in lcity serve, when they recorded no decision on the
+passage with a code of that codebook; for a coder imported with lcity
+import qdpx, when they coded nothing in the document with that codebook
+(an imported coder read the whole document). Otherwise it is 1 when they
+added or accepted the code there (whole passage or a span), else 0.
+
+eval --gold compares the workspace's codings with a gold file coded by people: a CSV
 with the header passage_id,code_id and one row per passage and code assigned.
 Only the codebooks the gold file uses are compared; a passage absent from the
 file counts as coded with none of their codes. Every passage × code is a unit.
@@ -33,18 +44,7 @@ agreement of three codings each made without seeing the passage's gold
 codes: the dictionary's, a model learned from the other folds' passages
 (as lcity learn fits it), and their union. --against FILE compares the gold
 file with another reader's coding of the same passages instead (the passages
-both list): the agreement between people, the ceiling for any coder.
-
-eval --coders measures the reliability of everyone who coded the workspace:
-Krippendorff's alpha (nominal, with missing values) per code and overall,
-over passage × code units, with every human coder of review.sqlite and the
-auto-coder as one more coder, and among the human coders alone. A coder's
-value on a unit is missing when they did not see the passage with that
-code's codebook: in lcity serve, when they recorded no decision on the
-passage with a code of that codebook; for a coder imported with lcity
-import qdpx, when they coded nothing in the document with that codebook
-(an imported coder read the whole document). Otherwise it is 1 when they
-added or accepted the code there (whole passage or a span), else 0.`,
+both list): the agreement between people, the ceiling for any coder.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if coders {
@@ -80,13 +80,13 @@ added or accepted the code there (whole passage or a span), else 0.`,
 	c.Flags().StringVar(&out, "out", pipeline.DefaultOut, "workspace folder")
 	c.Flags().StringVar(&gold, "gold", "", "gold coding CSV (passage_id,code_id)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.Flags().BoolVar(&coders, "coders", false, "instead of a gold file: Krippendorff's alpha between every coder of review.sqlite and the auto-coder, per code and overall")
 	c.Flags().BoolVar(&opt.SkipUncoded, "skip-uncoded", false, "leave out passages that neither side coded")
 	c.Flags().BoolVar(&opt.ListedOnly, "listed-only", false, "compare only the passages the gold file lists")
 	c.Flags().StringVar(&opt.Against, "against", "", "compare the gold file with this second coding of the same passages (another reader's) instead of the workspace's codings")
 	c.Flags().IntVar(&opt.Folds, "cv", 0, "also cross-validate the dictionary, a model learned from the gold file and their union with this many folds (e.g. 10)")
 	c.Flags().Uint64Var(&opt.Seed, "seed", 20150917, "seed of the folds of --cv")
 	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.01)")
+	c.Flags().BoolVar(&coders, "coders", false, "instead of a gold file: Krippendorff's alpha between every coder of review.sqlite and the auto-coder, per code and overall")
 	return c
 }
 
