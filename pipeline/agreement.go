@@ -93,7 +93,7 @@ func EvaluateCoders(ctx context.Context, out string) (*Agreement, error) {
 	if err != nil {
 		return nil, err
 	}
-	rl, err := readReview(ctx, out, m)
+	rl, err := replayReview(ctx, out, m)
 	if err != nil {
 		return nil, err
 	}

@@ -21,10 +21,10 @@ type reviewLog struct {
 	passages map[string]corpus.Passage
 }
 
-// readReview reads the workspace's review store, when there is one (nil
+// replayReview reads the workspace's review store, when there is one (nil
 // otherwise: a workspace nobody reviewed), and replays it against the
 // passages it names.
-func readReview(ctx context.Context, out string, m *workspace.Manifest) (*reviewLog, error) {
+func replayReview(ctx context.Context, out string, m *workspace.Manifest) (*reviewLog, error) {
 	path := filepath.Join(out, review.FileName)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -61,7 +61,7 @@ func readReview(ctx context.Context, out string, m *workspace.Manifest) (*review
 // keys whose last decision by that coder is add (a span or the whole
 // passage) or accept.
 func exportCoders(ctx context.Context, out string, m *workspace.Manifest) ([]export.Coder, error) {
-	rl, err := readReview(ctx, out, m)
+	rl, err := replayReview(ctx, out, m)
 	if rl == nil || err != nil {
 		return nil, err
 	}
