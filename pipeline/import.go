@@ -113,6 +113,7 @@ type Unmapped struct {
 	Detail     string `json:"detail"`
 
 	source int // index of the source in the project, for project order
+	lost   int // codings the row stands for
 }
 
 var unmappedHeader = []string{"coder", "file", "source", "source_guid", "selection_guid", "start", "end", "code", "code_guid", "reason", "detail"}
@@ -121,14 +122,12 @@ func (u Unmapped) row() []string {
 	return []string{u.Coder, u.File, u.Source, u.SourceGUID, u.Selection, u.Start, u.End, u.Code, u.CodeGUID, u.Reason, u.Detail}
 }
 
-// Lost is the number of codings that were not imported (sources without
-// codings do not count).
+// Lost is the number of codings that were not imported (a source without
+// codings that matched no document loses none).
 func (r *ImportResult) Lost() int {
 	n := 0
 	for _, u := range r.Unmapped {
-		if u.Selection != "" || u.Code != "" || u.CodeGUID != "" {
-			n++
-		}
+		n += u.lost
 	}
 	return n
 }
@@ -319,6 +318,7 @@ func (im *importer) matchSources(docs []corpus.Document) error {
 func (im *importer) unmappedSource(s qdpx.Source, reason, detail string, codings int) {
 	if codings == 0 {
 		im.unmapped(s, nil, qdpx.Coding{}, reason, detail)
+		im.res.Unmapped[len(im.res.Unmapped)-1].lost = 0
 		return
 	}
 	for _, sel := range s.Selections {
@@ -333,10 +333,7 @@ func (im *importer) unmappedSource(s qdpx.Source, reason, detail string, codings
 			im.unmapped(s, nil, c, reason, detail)
 		}
 	}
-	if s.Other > 0 {
-		im.res.Codings += s.Other
-		im.unmapped(s, nil, qdpx.Coding{}, reason, fmt.Sprintf("%s; %d codings of pictures, audio, video or PDF areas", detail, s.Other))
-	}
+	im.unmappedOther(s, reason, fmt.Sprintf("%s; %d codings of pictures, audio, video or PDF areas", detail, s.Other))
 }
 
 func (im *importer) unmapped(s qdpx.Source, sel *qdpx.Selection, c qdpx.Coding, reason, detail string) {
@@ -347,10 +344,22 @@ func (im *importer) unmapped(s qdpx.Source, sel *qdpx.Selection, c qdpx.Coding, 
 			u.Start, u.End = strconv.Itoa(sel.Start), strconv.Itoa(sel.End)
 		}
 	}
+	u.lost = 1 // a source's row without codings sets 0, a row of pictures' codings their number
 	if c.Code != "" {
 		u.Code = strings.Join(im.proj.Path(c.Code), " / ")
 	}
 	im.res.Unmapped = append(im.res.Unmapped, u)
+}
+
+// unmappedOther reports the codings of a source's pictures, audio, video
+// or PDF areas, which lcity cannot map, as one row.
+func (im *importer) unmappedOther(s qdpx.Source, reason, detail string) {
+	if s.Other == 0 {
+		return
+	}
+	im.res.Codings += s.Other
+	im.unmapped(s, nil, qdpx.Coding{}, reason, detail)
+	im.res.Unmapped[len(im.res.Unmapped)-1].lost = s.Other
 }
 
 // byUser reports whether a coding is one of opt.User's (always, without
@@ -426,10 +435,7 @@ func (im *importer) mapCodings() error {
 				im.unmapped(s, nil, c, ReasonWholeSource, "coded the whole source "+s.Name+"; lcity records codings of passages: select the text in the other tool")
 			}
 		}
-		if s.Other > 0 {
-			im.res.Codings += s.Other
-			im.unmapped(s, nil, qdpx.Coding{}, ReasonSourceUnreadable, fmt.Sprintf("%d codings of PDF page areas (not text)", s.Other))
-		}
+		im.unmappedOther(s, ReasonSourceUnreadable, fmt.Sprintf("%d codings of PDF page areas (not text)", s.Other))
 		for si := range s.Selections {
 			sel := &s.Selections[si]
 			for _, c := range sel.Codings {
