@@ -141,8 +141,8 @@ func (r *ImportResult) Lost() int {
 //   - A PlainTextSelection counts code points of the source's text; it
 //     becomes one decision per passage it overlaps, on the whole passage
 //     when it covers all of it, else on the span it covers (code points
-//     within the passage). Text between passages (blank lines, removed
-//     running headers) is not coded.
+//     within the passage). The blank lines between passages are not
+//     coded.
 //   - A Coding's CodeRef is the lcity code whose export GUID it is, else
 //     the code whose ID is the project code's name or starts its
 //     description, else the codable code whose label is its name (case
