@@ -326,6 +326,21 @@ func TestImportHandMade(t *testing.T) {
 	if w := []string{"unknown-code", "bad-offsets", "outside-passages", "source-unreadable", "source-unmatched", "source-unreadable"}; !slices.Equal(reasons, w) {
 		t.Errorf("reasons %v, want %v\n%v", reasons, w, rows)
 	}
+
+	// Again: nothing new, and the report's rows for maria and this file
+	// are replaced, not repeated; another coder's rows are added beside.
+	code, stdout, _ = lcity(t, "import", "qdpx", "--out", out, "--coder", "maria", file)
+	if code != 1 || !strings.Contains(stdout, "(0 new, 5 recorded before)") || len(decisions(t, out)) != len(want) {
+		t.Errorf("second import: exit %d, %d decisions:\n%s", code, len(decisions(t, out)), stdout)
+	}
+	if again := readCSV(t, filepath.Join(out, "import_unmapped.csv")); len(again) != len(rows) {
+		t.Errorf("after a second import %d rows, want %d", len(again), len(rows))
+	}
+	lcity(t, "import", "qdpx", "--out", out, "--coder", "ana", file)
+	both := readCSV(t, filepath.Join(out, "import_unmapped.csv"))
+	if len(both) != 2*len(rows)-1 || both[1][0] != "ana" || both[len(both)-1][0] != "maria" {
+		t.Errorf("after ana's import %d rows (want %d), first %v, last %v", len(both), 2*len(rows)-1, both[1], both[len(both)-1])
+	}
 }
 
 // TestImportOneUser: --user imports only the codings one of the project's
