@@ -2,6 +2,7 @@ package qdpx
 
 import (
 	"crypto/sha256"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,22 +33,27 @@ func Key(text string) [32]byte { return sha256.Sum256([]byte(text)) }
 // of a document's text that is the same, exactly or after Normalise.
 type Aligner struct {
 	// per code point boundary of the source: the document's byte offset
-	// when the source starts or ends a selection there.
-	starts, ends []int
+	// when the source starts or ends a selection there (int32: texts are
+	// far below 2 GiB, Limits see to it, and the tables take half the
+	// memory).
+	starts, ends []int32
 }
 
 // Align returns an Aligner from src to doc when they match as m (Exact or
 // Whitespace), or nil when they do not.
 func Align(src, doc string, m Match) *Aligner {
+	if len(src) > math.MaxInt32 || len(doc) > math.MaxInt32 {
+		return nil
+	}
 	if m == Exact {
 		if src != doc {
 			return nil
 		}
-		off := make([]int, 0, utf8.RuneCountInString(doc)+1)
+		off := make([]int32, 0, utf8.RuneCountInString(doc)+1)
 		for i := range doc {
-			off = append(off, i)
+			off = append(off, int32(i))
 		}
-		off = append(off, len(doc))
+		off = append(off, int32(len(doc)))
 		return &Aligner{starts: off, ends: off}
 	}
 	// The normalised texts are compared rune by rune while both are
@@ -55,7 +61,7 @@ func Align(src, doc string, m Match) *Aligner {
 	// of the first normalised rune at or after it (a start) or just after
 	// the last normalised rune before it (an end).
 	n := utf8.RuneCountInString(src)
-	a := &Aligner{starts: make([]int, n+1), ends: make([]int, n+1)}
+	a := &Aligner{starts: make([]int32, n+1), ends: make([]int32, n+1)}
 	is, id := normIter{text: src}, normIter{text: doc}
 	x, prevEnd := 0, 0
 	for {
@@ -71,12 +77,12 @@ func Align(src, doc string, m Match) *Aligner {
 			return nil
 		}
 		for ; x <= rs.cp; x++ {
-			a.starts[x], a.ends[x] = rd.from, prevEnd
+			a.starts[x], a.ends[x] = int32(rd.from), int32(prevEnd)
 		}
 		prevEnd = rd.to
 	}
 	for ; x <= n; x++ {
-		a.starts[x], a.ends[x] = len(doc), prevEnd
+		a.starts[x], a.ends[x] = int32(len(doc)), int32(prevEnd)
 	}
 	return a
 }
@@ -137,6 +143,6 @@ func (a *Aligner) Bytes(start, end int) (from, to int, ok bool) {
 	if start < 0 || end <= start || end > a.Len() {
 		return 0, 0, false
 	}
-	from, to = a.starts[start], a.ends[end]
+	from, to = int(a.starts[start]), int(a.ends[end])
 	return from, to, from < to
 }
