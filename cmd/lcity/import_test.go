@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/export"
+	"github.com/lcity/lcity/pipeline"
 	"github.com/lcity/lcity/review"
 	"github.com/lcity/lcity/workspace"
 )
@@ -98,24 +100,58 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Errorf("second import: exit %d, %d decisions, want 0 new:\n%s", code, len(decisions(t, out)), stdout)
 	}
 
-	// The export now carries ana as a User with her codings; imported
-	// with --user ana as bob, they give bob the same decisions.
+	// ana also codes a span with a memo. The export now carries ana as a
+	// User with her codings; imported with --user ana as bob, they give
+	// bob the same decisions, the span and memo too.
+	s, err := review.Open(filepath.Join(out, review.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spanned := review.Decision{Coder: "ana", PassageID: ds[0].PassageID, CodeID: ds[0].CodeID, Action: review.Add,
+		Span: &review.Span{Start: 2, End: 9}, Memo: "ana: check this ✓ <&>"}
+	if _, err := s.Record(context.Background(), spanned); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 	again := filepath.Join(t.TempDir(), "again.qdpx")
 	if code, _, stderr := lcity(t, "export", "qdpx", "--out", out, again); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, stderr)
 	}
 	code, stdout, stderr = lcity(t, "import", "qdpx", "--out", out, "--coder", "bob", "--user", "ana", again)
-	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("%d codings in %s (and %d by other users, left out)", len(want), again, len(want))) {
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("%d codings in %s (and %d by other users, left out)", len(want)+1, again, len(want))) {
 		t.Fatalf("import --user ana: exit %d:\n%s%s", code, stdout, stderr)
 	}
 	bob := map[string]bool{}
+	var bobSpans []review.Decision
 	for _, d := range decisions(t, out) {
 		if d.Coder == "bob" && d.Span == nil {
 			bob[d.PassageID+" "+d.CodeID] = true
+		} else if d.Coder == "bob" {
+			bobSpans = append(bobSpans, d)
 		}
 	}
 	if !mapsEqual(bob, want) {
 		t.Errorf("bob has %d whole-passage codings, want ana's %d", len(bob), len(want))
+	}
+	if len(bobSpans) != 1 || bobSpans[0].PassageID != spanned.PassageID || bobSpans[0].CodeID != spanned.CodeID ||
+		*bobSpans[0].Span != *spanned.Span || bobSpans[0].Memo != spanned.Memo {
+		t.Errorf("bob's spans %+v, want ana's %+v", bobSpans, spanned)
+	}
+
+	// ana and bob coded as the auto-coder did: alpha 1 for every code
+	// with variation, and overall.
+	ps, err := workspace.ReadJSONL[corpus.Passage](filepath.Join(out, workspace.PassagesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	passages := len(ps)
+	code, stdout, stderr = lcity(t, "eval", "--coders", "--json", "--out", out)
+	var ag pipeline.Agreement
+	if code != 0 || json.Unmarshal([]byte(stdout), &ag) != nil {
+		t.Fatalf("eval --coders: exit %d: %s", code, stderr)
+	}
+	if o := ag.Overall; o.Alpha == nil || *o.Alpha != 1 || o.HumanAlpha == nil || *o.HumanAlpha != 1 || o.Units != passages*len(ag.Codes) {
+		t.Errorf("overall %+v, want alpha 1 and human alpha 1 over every passage × code", o)
 	}
 }
 
