@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/lcity/lcity/coding"
@@ -458,7 +459,11 @@ func (im *importer) mapCoding(s qdpx.Source, sel *qdpx.Selection, c qdpx.Coding,
 		return false
 	}
 	if sel.End > al.Len() {
-		im.unmapped(s, sel, c, ReasonBadOffsets, fmt.Sprintf("endPosition %d is past the end of the source's %d characters", sel.End, al.Len()))
+		detail := fmt.Sprintf("endPosition %d is past the end of the source's %d characters", sel.End, al.Len())
+		if n := utf16Len(s.Text); sel.End <= n {
+			detail += fmt.Sprintf(" but within its %d UTF-16 units: the tool seems to count UTF-16 units, not code points as REFI-QDA says", n)
+		}
+		im.unmapped(s, sel, c, ReasonBadOffsets, detail)
 		return false
 	}
 	code, reason, detail := im.codes.resolve(im.proj, c.Code)
@@ -701,4 +706,13 @@ func (ix *codeIndex) resolve(p *qdpx.Project, guid string) (id, reason, detail s
 		return "", ReasonNotCodable, fmt.Sprintf("%q is not codable in the project", pc.Name)
 	}
 	return "", ReasonUnknownCode, fmt.Sprintf("no code of the workspace's codebooks has the GUID, ID or label %q", pc.Name)
+}
+
+// utf16Len is the length of text in UTF-16 code units.
+func utf16Len(text string) int {
+	n := 0
+	for _, r := range text {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }

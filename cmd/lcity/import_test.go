@@ -280,7 +280,7 @@ func TestImportHandMade(t *testing.T) {
 	unknown := "0c000000-0000-4000-8000-000000000004"
 	spaced := strings.ReplaceAll(strings.ReplaceAll(text, "\n", "\r\n"), "city of", "city  of") + "\r\n"
 	file := filepath.Join(t.TempDir(), "hand.qdpx")
-	handProject(t, file, []string{text, spaced, ""}, [][]qdeSel{
+	handProject(t, file, []string{text, spaced, "", text}, [][]qdeSel{
 		{
 			{text: "partnership with universities", code: partnerships, note: "Maria: the university network ✓"},
 			{text: "families learn together 🎉 at the festival.\n\nOlder people", code: byLabel},
@@ -295,6 +295,11 @@ func TestImportHandMade(t *testing.T) {
 		{
 			{code: byID, start: 0, end: 5},
 		},
+		{
+			// Counted in UTF-16 units, as a tool might: past the end in
+			// code points (the text has three emoji outside the BMP).
+			{code: byID, start: 0, end: utf8.RuneCountInString(text) + 2},
+		},
 	}, `<TextSource guid="50000000-0000-4000-8000-000000000009" name="unrelated"><PlainTextContent>Another text</PlainTextContent></TextSource>
 <PictureSource guid="50000000-0000-4000-8000-000000000010" name="photo"><PictureSelection guid="5e000000-0000-4000-8000-000000000099" firstX="0" firstY="0" secondX="1" secondY="1"><Coding guid="c0000000-0000-4000-8000-000000000099"><CodeRef targetGUID="`+byID+`"/></Coding></PictureSelection></PictureSource>
 `)
@@ -303,8 +308,8 @@ func TestImportHandMade(t *testing.T) {
 		t.Fatalf("import: exit %d, want 1 (some codings not imported): %s%s", code, stdout, stderr)
 	}
 	flat := strings.Join(strings.Fields(stdout), " ")
-	for _, want := range []string{"source 1 pecs exact 6 3", "source 2 pecs whitespace 1 1", "source 3 - unmatched 1 0", "unrelated - unmatched 0 0", "photo - unmatched 1 0",
-		"9 codings in " + file + ": 4 imported as 5 decisions of maria (5 new, 0 recorded before), 5 not imported"} {
+	for _, want := range []string{"source 1 pecs exact 6 3", "source 2 pecs whitespace 1 1", "source 3 - unmatched 1 0", "unrelated - unmatched 0 0", "photo - unmatched 1 0", "source 4 pecs exact 1 0",
+		"10 codings in " + file + ": 4 imported as 5 decisions of maria (5 new, 0 recorded before), 6 not imported"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -359,8 +364,12 @@ func TestImportHandMade(t *testing.T) {
 			t.Errorf("row %v", r)
 		}
 	}
-	if w := []string{"unknown-code", "bad-offsets", "outside-passages", "source-unreadable", "source-unmatched", "source-unreadable"}; !slices.Equal(reasons, w) {
+	if w := []string{"unknown-code", "bad-offsets", "outside-passages", "source-unreadable", "bad-offsets", "source-unmatched", "source-unreadable"}; !slices.Equal(reasons, w) {
 		t.Errorf("reasons %v, want %v\n%v", reasons, w, rows)
+	}
+
+	if d := rows[5][10]; !strings.Contains(d, "within its 307 UTF-16 units: the tool seems to count UTF-16 units") {
+		t.Errorf("the UTF-16 selection's detail: %q", d)
 	}
 
 	// Again: nothing new, and the report's rows for maria and this file
