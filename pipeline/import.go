@@ -475,7 +475,14 @@ func (im *importer) mapCoding(s qdpx.Source, sel *qdpx.Selection, c qdpx.Coding,
 	var parts []review.Decision
 	if ok {
 		memo := im.memo(sel, c)
-		for _, p := range im.passages[doc] {
+		// Passages are in text order and do not overlap: start at the
+		// first one ending after the selection's start.
+		ps := im.passages[doc]
+		first, _ := slices.BinarySearchFunc(ps, from, func(p corpus.Passage, at int) int { return cmp.Compare(p.End, at+1) })
+		for _, p := range ps[first:] {
+			if p.Start >= to {
+				break
+			}
 			lo, hi := max(from, p.Start), min(to, p.End)
 			if lo >= hi {
 				continue
