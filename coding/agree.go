@@ -178,3 +178,80 @@ func GoldCodebooks(rows []GoldRow) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Reliability is reliability data for Krippendorff's alpha with nominal
+// values and missing data: units (here a passage × code), each with the
+// values of the coders who coded it. A coder who did not code a unit is
+// missing there, not a value; a unit with fewer than two values is not
+// pairable and does not count. Values are small integers (0 and 1 for
+// "has the code" or not). The zero value is empty and ready to use.
+type Reliability struct {
+	units    int
+	counts   map[int]int // pairable values per value: n_c
+	values   int         // n, all pairable values
+	disagree float64     // Σ over units of Σ_{c≠k} n_uc·n_uk / (m_u − 1)
+}
+
+// Add adds one unit with the values of the coders who coded it.
+func (r *Reliability) Add(values ...int) {
+	m := len(values)
+	if m < 2 {
+		return
+	}
+	if r.counts == nil {
+		r.counts = map[int]int{}
+	}
+	per := map[int]int{}
+	for _, v := range values {
+		per[v]++
+	}
+	same := 0
+	for v, n := range per {
+		r.counts[v] += n
+		same += n * n
+	}
+	r.units++
+	r.values += m
+	r.disagree += float64(m*m-same) / float64(m-1)
+}
+
+// Merge adds o's units to r (pooling codes, for an overall alpha).
+func (r *Reliability) Merge(o Reliability) {
+	if r.counts == nil {
+		r.counts = map[int]int{}
+	}
+	for v, n := range o.counts {
+		r.counts[v] += n
+	}
+	r.units += o.units
+	r.values += o.values
+	r.disagree += o.disagree
+}
+
+// Units is the number of pairable units (two values or more).
+func (r Reliability) Units() int { return r.units }
+
+// Values is the number of pairable values, n.
+func (r Reliability) Values() int { return r.values }
+
+// Count is the number of pairable values equal to v, n_v.
+func (r Reliability) Count(v int) int { return r.counts[v] }
+
+// Alpha is Krippendorff's alpha for nominal data,
+// 1 − (n − 1)·Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k, from the coincidence matrix
+// o of the pairable units (each ordered pair of values of a unit with m
+// values counts 1/(m − 1)). NaN when there is no pairable unit or only one
+// value occurs (no variation: alpha is undefined).
+func (r Reliability) Alpha() float64 {
+	if r.values < 2 {
+		return math.NaN()
+	}
+	expected := r.values * r.values
+	for _, n := range r.counts {
+		expected -= n * n
+	}
+	if expected == 0 {
+		return math.NaN()
+	}
+	return 1 - float64(r.values-1)*r.disagree/float64(expected)
+}

@@ -121,3 +121,85 @@ func FuzzParseGold(f *testing.F) {
 		GoldCodebooks(rows)
 	})
 }
+
+// TestReliabilityMissing: three coders, six units, some values missing
+// (.):
+//
+//	unit  A B C   m  values  Σ_{c≠k} n_uc·n_uk/(m−1)
+//	u1    1 1 1   3  3       0
+//	u2    1 0 .   2  2       (2·1·1)/1 = 2
+//	u3    0 0 0   3  3       0
+//	u4    . 1 1   2  2       0
+//	u5    0 . .   1  —       not pairable
+//	u6    1 0 0   3  3       (2·1·2)/2 = 2
+//
+// n = 13 pairable values, n1 = 7, n0 = 6, observed Σ_{c≠k} o_ck = 4,
+// Σ_{c≠k} n_c·n_k = 2·7·6 = 84: alpha = 1 − 12·4/84 = 3/7 ≈ 0.4286.
+// With u5 left out (it is not pairable) the result is the same, and with
+// two coders and no missing values Reliability agrees with Alpha.
+func TestReliabilityMissing(t *testing.T) {
+	var r Reliability
+	r.Add(1, 1, 1)
+	r.Add(1, 0)
+	r.Add(0, 0, 0)
+	r.Add(1, 1)
+	r.Add(0)
+	r.Add(1, 0, 0)
+	if a := r.Alpha(); math.Abs(a-3.0/7) > 1e-12 || r.Units() != 5 || r.Values() != 13 || r.Count(1) != 7 {
+		t.Errorf("alpha = %v over %d units, %d values (%d ones); want 3/7 over 5, 13 (7)", a, r.Units(), r.Values(), r.Count(1))
+	}
+	// Pooling: the same units split in two and merged.
+	var a, b Reliability
+	a.Add(1, 1, 1)
+	a.Add(1, 0)
+	a.Add(0, 0, 0)
+	b.Add(1, 1)
+	b.Add(1, 0, 0)
+	a.Merge(b)
+	if got := a.Alpha(); math.Abs(got-3.0/7) > 1e-12 {
+		t.Errorf("merged alpha = %v, want 3/7", got)
+	}
+	// Krippendorff's binary example (TestAlphaWorkedExample) as units.
+	x := []int{0, 1, 0, 0, 0, 0, 0, 0, 1, 0}
+	y := []int{1, 1, 1, 0, 0, 1, 0, 0, 0, 0}
+	var two Reliability
+	var tb Table
+	for i := range x {
+		two.Add(x[i], y[i])
+		tb.Add(x[i] == 1, y[i] == 1)
+	}
+	if got, want := two.Alpha(), Alpha(tb); math.Abs(got-want) > 1e-12 {
+		t.Errorf("two coders: alpha = %v, Alpha(table) = %v", got, want)
+	}
+	for name, r := range map[string]Reliability{"empty": {}, "one value only": func() (r Reliability) { r.Add(1, 1); r.Add(1, 1, 1); return }()} {
+		if a := r.Alpha(); !math.IsNaN(a) {
+			t.Errorf("%s: alpha = %v, want NaN", name, a)
+		}
+	}
+}
+
+// TestReliabilityNominal: Krippendorff's four-observer example with
+// nominal values 1–5 and missing values (Krippendorff 2011, "Computing
+// Krippendorff's Alpha-Reliability", section C), alpha = 0.743.
+func TestReliabilityNominal(t *testing.T) {
+	const miss = 0
+	obs := [4][12]int{
+		{1, 2, 3, 3, 2, 1, 4, 1, 2, miss, miss, miss},
+		{1, 2, 3, 3, 2, 2, 4, 1, 2, 5, miss, 3},
+		{miss, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, miss},
+		{1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, miss},
+	}
+	var r Reliability
+	for u := range 12 {
+		var vs []int
+		for o := range obs {
+			if obs[o][u] != miss {
+				vs = append(vs, obs[o][u])
+			}
+		}
+		r.Add(vs...)
+	}
+	if a := r.Alpha(); !near(a, 0.743) || r.Values() != 40 {
+		t.Errorf("alpha = %v over %d values, want 0.743 over 40", a, r.Values())
+	}
+}

@@ -17,7 +17,12 @@
 //     matched terms and their positions are in the selection's description.
 //   - Each city is a Case with the variables region, country and
 //     award_year and a SourceRef to each of its documents.
-//   - The automatic coder is the one User; codings and sources name it.
+//   - The automatic coder is a User; the workspace's codings and the
+//     sources name it. Every person with decisions in the review store is
+//     a User too, with their own codings (the codes they added, on a span
+//     or the whole passage, or accepted, and have not since rejected or
+//     removed) as selections they made, one per coded range, and their
+//     memos as Notes referred to by the codings.
 //   - GUIDs are name-based UUIDs (version 5) of the lcity IDs, and the
 //     archive has fixed timestamps and a fixed entry order, so two exports
 //     of the same workspace are byte-identical. No creation dates are

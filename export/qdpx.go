@@ -21,7 +21,10 @@ import (
 // passages.jsonl and codings.csv), its documents and the codebooks it was
 // coded with.
 type Workspace struct {
-	Dir       string
+	Dir string
+	// Coders are the people whose own codings the .qdpx carries, each a
+	// User (see Coder).
+	Coders    []Coder
 	Name      string // project name, e.g. the corpus source
 	Origin    string // the tool and version, e.g. "lcity 0.1.0"
 	Documents []corpus.Document
@@ -82,9 +85,7 @@ func writeProject(w io.Writer, ws *Workspace) error {
 	x := &xmlWriter{w: w}
 	x.line(`<?xml version="1.0" encoding="utf-8"?>`)
 	x.open(`<Project xmlns="urn:QDA-XML:project:1.0" name="%s" origin="%s" creatingUserGUID="%s">`, attr(ws.Name), attr(ws.Origin), userGUID())
-	x.open("<Users>")
-	x.line(`<User guid="%s" name="%s" id="lcity"/>`, userGUID(), attr(userName))
-	x.close("Users")
+	writeUsers(x, ws)
 	x.open("<CodeBook>")
 	writeCodes(x, ws.Codebooks)
 	x.close("CodeBook")
@@ -92,6 +93,7 @@ func writeProject(w io.Writer, ws *Workspace) error {
 	if err := writeSources(x, ws); err != nil {
 		return err
 	}
+	coderNotes(x, docIDs(ws.Documents), coderSelections(ws.Coders))
 	x.line("<Description>%s</Description>", text("Exported by "+ws.Origin+" from the workspace of "+ws.Name+
 		". Codings were made automatically by lcity's dictionary coder; each selection's description lists the matched terms."))
 	x.close("Project")
@@ -230,6 +232,7 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 	}
 	x.open("<Sources>")
 	user := userGUID()
+	coderSels := coderSelections(ws.Coders)
 	for _, d := range ws.Documents {
 		x.open(`<TextSource guid="%s" name="%s" plainTextPath="internal://%s" creatingUser="%s">`,
 			GUID("source:"+d.ID), attr(d.ID), sourceFile(d.ID), user)
@@ -278,6 +281,9 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 				}
 				x.close("PlainTextSelection")
 			}
+		}
+		if err := writeCoderSelections(x, ws, d.ID, coderSels[d.ID]); err != nil {
+			return err
 		}
 		x.close("TextSource")
 		delete(perDoc, d.ID)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"io"
 	"path/filepath"
 
@@ -58,6 +59,11 @@ func Export(out, format, file string) (*export.Workspace, error) {
 	ws := &export.Workspace{Dir: out, Name: name, Origin: "lcity " + Version, Documents: docs, Codebooks: cbs}
 	if format == FormatQDC {
 		ws.Documents = nil
+	}
+	if format == FormatQDPX {
+		if ws.Coders, err = exportCoders(context.Background(), out, m); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := workspace.WriteFile(file, func(w io.Writer) error { return write(w, ws) }); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,11 +15,22 @@ import (
 func newEvalCmd() *cobra.Command {
 	var out, gold string
 	var opt pipeline.EvalOptions
-	var asJSON bool
+	var asJSON, coders bool
 	c := &cobra.Command{
-		Use:   "eval --gold FILE",
+		Use:   "eval --gold FILE | --coders",
 		Short: "Agreement of the workspace's codings with a human gold coding (precision, recall, F1, kappa, alpha)",
-		Long: `eval compares the workspace's codings with a gold file coded by people: a CSV
+		Long: `eval --coders measures the reliability of everyone who coded the workspace:
+Krippendorff's alpha (nominal, with missing values) per code and overall,
+over passage × code units, with every human coder of review.sqlite and the
+auto-coder as one more coder, and among the human coders alone. A coder's
+value on a unit is missing when they did not see the passage with that
+code's codebook: in lcity serve, when they recorded no decision on the
+passage with a code of that codebook; for a coder imported with lcity
+import qdpx, when they coded nothing in the document with that codebook
+(an imported coder read the whole document). Otherwise it is 1 when they
+added or accepted the code there (whole passage or a span), else 0.
+
+eval --gold compares the workspace's codings with a gold file coded by people: a CSV
 with the header passage_id,code_id and one row per passage and code assigned.
 Only the codebooks the gold file uses are compared; a passage absent from the
 file counts as coded with none of their codes. Every passage × code is a unit.
@@ -35,8 +47,23 @@ file with another reader's coding of the same passages instead (the passages
 both list): the agreement between people, the ceiling for any coder.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if coders {
+				if gold != "" || opt != (pipeline.EvalOptions{Seed: opt.Seed}) {
+					return pipeline.Usagef("--coders compares the coders of review.sqlite and takes only --out and --json")
+				}
+				ag, err := pipeline.EvaluateCoders(cmd.Context(), out)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					enc := json.NewEncoder(cmd.OutOrStdout())
+					enc.SetIndent("", "  ")
+					return enc.Encode(ag)
+				}
+				return writeAgreement(cmd.OutOrStdout(), ag)
+			}
 			if gold == "" {
-				return pipeline.Usagef("--gold FILE is required")
+				return pipeline.Usagef("--gold FILE (or --coders) is required")
 			}
 			ev, err := pipeline.Evaluate(out, gold, opt)
 			if err != nil {
@@ -59,6 +86,7 @@ both list): the agreement between people, the ceiling for any coder.`,
 	c.Flags().IntVar(&opt.Folds, "cv", 0, "also cross-validate the dictionary, a model learned from the gold file and their union with this many folds (e.g. 10)")
 	c.Flags().Uint64Var(&opt.Seed, "seed", 20150917, "seed of the folds of --cv")
 	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.01)")
+	c.Flags().BoolVar(&coders, "coders", false, "instead of a gold file: Krippendorff's alpha between every coder of review.sqlite and the auto-coder, per code and overall")
 	return c
 }
 
@@ -98,4 +126,34 @@ func writeEval(w io.Writer, ev *pipeline.Evaluation) error {
 	fmt.Fprintf(tw, "mean / alpha\t%s / %s\t%s / %s\t%s / %s\t\t\t\t\n", f(cv.Dictionary.Overall.Kappa), f(cv.Dictionary.Overall.Alpha),
 		f(cv.Model.Overall.Kappa), f(cv.Model.Overall.Alpha), f(cv.Union.Overall.Kappa), f(cv.Union.Overall.Alpha))
 	return tw.Flush()
+}
+
+func writeAgreement(w io.Writer, ag *pipeline.Agreement) error {
+	f := func(x *float64) string {
+		if x == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%.3f", *x)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "code\tunits\tvalues\tcoded\talpha\thuman units\thuman alpha\t")
+	for _, c := range append(ag.Codes, ag.Overall) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%d\t%s\t\n", c.Code, c.Units, c.Values, c.Coded, f(c.Alpha), c.HumanUnits, f(c.HumanAlpha))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nKrippendorff's alpha (nominal, missing values allowed) over passage × code units of %s; a unit counts when two coders or more saw it.\nCoders:", strings.Join(ag.Codebooks, ", "))
+	for _, c := range ag.Coders {
+		if c.Auto {
+			fmt.Fprintf(w, " %s (all %d passages);", c.Name, c.Passages)
+			continue
+		}
+		fmt.Fprintf(w, " %s (%d decisions, %d passages seen);", c.Name, c.Decisions, c.Passages)
+	}
+	fmt.Fprintln(w)
+	if ag.Ignored > 0 {
+		fmt.Fprintf(w, "%d decisions left out: their code is in no workspace codebook, or their passage is gone.\n", ag.Ignored)
+	}
+	return nil
 }

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // exitCode maps an error to the exit status.
 func exitCode(ctx context.Context, err error) int {
 	switch {
-	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, pipeline.ErrDiffers):
+	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, pipeline.ErrDiffers), errors.Is(err, pipeline.ErrNotImported):
 		return exitFailed
 	case isUsage(err):
 		return exitUsage
@@ -99,7 +99,7 @@ lcity process, disk full, internal error); 130 interrupted.`,
 	root.AddCommand(
 		newInitCmd(), newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newLearnCmd(), newAnalyzeCmd(),
 		newSearchCmd(), newKwicCmd(), newCodebookCmd(), newEvalCmd(), newExportCmd(), newVerifyCmd(), newDiffCmd(), newServeCmd(),
-		newWorkerCmd(),
+		newImportCmd(), newWorkerCmd(),
 	)
 	// Unknown commands and wrong argument counts are usage errors too.
 	for _, c := range root.Commands() {
