@@ -19,6 +19,9 @@ type ReportMeta struct {
 	Sample       bool // the embedded illustrative sample
 	Codebooks    []CodebookInfo
 	Failures     int
+	// Review is the human review the coding rests on; nil when nobody
+	// reviewed it.
+	Review *ReviewInfo
 }
 
 // CodebookInfo names a codebook in the report.
@@ -59,6 +62,9 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 	}
 	for _, cb := range meta.Codebooks {
 		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, cb.Title, cb.Codes, short(cb.SHA256))
+	}
+	if meta.Review != nil {
+		p("- Coding reviewed by people: %d decisions (see Human review below).\n", meta.Review.Decisions)
 	}
 	p("- Profile weighting: **%s** (%s). Similarity: cosine of the weighted city × code profiles.\n", r.Options.Weight, weightDoc(r.Options.Weight))
 	p("- Tests: permutation tests with %d relabellings of the regions, seed %d; effect size Cliff's delta (Europe against Asia-Pacific); p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n",
@@ -192,6 +198,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 
 	r.hypothesesText(b)
 	r.focusText(b)
+	r.reviewText(b, meta.Review)
 
 	p("## Limits\n\n")
 	p("- %d cities are a small sample: a permutation p-value cannot go below 1/(permutations+1), and only large effects are detectable.\n", len(r.Cities))

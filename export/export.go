@@ -12,6 +12,8 @@
 //   - One document is one TextSource whose plain text is the document's
 //     text in the workspace (texts/<doc>.txt), UTF-8 with \n line ends and
 //     no byte-order mark, stored as sources/<GUID>.txt.
+//   - The codings exported are the reviewed coding (Workspace.Review): the
+//     auto-coder's, plus those people added, minus those they rejected.
 //   - Each coded passage is one PlainTextSelection over the whole passage
 //     (0-based code points, end exclusive) holding one Coding per code; the
 //     matched terms and their positions are in the selection's description.
@@ -30,7 +32,23 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/workspace"
 )
+
+// scan streams the workspace's passages with the codings to export (the
+// reviewed coding when ws.Review is set) and their review statuses.
+func (ws *Workspace) scan(fn func(p corpus.Passage, cs []corpus.Coding, status []string) error) error {
+	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+		var status []string
+		if ws.Review != nil {
+			cs, status = ws.Review(p, cs)
+		}
+		return fn(p, cs, status)
+	})
+	return err
+}
 
 // namespace is the UUID namespace of lcity's name-based GUIDs (itself a
 // random UUID, fixed once).

@@ -30,7 +30,9 @@ type KWICLine struct {
 
 // KWIC returns keyword-in-context lines with width characters of context
 // either side, sorted by passage. When arg is a code ID of the workspace's
-// coding, the lines are its evidence in codings.csv; otherwise arg is a
+// coding, the lines are its evidence in the reviewed coding (codings.csv
+// with the review applied: a span coded by hand is a line, a rejected
+// coding is none); otherwise arg is a
 // word or phrase found case-insensitively in the passages. One pass over
 // the workspace collects both. It holds the workspace's Shared lock.
 func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
@@ -42,7 +44,11 @@ func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	needle := strings.ToLower(arg)
 	var codeLines, wordLines []KWICLine
 	var docID, text string
-	err = scan(out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	rv, err := workspaceReviewer(ctx, &Config{Out: out}, m)
+	if err != nil {
+		return nil, err
+	}
+	err = scanReviewed(out, m, rv, func(p corpus.Passage, cs []corpus.Coding) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -18,7 +18,9 @@ func newKwicCmd() *cobra.Command {
 		Short: "Keyword in context: every match of a code's evidence, or of a word",
 		Long: `Prints keyword-in-context lines (city, page, left context, match, right
 context). With a code ID (e.g. keyfeatures.families-communities) the matches
-are the coding evidence from codings.csv; otherwise the argument is a word or
+are the evidence of the reviewed coding (codings.csv with the decisions in
+review.sqlite applied: rejected codings give no line, a span coded by hand
+gives one); otherwise the argument is a word or
 phrase searched case-insensitively in the passages.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
