@@ -322,3 +322,73 @@ func projectQDE(t *testing.T, file string) string {
 	t.Fatal("no project.qde in the archive")
 	return ""
 }
+
+// TestReviewVerifyAndRerun: verify reproduces an analysis made from the
+// review and passes while the log is unchanged; decisions recorded later
+// are a note, not a difference; a replaced log is a difference that says
+// so. run after new decisions is not up to date, and run --force leaves
+// review.sqlite byte for byte as it was.
+func TestReviewVerifyAndRerun(t *testing.T) {
+	rc := newReviewCase(t)
+	rc.record(t, rc.decisions()...)
+	store := filepath.Join(rc.out, review.FileName)
+	runJSON := filepath.Join(rc.out, workspace.RunFile)
+
+	code, stdout, stderr := lcity(t, "run", "--out", rc.out, "--permutations", "99")
+	if code != 0 || strings.Contains(stdout+stderr, "up to date") {
+		t.Fatalf("run after 3 decisions: exit %d, %q %q; want a new run", code, stdout, stderr)
+	}
+	m := readManifest(t, rc.out)
+	hash3 := m.Review[workspace.StageAnalyze].SHA256
+	if m.Review[workspace.StageAnalyze].LastSeq != 3 || hash3 == "" {
+		t.Fatalf("run.json review = %+v, want 3 decisions", m.Review)
+	}
+	if code, stdout, stderr := lcity(t, "verify", runJSON); code != 0 || strings.Contains(stdout, "note:") {
+		t.Fatalf("verify with the log unchanged: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// A decision after the run: verify still reproduces the run, and says
+	// how many decisions it left out.
+	rc.record(t, review.Decision{PassageID: rc.rejected.PassageID, CodeID: rc.rejected.CodeID, Action: review.Accept})
+	code, stdout, stderr = lcity(t, "verify", runJSON)
+	if code != 0 || !strings.Contains(stdout, "note: the review has 1 decision(s) newer than the run (after decision 3)") {
+		t.Errorf("verify with a newer decision: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// run --force takes the new decision in and leaves the store alone.
+	before, err := os.ReadFile(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := lcity(t, "run", "--force", "--out", rc.out, "--permutations", "99"); code != 0 {
+		t.Fatalf("run --force: exit %d: %s", code, stderr)
+	}
+	if after, err := os.ReadFile(store); err != nil || !bytes.Equal(before, after) {
+		t.Errorf("run --force changed %s (%v)", store, err)
+	}
+	m = readManifest(t, rc.out)
+	if r := m.Review[workspace.StageAnalyze]; r.LastSeq != 4 || r.SHA256 == hash3 {
+		t.Errorf("run.json review after run --force = %+v; want 4 decisions and a new hash", r)
+	}
+	if code, stdout, stderr := lcity(t, "run", "--out", rc.out, "--permutations", "99"); code != 0 || !strings.Contains(stdout+stderr, "up to date") {
+		t.Errorf("run with nothing changed: exit %d %q %q, want up to date", code, stdout, stderr)
+	}
+
+	// A store replaced by another with other decisions: a difference that
+	// names the review, before any rerun.
+	if err := os.Remove(store); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(store + "-wal")
+	os.Remove(store + "-shm")
+	rc.record(t, review.Decision{PassageID: rc.added.ID, CodeID: rc.addedCode, Action: review.Add})
+	code, stdout, _ = lcity(t, "verify", "--no-rerun", runJSON)
+	if code != 1 || !strings.Contains(stdout, "review.sqlite: the decisions up to 4 are not those the run used") {
+		t.Errorf("verify with a replaced review store: exit %d\n%s", code, stdout)
+	}
+	os.Remove(store)
+	code, stdout, _ = lcity(t, "verify", "--no-rerun", runJSON)
+	if code != 1 || !strings.Contains(stdout, "the workspace has none") {
+		t.Errorf("verify without the review store: exit %d\n%s", code, stdout)
+	}
+}
