@@ -295,6 +295,57 @@ func TestReviewedCodingEverywhere(t *testing.T) {
 	}
 }
 
+// TestEvalGoldReview: eval --gold review counts, per code, the passage ×
+// code pairs people decided on: a rejected or removed auto coding is a
+// false positive of the auto-coder, a code added by hand a false negative;
+// a workspace without decisions is the user's error.
+func TestEvalGoldReview(t *testing.T) {
+	if code, _, stderr := lcity(t, "eval", "--gold", "review", "--out", sampleRun(t)); code != 2 || !strings.Contains(stderr, "no review decisions") {
+		t.Errorf("eval --gold review without decisions: exit %d %q, want 2", code, stderr)
+	}
+	rc := newReviewCase(t)
+	rc.record(t, rc.decisions()...)
+	// An accepted coding is a true positive.
+	var accepted corpus.Coding
+	for _, c := range rc.codings {
+		if c.PassageID != rc.rejected.PassageID && c.PassageID != rc.removed.PassageID && c.PassageID != rc.added.ID {
+			accepted = c
+			break
+		}
+	}
+	rc.record(t, review.Decision{PassageID: accepted.PassageID, CodeID: accepted.CodeID, Action: review.Accept})
+	want := map[string]pipeline.EvalCode{}
+	count := func(code string, f func(*pipeline.EvalCode)) {
+		c := want[code]
+		f(&c)
+		want[code] = c
+	}
+	count(rc.rejected.CodeID, func(c *pipeline.EvalCode) { c.FP++ })
+	count(rc.removed.CodeID, func(c *pipeline.EvalCode) { c.FP++ })
+	count(rc.addedCode, func(c *pipeline.EvalCode) { c.FN++ })
+	count(accepted.CodeID, func(c *pipeline.EvalCode) { c.TP++ })
+	code, stdout, stderr := lcity(t, "eval", "--gold", "review", "--json", "--out", rc.out)
+	if code != 0 {
+		t.Fatalf("eval --gold review: exit %d: %s", code, stderr)
+	}
+	var ev pipeline.Evaluation
+	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Passages != 4 || len(ev.Codes) != len(want) {
+		t.Errorf("eval --gold review: %d passages, codes %v; want 4 passages, codes %v", ev.Passages, ev.Codes, want)
+	}
+	for code, w := range want {
+		g := ev.Codes[code]
+		if g.TP != w.TP || g.FP != w.FP || g.FN != w.FN || g.TN != 0 {
+			t.Errorf("eval --gold review, %s: TP %d FP %d FN %d TN %d; want TP %d FP %d FN %d TN 0", code, g.TP, g.FP, g.FN, g.TN, w.TP, w.FP, w.FN)
+		}
+	}
+	if code, _, stderr := lcity(t, "eval", "--gold", "review", "--cv", "5", "--out", rc.out); code != 2 {
+		t.Errorf("eval --gold review --cv 5: exit %d %q, want 2", code, stderr)
+	}
+}
+
 func projectQDE(t *testing.T, file string) string {
 	t.Helper()
 	b, err := os.ReadFile(file)
