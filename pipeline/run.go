@@ -30,8 +30,12 @@ type Result struct {
 	// described the workspace and were removed.
 	Removed []string
 	Cleared []string
-	// IndexRebuilt is set when Code rebuilt an existing index.
+	// IndexRebuilt is set when Code rebuilt an existing index, or Analyze
+	// one made from another state of the review.
 	IndexRebuilt bool
+	// Review is the state of review.sqlite the analysis used (zero
+	// without decisions).
+	Review workspace.ReviewRecord
 }
 
 // Err is ErrPartial when some input failed, else nil.
@@ -143,6 +147,7 @@ func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*c
 		}
 		m.SetOutputs(workspace.StageAnalyze, outs)
 		m.SetReview(workspace.StageAnalyze, rec)
+		res.Review = rec
 	} else if err := w.clear(workspace.StageAnalyze); err != nil {
 		return err
 	}
@@ -185,6 +190,7 @@ func runLearning(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []
 		}
 		m.SetOutputs(workspace.StageAnalyze, outs)
 		m.SetReview(workspace.StageAnalyze, rec)
+		res.Review = rec
 	}
 	m.Settings = s
 	m.Counts = workspace.Counts{Documents: len(got.Docs), Passages: got.Passages, Codings: coded.Codings, Failures: len(got.Failures)}

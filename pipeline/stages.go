@@ -311,6 +311,7 @@ func Analyze(ctx context.Context, cfg Config) (*Result, error) {
 	cfg.analysisSettings(l.hyp, &m.Settings)
 	m.SetOutputs(workspace.StageAnalyze, outs)
 	m.SetReview(workspace.StageAnalyze, rec)
+	res.Review = rec
 	// The index's codes (search's --code filter and facets) follow the
 	// review too: an index made from another state of it is rebuilt, so
 	// that search and the report count the same codings.

@@ -31,6 +31,9 @@ truncated or removed.`,
 				}
 				fmt.Fprintf(w, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
 					res.Documents, res.Passages, res.Codings, len(res.Failures), cfg.Out)
+				if r := res.Review; r.Decisions > 0 {
+					fmt.Fprintf(w, "lcity: index and analysis use the coding as reviewed: %d decisions up to %d (%d orphaned)\n", r.Decisions, r.LastSeq, r.Orphans)
+				}
 				printNotes(w, res)
 			})
 		},
