@@ -293,6 +293,12 @@ func TestReviewedCodingEverywhere(t *testing.T) {
 	if !sawAdded {
 		t.Errorf("kwic %s has no line %q of %s", rc.addedCode, spanText, rc.added.ID)
 	}
+
+	// verify reruns the whole pipeline in one stream (the review applied
+	// in the sink) and must reproduce what analyze wrote from the files.
+	if code, stdout, stderr := lcity(t, "verify", filepath.Join(rc.out, workspace.RunFile)); code != 0 {
+		t.Errorf("verify after analyze: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
 
 // TestEvalGoldReview: eval --gold review counts, per code, the passage ×
