@@ -45,7 +45,7 @@ func (r *Result) reviewText(b *bytes.Buffer, ri *ReviewInfo) {
 	for _, c := range r.Codes {
 		label[c.ID] = c.Label
 	}
-	p("| Code | Auto-coded | Reviewed | Accepted | Rejected | Added | Spans coded by hand |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	p("| Code | Auto-coded | Reviewed | Accepted | Rejected or removed | Added | Spans coded by hand |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	var sum ReviewTally
 	for _, t := range ri.Tallies {
 		if t.Accepted+t.Rejected+t.Added+t.Spans == 0 {
@@ -62,7 +62,7 @@ func (r *Result) reviewText(b *bytes.Buffer, ri *ReviewInfo) {
 		sum.Added += t.Added
 		sum.Spans += t.Spans
 	}
-	p("| all codes | %d | %d | %d | %d | %d | %d |\n\n", sum.Auto, sum.Accepted+sum.Rejected, sum.Accepted, sum.Rejected, sum.Added, sum.Spans)
+	p("| the codes above | %d | %d | %d | %d | %d | %d |\n\n", sum.Auto, sum.Accepted+sum.Rejected, sum.Accepted, sum.Rejected, sum.Added, sum.Spans)
 	p("Codes that nobody reviewed are left out of the table; their auto-coded passages count as they are.\n\n")
 	if len(ri.Orphans) == 0 {
 		p("Every decision applies to a passage and a code of this workspace.\n\n")
