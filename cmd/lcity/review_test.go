@@ -448,4 +448,20 @@ func TestReviewVerifyAndRerun(t *testing.T) {
 	if code != 1 || !strings.Contains(stdout, "the workspace has none") {
 		t.Errorf("verify without the review store: exit %d\n%s", code, stdout)
 	}
+
+	// A store that is not one stops the analysis with a message naming
+	// it, and is left as it was: never a silent reset.
+	junk := bytes.Repeat([]byte("not a database "), 400)
+	if err := os.WriteFile(store, junk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"analyze", "--out", rc.out}, {"run", "--out", rc.out}, {"export", "csv", "--out", rc.out, filepath.Join(t.TempDir(), "x.csv")}} {
+		code, _, stderr := lcity(t, args...)
+		if code != 3 || !strings.Contains(stderr, store) || !strings.Contains(stderr, "not an SQLite database") {
+			t.Errorf("%s with a junk review store: exit %d %q; want 3 naming the file", args[0], code, stderr)
+		}
+	}
+	if got, _ := os.ReadFile(store); !bytes.Equal(got, junk) {
+		t.Error("the junk review store was changed")
+	}
 }
