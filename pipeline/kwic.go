@@ -32,9 +32,9 @@ type KWICLine struct {
 // either side, sorted by passage. When arg is a code ID of the workspace's
 // coding, the lines are its evidence in the reviewed coding (codings.csv
 // with the review applied: a span coded by hand is a line, a rejected
-// coding is none); otherwise arg is a
-// word or phrase found case-insensitively in the passages. One pass over
-// the workspace collects both. It holds the workspace's Shared lock.
+// coding is none); otherwise arg is a word or phrase found
+// case-insensitively in the passages. One pass over the workspace
+// collects both. It holds the workspace's Shared lock.
 func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	l, m, err := openRead(out)
 	if err != nil {

@@ -20,8 +20,8 @@ func newKwicCmd() *cobra.Command {
 context). With a code ID (e.g. keyfeatures.families-communities) the matches
 are the evidence of the reviewed coding (codings.csv with the decisions in
 review.sqlite applied: rejected codings give no line, a span coded by hand
-gives one); otherwise the argument is a word or
-phrase searched case-insensitively in the passages.`,
+gives one); otherwise the argument is a word or phrase searched
+case-insensitively in the passages.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if width < 0 {
