@@ -2,6 +2,9 @@ package pipeline
 
 import (
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +102,34 @@ func flatten(m map[string][]review.Decision) []review.Decision {
 		out = append(out, ds...)
 	}
 	return out
+}
+
+// BenchmarkReviewerApply measures the review applied as passages stream
+// by: 10,000 passages with two auto codings each, a fifth of them with
+// three decisions (reject, accept, a span added). go test ./pipeline
+// -run '^$' -bench ReviewerApply
+func BenchmarkReviewerApply(b *testing.B) {
+	const n = 10000
+	ps := make([]corpus.Passage, n)
+	auto := make([][]corpus.Coding, n)
+	var log []review.Decision
+	for i := range ps {
+		id := "d-" + strconv.Itoa(i)
+		ps[i] = corpus.Passage{ID: id, DocID: "d", Start: i * 100, Text: strings.Repeat("word ", 20)}
+		auto[i] = []corpus.Coding{{PassageID: id, CodeID: "a.x", Score: 1}, {PassageID: id, CodeID: "a.y", Score: 1}}
+		if i%5 == 0 {
+			log = append(log,
+				review.Decision{PassageID: id, CodeID: "a.x", Action: review.Reject},
+				review.Decision{PassageID: id, CodeID: "a.y", Action: review.Accept},
+				review.Decision{PassageID: id, CodeID: "a.z", Action: review.Add, Span: &review.Span{Start: 5, End: 15}})
+		}
+	}
+	for b.Loop() {
+		r := testReviewer(slices.Clone(log)...)
+		for i, p := range ps {
+			r.apply(p, auto[i])
+		}
+		r.finish()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/passage")
 }
