@@ -62,3 +62,30 @@ func TestReadLog(t *testing.T) {
 		t.Errorf("ReadLog(junk) = %v, want an *OpenError wrapping ErrNotDatabase", err)
 	}
 }
+
+// TestReadLogV1: a store of schema version 1 (before request IDs) is read
+// as it is, and not migrated by reading.
+func TestReadLogV1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	db := rawDB(t, path)
+	if _, err := db.Exec(`PRAGMA journal_mode = WAL`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(context.Background(), db, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO coders (name) VALUES ('ana');
+		INSERT INTO decisions (at, coder_id, passage_id, code_id, action, span_start, span_end, memo)
+		VALUES ('2025-01-02T03:04:05.000000Z', 1, 'p1', 'charter.inclusion', 'add', 2, 9, 'v1 memo')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ds, err := ReadLog(context.Background(), path)
+	if err != nil || len(ds) != 1 || ds[0].Coder != "ana" || ds[0].Span == nil || *ds[0].Span != (Span{2, 9}) || ds[0].Memo != "v1 memo" {
+		t.Fatalf("ReadLog(v1 store) = %+v, %v", ds, err)
+	}
+	db = rawDB(t, path)
+	if v := pragma(t, db, "user_version"); v != "1" {
+		t.Errorf("user_version after ReadLog = %s, want 1 (reading does not migrate)", v)
+	}
+}
