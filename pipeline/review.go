@@ -47,8 +47,7 @@ const (
 // the workspace's passages stream by, and keeps the tallies and orphans
 // for the report. It is used by one goroutine at a time.
 type reviewer struct {
-	rec   workspace.ReviewRecord
-	newer int // decisions after a pinned UpTo
+	rec workspace.ReviewRecord
 	// byPassage holds each passage's decisions in sequence order.
 	byPassage map[string][]review.Decision
 	codes     map[string]bool // codable codes
@@ -97,11 +96,11 @@ func reviewRecord(log []review.Decision) workspace.ReviewRecord {
 // newReviewer reads the review cfg names for a workspace coded with cbs:
 // decisions on codes that are not codable codes of cbs are orphans.
 func newReviewer(ctx context.Context, cfg *Config, cbs []*coding.Codebook) (*reviewer, error) {
-	log, newer, err := readReview(ctx, cfg)
+	log, _, err := readReview(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	r := &reviewer{rec: reviewRecord(log), newer: newer, byPassage: map[string][]review.Decision{},
+	r := &reviewer{rec: reviewRecord(log), byPassage: map[string][]review.Decision{},
 		codes: map[string]bool{}, seen: map[string]bool{}, tallies: map[string]*review.Tally{}}
 	for _, c := range coding.Codable(cbs) {
 		r.codes[c.ID] = true
