@@ -37,15 +37,26 @@ import (
 	"github.com/lcity/lcity/workspace"
 )
 
+// Reviewed says what the human review did to one exported coding.
+type Reviewed struct {
+	// Status is "auto" (not reviewed), "accepted" (a person accepted the
+	// auto-coder's coding) or "added" (a person added it).
+	Status string
+	// ByHand says, per evidence of the coding, whether it is a span a
+	// person coded (nil: none is).
+	ByHand []bool
+}
+
 // scan streams the workspace's passages with the codings to export (the
-// reviewed coding when ws.Review is set) and their review statuses.
-func (ws *Workspace) scan(fn func(p corpus.Passage, cs []corpus.Coding, status []string) error) error {
+// reviewed coding when ws.Review is set) and what the review did to each
+// (nil without a review).
+func (ws *Workspace) scan(fn func(p corpus.Passage, cs []corpus.Coding, rev []Reviewed) error) error {
 	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
-		var status []string
+		var rev []Reviewed
 		if ws.Review != nil {
-			cs, status = ws.Review(p, cs)
+			cs, rev = ws.Review(p, cs)
 		}
-		return fn(p, cs, status)
+		return fn(p, cs, rev)
 	})
 	return err
 }

@@ -27,9 +27,9 @@ type Workspace struct {
 	Documents []corpus.Document
 	Codebooks []*coding.Codebook
 	// Review, when set, turns a passage's auto codings (codings.csv) into
-	// the codings to export, the reviewed coding, and gives each one's
-	// review status ("auto", "accepted" or "added"; nil: all "auto").
-	Review func(p corpus.Passage, auto []corpus.Coding) ([]corpus.Coding, []string)
+	// the codings to export, the reviewed coding, and says what the review
+	// did to each one (nil: nothing; all are the auto-coder's).
+	Review func(p corpus.Passage, auto []corpus.Coding) ([]corpus.Coding, []Reviewed)
 }
 
 // zipTime is the fixed modification time of every archive entry.
@@ -222,7 +222,7 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 	// The coded passages are collected first, without their text (the
 	// XML lists documents in ws.Documents order, the files may differ);
 	// each document's text is then read when its source is written.
-	err := ws.scan(func(p corpus.Passage, cs []corpus.Coding, _ []string) error {
+	err := ws.scan(func(p corpus.Passage, cs []corpus.Coding, _ []Reviewed) error {
 		if len(cs) > 0 {
 			p.Text, p.Sentences = "", nil
 			perDoc[p.DocID] = append(perDoc[p.DocID], selection{p, cs})

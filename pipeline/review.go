@@ -12,6 +12,7 @@ import (
 	"github.com/lcity/lcity/analysis"
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/export"
 	"github.com/lcity/lcity/review"
 	"github.com/lcity/lcity/workspace"
 )
@@ -135,9 +136,10 @@ func (r *reviewer) tally(code string) *review.Tally {
 }
 
 // apply returns the reviewed coding of passage p whose auto codings are
-// auto, and each coding's status (StatusAuto, StatusAccepted or
-// StatusAdded). Without decisions on p it returns auto itself.
-func (r *reviewer) apply(p corpus.Passage, auto []corpus.Coding) ([]corpus.Coding, []string) {
+// auto, and what the review did to each coding (its status, StatusAuto,
+// StatusAccepted or StatusAdded, and which evidence is a span a person
+// coded). Without decisions on p it returns auto itself and nil.
+func (r *reviewer) apply(p corpus.Passage, auto []corpus.Coding) ([]corpus.Coding, []export.Reviewed) {
 	if !r.active() {
 		return auto, nil
 	}
@@ -168,24 +170,54 @@ func (r *reviewer) apply(p corpus.Passage, auto []corpus.Coding) ([]corpus.Codin
 		s.Spans += t.Spans
 	}
 	whole := map[string]review.Action{}
+	type span struct {
+		code       string
+		start, end int // byte offsets into the document's text, as evidence has them
+	}
+	byHand := map[span]bool{}
 	for _, d := range st.Current() {
-		if d.Span == nil {
+		switch {
+		case d.Span == nil:
 			whole[d.CodeID] = d.Action
+		case d.Action == review.Add:
+			from, to := byteOffset(p.Text, d.Span.Start), byteOffset(p.Text, d.Span.End)
+			byHand[span{d.CodeID, p.Start + from, p.Start + to}] = true
 		}
 	}
 	cs := review.Apply(auto, st)
-	status := make([]string, len(cs))
+	rev := make([]export.Reviewed, len(cs))
 	for i, c := range cs {
 		switch {
 		case c.Source == corpus.SourceHuman:
-			status[i] = StatusAdded
+			rev[i].Status = StatusAdded
 		case whole[c.CodeID] == review.Accept || whole[c.CodeID] == review.Add:
-			status[i] = StatusAccepted
+			rev[i].Status = StatusAccepted
 		default:
-			status[i] = StatusAuto
+			rev[i].Status = StatusAuto
+		}
+		for k, e := range c.Evidence {
+			if c.Source == corpus.SourceHuman || byHand[span{c.CodeID, e.Start, e.End}] {
+				if rev[i].ByHand == nil {
+					rev[i].ByHand = make([]bool, len(c.Evidence))
+				}
+				rev[i].ByHand[k] = true
+			}
 		}
 	}
-	return cs, status
+	return cs, rev
+}
+
+// byteOffset is the byte offset of code point n of text (len(text) at its
+// end), as review counts spans.
+func byteOffset(text string, n int) int {
+	i := 0
+	for b := range text {
+		if i == n {
+			return b
+		}
+		i++
+	}
+	return len(text)
 }
 
 // codings is apply without the statuses.

@@ -36,7 +36,7 @@ func TestReviewerApply(t *testing.T) {
 	p3 := corpus.Passage{ID: "d-3", DocID: "d", Start: 300, Text: "Nobody decided here."}
 	auto := map[string][]corpus.Coding{
 		p1.ID: {{PassageID: p1.ID, CodeID: "a.x", Score: 1}, {PassageID: p1.ID, CodeID: "a.y", Score: 1}},
-		p2.ID: {{PassageID: p2.ID, CodeID: "a.x", Score: 1}},
+		p2.ID: {{PassageID: p2.ID, CodeID: "a.x", Score: 1, Evidence: []corpus.Evidence{{Term: "t", Start: 201, End: 202}}}},
 		p3.ID: {{PassageID: p3.ID, CodeID: "a.z", Score: 1}},
 	}
 	r := testReviewer(
@@ -46,30 +46,43 @@ func TestReviewerApply(t *testing.T) {
 		review.Decision{PassageID: "gone", CodeID: "a.x", Action: review.Add},
 		review.Decision{PassageID: p2.ID, CodeID: "a.x", Action: review.Add, Span: &review.Span{Start: 5, End: 50}},
 		review.Decision{PassageID: p2.ID, CodeID: "other.code", Action: review.Add},
+		review.Decision{PassageID: p2.ID, CodeID: "a.x", Action: review.Add, Span: &review.Span{Start: 0, End: 9}},
 	)
-	type row struct{ code, source, status string }
+	type row struct {
+		code, source, status string
+		byHand               string
+	}
 	want := map[string][]row{
-		p1.ID: {{"a.x", "", StatusAccepted}, {"a.z", corpus.SourceHuman, StatusAdded}},
-		p2.ID: {{"a.x", "", StatusAuto}},
-		p3.ID: {{"a.z", "", StatusAuto}},
+		p1.ID: {{"a.x", "", StatusAccepted, ""}, {"a.z", corpus.SourceHuman, StatusAdded, "Cities@100:106 by hand"}},
+		p2.ID: {{"a.x", "", StatusAuto, "Festivals@200:209 by hand; t@201:202"}},
+		p3.ID: {{"a.z", "", StatusAuto, ""}},
 	}
 	for _, p := range []corpus.Passage{p1, p2, p3} {
-		cs, status := r.apply(p, auto[p.ID])
+		cs, rev := r.apply(p, auto[p.ID])
 		var got []row
 		for i, c := range cs {
-			st := StatusAuto
-			if status != nil {
-				st = status[i]
+			rw := row{c.CodeID, c.Source, StatusAuto, ""}
+			if rev != nil {
+				rw.status = rev[i].Status
 			}
-			got = append(got, row{c.CodeID, c.Source, st})
+			var ev []string
+			for k, e := range c.Evidence {
+				s := e.Term + "@" + strconv.Itoa(e.Start) + ":" + strconv.Itoa(e.End)
+				if rev != nil && k < len(rev[i].ByHand) && rev[i].ByHand[k] {
+					s += " by hand"
+				}
+				ev = append(ev, s)
+			}
+			rw.byHand = strings.Join(ev, "; ")
+			got = append(got, rw)
 		}
 		if !reflect.DeepEqual(got, want[p.ID]) {
 			t.Errorf("apply(%s) = %v, want %v", p.ID, got, want[p.ID])
 		}
 	}
 	rec := r.finish()
-	if rec.Decisions != 6 || rec.LastSeq != 6 || rec.Orphans != 3 || rec.SHA256 != review.Hash(flatten(r.byPassage)) {
-		t.Errorf("finish() = %+v, want 6 decisions up to 6 with 3 orphans", rec)
+	if rec.Decisions != 7 || rec.LastSeq != 7 || rec.Orphans != 3 || rec.SHA256 != review.Hash(flatten(r.byPassage)) {
+		t.Errorf("finish() = %+v, want 7 decisions up to 7 with 3 orphans", rec)
 	}
 	ri := r.info()
 	var orphans []string
@@ -79,7 +92,7 @@ func TestReviewerApply(t *testing.T) {
 	if want := []string{"gone a.x", "d-2 a.x", "d-2 other.code"}; !reflect.DeepEqual(orphans, want) {
 		t.Errorf("orphans = %v, want %v (in decision order)", orphans, want)
 	}
-	wantT := map[string][5]int{"a.x": {2, 1, 0, 0, 0}, "a.y": {1, 0, 1, 0, 0}, "a.z": {1, 0, 0, 1, 1}}
+	wantT := map[string][5]int{"a.x": {2, 1, 0, 0, 1}, "a.y": {1, 0, 1, 0, 0}, "a.z": {1, 0, 0, 1, 1}}
 	for _, tl := range ri.Tallies {
 		if got := [5]int{tl.Auto, tl.Accepted, tl.Rejected, tl.Added, tl.Spans}; got != wantT[tl.CodeID] {
 			t.Errorf("tally %s = %v, want %v (auto, accepted, rejected, added, spans)", tl.CodeID, got, wantT[tl.CodeID])
