@@ -26,6 +26,9 @@ type ReportMeta struct {
 	Tool    string
 	Command string
 	Inputs  []InputInfo
+	// Review is the human review the coding rests on; nil when nobody
+	// reviewed it.
+	Review *ReviewInfo
 }
 
 // InputInfo names an input file and its SHA-256 in the report.
@@ -80,6 +83,9 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 	}
 	for _, cb := range meta.Codebooks {
 		p("- Codebook `%s` (%s): %d codable codes, SHA-256 `%s`.\n", cb.Name, md(cb.Title), cb.Codes, short(cb.SHA256))
+	}
+	if meta.Review != nil {
+		p("- Coding reviewed by people: %d decisions (see Human review below).\n", meta.Review.Decisions)
 	}
 	p("- Profile weighting: **%s** (%s). Similarity: cosine of the weighted city × code profiles.\n", r.Options.Weight, weightDoc(r.Options.Weight))
 	p("- Tests: each contrast is a two-sided Wilcoxon–Mann–Whitney rank-sum test by permutation (%d relabellings of the regions, or all of them when fewer; seed %d), whose statistic is the effect size shown, Cliff's delta of Europe against Asia-Pacific; p-values adjusted for %d codes with Benjamini–Hochberg; alpha %.2f.\n",
@@ -213,6 +219,7 @@ func (r *Result) markdown(b *bytes.Buffer, meta ReportMeta) {
 
 	r.hypothesesText(b)
 	r.focusText(b)
+	r.reviewText(b, meta.Review)
 
 	p("## Limits\n\n")
 	p("- %d cities are a small sample: a permutation p-value cannot go below 1/(permutations+1), and only large effects are detectable.\n", len(r.Cities))

@@ -175,6 +175,7 @@ const (
 	SourceDictionary = "dictionary" // the codebook's terms matched
 	SourceModel      = "model"      // a model learned from examples coded it, the terms did not match
 	SourceBoth       = "both"       // both
+	SourceHuman      = "human"      // a person added it in the review (review.sqlite); the auto-coder did not give it
 )
 
 // Coding assigns a code to a passage, with the evidence that triggered it.
@@ -187,8 +188,8 @@ type Coding struct {
 	CodeID    string     `json:"code_id"`
 	Score     float64    `json:"score"`
 	Evidence  []Evidence `json:"evidence"`
-	// Source is SourceDictionary, SourceModel or SourceBoth; empty means
-	// SourceDictionary.
+	// Source is SourceDictionary, SourceModel, SourceBoth or, in the
+	// reviewed coding, SourceHuman; empty means SourceDictionary.
 	Source string `json:"source,omitempty"`
 	// Confidence is the model's probability of the code for the passage,
 	// when a model was applied.

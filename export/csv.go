@@ -18,10 +18,15 @@ import (
 // without a term match, the whole passage with the rule "model"). Offsets
 // are into the document's text (texts/<doc_id>.txt), in bytes and in code
 // points, start inclusive and end exclusive; code_path is
-// codebook/group/code by label; source is dictionary, model or both and
-// confidence the model's probability (empty without a model).
+// codebook/group/code by label; rule is the codebook's term, or "human" for
+// a span a person coded; source is dictionary, model, both or human (a
+// person added the code) and confidence the model's probability (empty
+// without a model). The rows are the reviewed coding (Workspace.Review):
+// status is auto (not reviewed), accepted (a person accepted the
+// auto-coder's coding) or added (a person added it); rejected and removed
+// codings are not exported.
 var CSVHeader = []string{"doc_id", "city", "country", "region", "year", "page", "section", "passage_id",
-	"code_id", "code_path", "rule", "matched", "start_byte", "end_byte", "start_char", "end_char", "source", "confidence"}
+	"code_id", "code_path", "rule", "matched", "start_byte", "end_byte", "start_char", "end_char", "source", "confidence", "status"}
 
 // WriteCSV writes the tidy CSV of ws's coded segments, in passage order.
 func WriteCSV(w io.Writer, ws *Workspace) error {
@@ -50,7 +55,7 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 	// through the document (passages come in document order), so a long
 	// document with many matches is not counted from its start each time.
 	markByte, markChar := 0, 0
-	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	err := ws.scan(func(p corpus.Passage, cs []corpus.Coding, rev []Reviewed) error {
 		if len(cs) == 0 {
 			return nil
 		}
@@ -67,7 +72,11 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 			markByte = p.Start
 		}
 		d := docs[p.DocID]
-		for _, c := range cs {
+		for i, c := range cs {
+			st, byHand := "auto", []bool(nil)
+			if rev != nil {
+				st, byHand = rev[i].Status, rev[i].ByHand
+			}
 			conf := ""
 			if c.Confidence != nil {
 				conf = strconv.FormatFloat(*c.Confidence, 'f', 6, 64)
@@ -76,9 +85,9 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 				ec := markChar + utf8.RuneCountInString(txt[p.Start:p.End])
 				cw.Write([]string{p.DocID, p.City, d.Country, p.Region, strconv.Itoa(d.Year), strconv.Itoa(p.Page), p.Section, p.ID,
 					c.CodeID, paths[c.CodeID], "model", "",
-					strconv.Itoa(p.Start), strconv.Itoa(p.End), strconv.Itoa(markChar), strconv.Itoa(ec), c.From(), conf})
+					strconv.Itoa(p.Start), strconv.Itoa(p.End), strconv.Itoa(markChar), strconv.Itoa(ec), c.From(), conf, st})
 			}
-			for _, e := range c.Evidence {
+			for k, e := range c.Evidence {
 				if e.Start < 0 || e.End > len(txt) || e.Start > e.End {
 					continue
 				}
@@ -89,9 +98,13 @@ func WriteCSV(w io.Writer, ws *Workspace) error {
 					sc = utf8.RuneCountInString(txt[:e.Start])
 				}
 				ec := sc + utf8.RuneCountInString(txt[e.Start:e.End])
+				rule := e.Term
+				if c.Source == corpus.SourceHuman || (k < len(byHand) && byHand[k]) {
+					rule = corpus.SourceHuman
+				}
 				cw.Write([]string{p.DocID, p.City, d.Country, p.Region, strconv.Itoa(d.Year), strconv.Itoa(p.Page), p.Section, p.ID,
-					c.CodeID, paths[c.CodeID], e.Term, txt[e.Start:e.End],
-					strconv.Itoa(e.Start), strconv.Itoa(e.End), strconv.Itoa(sc), strconv.Itoa(ec), c.From(), conf})
+					c.CodeID, paths[c.CodeID], rule, txt[e.Start:e.End],
+					strconv.Itoa(e.Start), strconv.Itoa(e.End), strconv.Itoa(sc), strconv.Itoa(ec), c.From(), conf, st})
 			}
 		}
 		return cw.Error()

@@ -12,6 +12,8 @@
 //   - One document is one TextSource whose plain text is the document's
 //     text in the workspace (texts/<doc>.txt), UTF-8 with \n line ends and
 //     no byte-order mark, stored as sources/<GUID>.txt.
+//   - The codings exported are the reviewed coding (Workspace.Review): the
+//     auto-coder's, plus those people added, minus those they rejected.
 //   - Each coded passage is one PlainTextSelection over the whole passage
 //     (0-based code points, end exclusive) holding one Coding per code; the
 //     matched terms and their positions are in the selection's description.
@@ -35,7 +37,34 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/workspace"
 )
+
+// Reviewed says what the human review did to one exported coding.
+type Reviewed struct {
+	// Status is "auto" (not reviewed), "accepted" (a person accepted the
+	// auto-coder's coding) or "added" (a person added it).
+	Status string
+	// ByHand says, per evidence of the coding, whether it is a span a
+	// person coded (nil: none is).
+	ByHand []bool
+}
+
+// scan streams the workspace's passages with the codings to export (the
+// reviewed coding when ws.Review is set) and what the review did to each
+// (nil without a review).
+func (ws *Workspace) scan(fn func(p corpus.Passage, cs []corpus.Coding, rev []Reviewed) error) error {
+	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+		var rev []Reviewed
+		if ws.Review != nil {
+			cs, rev = ws.Review(p, cs)
+		}
+		return fn(p, cs, rev)
+	})
+	return err
+}
 
 // namespace is the UUID namespace of lcity's name-based GUIDs (itself a
 // random UUID, fixed once).

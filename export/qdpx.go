@@ -29,6 +29,10 @@ type Workspace struct {
 	Origin    string // the tool and version, e.g. "lcity 0.1.0"
 	Documents []corpus.Document
 	Codebooks []*coding.Codebook
+	// Review, when set, turns a passage's auto codings (codings.csv) into
+	// the codings to export, the reviewed coding, and says what the review
+	// did to each one (nil: nothing; all are the auto-coder's).
+	Review func(p corpus.Passage, auto []corpus.Coding) ([]corpus.Coding, []Reviewed)
 }
 
 // zipTime is the fixed modification time of every archive entry.
@@ -220,7 +224,7 @@ func writeSources(x *xmlWriter, ws *Workspace) error {
 	// The coded passages are collected first, without their text (the
 	// XML lists documents in ws.Documents order, the files may differ);
 	// each document's text is then read when its source is written.
-	_, err := workspace.Scan(ws.Dir, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	err := ws.scan(func(p corpus.Passage, cs []corpus.Coding, _ []Reviewed) error {
 		if len(cs) > 0 {
 			p.Text, p.Sentences = "", nil
 			perDoc[p.DocID] = append(perDoc[p.DocID], selection{p, cs})

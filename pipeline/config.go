@@ -32,6 +32,9 @@ type Config struct {
 	Ingest   IngestConfig
 	Coding   CodingConfig
 	Analysis AnalysisConfig
+	// Review is the human review the reviewed coding rests on (the
+	// workspace's review.sqlite unless verify pins it).
+	Review ReviewConfig
 	// Workers is the number of parallel workers (0: GOMAXPROCS). It never
 	// changes the outputs.
 	Workers int

@@ -104,7 +104,13 @@ func num(x float64) *float64 {
 // percent agreement and Cohen's kappa over passage × code units; overall
 // the mean kappa and Krippendorff's alpha. It holds the workspace's Shared
 // lock. A bad gold file is the user's error naming file:line.
+//
+// goldFile GoldReview ("review") compares the auto-coder with the human
+// decisions in the workspace's review store instead (see evaluateReview).
 func Evaluate(out, goldFile string, opt EvalOptions) (*Evaluation, error) {
+	if goldFile == GoldReview {
+		return evaluateReview(out, opt)
+	}
 	g, err := readGold(goldFile)
 	if err != nil {
 		return nil, err

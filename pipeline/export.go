@@ -18,7 +18,8 @@ const (
 )
 
 // Export writes workspace out in format to file, holding the workspace's
-// Shared lock, and returns what it exported. A workspace whose documents,
+// Shared lock, and returns what it exported. The codings exported are the
+// reviewed coding (review.sqlite applied to codings.csv). A workspace whose documents,
 // passages, texts or codings differ from their record in run.json is not
 // exported (the error wraps workspace.ErrModified).
 func Export(out, format, file string) (*export.Workspace, error) {
@@ -56,7 +57,11 @@ func Export(out, format, file string) (*export.Workspace, error) {
 	if name == "" {
 		name = out
 	}
-	ws := &export.Workspace{Dir: out, Name: name, Origin: "lcity " + Version, Documents: docs, Codebooks: cbs}
+	rv, err := newReviewer(context.Background(), &Config{Out: out}, cbs)
+	if err != nil {
+		return nil, err
+	}
+	ws := &export.Workspace{Dir: out, Name: name, Origin: "lcity " + Version, Documents: docs, Codebooks: cbs, Review: rv.apply}
 	if format == FormatQDC {
 		ws.Documents = nil
 	}

@@ -34,12 +34,14 @@ type KWICLine struct {
 // either side, in reading order: passages as passages.jsonl lists them
 // (by document ID, then by position in the document), matches by position
 // in the passage. When arg is a code ID of the workspace's coding, the
-// lines are its evidence in codings.csv; an argument that names a codebook
-// of the workspace but none of its codes ("charter.nope") is the user's
-// error, with the nearest code ID. Otherwise arg is a term matched as a
-// codebook term is (coding.TermCodebook): whole words and their regular
-// inflections, word*, "phrases", /regular expressions/. It holds the
-// workspace's Shared lock.
+// lines are its evidence in the reviewed coding (codings.csv with the
+// review applied: a span coded by hand is a line, a rejected coding is
+// none); an argument that names a codebook of the workspace but none of
+// its codes ("charter.nope") is the user's error, with the nearest code
+// ID. Otherwise arg is a term matched as a codebook term is
+// (coding.TermCodebook): whole words and their regular inflections,
+// word*, "phrases", /regular expressions/. It holds the workspace's
+// Shared lock.
 func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	if strings.TrimSpace(arg) == "" {
 		return nil, Usagef("kwic: give a code ID or a term to find")
@@ -76,7 +78,11 @@ func KWIC(ctx context.Context, out, arg string, width int) ([]KWICLine, error) {
 	}
 	var codeLines, wordLines []KWICLine
 	var docID, text string
-	err = scan(out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	rv, err := workspaceReviewer(ctx, &Config{Out: out}, m)
+	if err != nil {
+		return nil, err
+	}
+	err = scanReviewed(out, m, rv, func(p corpus.Passage, cs []corpus.Coding) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -30,8 +30,12 @@ type Result struct {
 	// described the workspace and were removed.
 	Removed []string
 	Cleared []string
-	// IndexRebuilt is set when Code rebuilt an existing index.
+	// IndexRebuilt is set when Code rebuilt an existing index, or Analyze
+	// one made from another state of the review.
 	IndexRebuilt bool
+	// Review is the state of review.sqlite the analysis used (zero
+	// without decisions).
+	Review workspace.ReviewRecord
 }
 
 // Err is ErrPartial when some input failed, else nil.
@@ -71,7 +75,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	l.plan.record(&s)
 	cfg.analysisSettings(hyp, &s)
 	if !cfg.Force {
-		ok, err := upToDate(w, s, cbs, in)
+		log, _, err := readReview(ctx, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := upToDate(w, s, cbs, in, reviewRecord(log))
 		if err != nil {
 			return nil, err
 		}
@@ -106,10 +114,15 @@ func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*c
 	if err != nil {
 		return err
 	}
-	got, err := stream(ctx, cfg, l.corpus, in.inputs, steps{coder: c, index: true, summary: summary})
+	rv, err := newReviewer(ctx, cfg, l.codebooks)
 	if err != nil {
 		return err
 	}
+	got, err := stream(ctx, cfg, l.corpus, in.inputs, steps{coder: c, index: true, summary: summary, review: rv})
+	if err != nil {
+		return err
+	}
+	rec := rv.finish()
 	cbOuts, err := workspace.WriteCodebooks(cfg.Out, l.codebooks)
 	if err != nil {
 		return err
@@ -126,12 +139,15 @@ func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*c
 	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
 	m.SetOutputs(workspace.StageCode, append(got.outputs[workspace.StageCode], cbOuts...))
 	m.SetOutputs(workspace.StageIndex, got.outputs[workspace.StageIndex])
+	m.SetReview(workspace.StageIndex, rec)
 	if len(got.Docs) > 0 {
-		outs, err := writeAnalysis(cfg, summary, acbs, cfg.corpusName(l.corpus), len(got.Failures), s, m.Inputs)
+		outs, err := writeAnalysis(cfg, summary, acbs, cfg.corpusName(l.corpus), len(got.Failures), rv.info(), s, m.Inputs)
 		if err != nil {
 			return err
 		}
 		m.SetOutputs(workspace.StageAnalyze, outs)
+		m.SetReview(workspace.StageAnalyze, rec)
+		res.Review = rec
 	} else if err := w.clear(workspace.StageAnalyze); err != nil {
 		return err
 	}
@@ -161,16 +177,20 @@ func runLearning(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []
 	if err := w.code(ctx, cfg, l.codebooks, l.plan, coded); err != nil {
 		return err
 	}
-	if _, err := reindex(ctx, cfg, m); err != nil {
+	_, rec, err := reindex(ctx, cfg, m)
+	if err != nil {
 		return err
 	}
 	m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
+	m.SetReview(workspace.StageIndex, rec)
 	if len(got.Docs) > 0 {
-		outs, err := analyzeWorkspace(ctx, cfg, m, acbs, l.hyp, cfg.corpusName(l.corpus), &Result{})
+		outs, rec, err := analyzeWorkspace(ctx, cfg, m, acbs, l.hyp, cfg.corpusName(l.corpus), &Result{})
 		if err != nil {
 			return err
 		}
 		m.SetOutputs(workspace.StageAnalyze, outs)
+		m.SetReview(workspace.StageAnalyze, rec)
+		res.Review = rec
 	}
 	m.Settings = s
 	m.Counts = workspace.Counts{Documents: len(got.Docs), Passages: got.Passages, Codings: coded.Codings, Failures: len(got.Failures)}
@@ -209,8 +229,9 @@ func analysisCodebooks(cbs []*coding.Codebook, only []string) ([]*coding.Codeboo
 
 // upToDate reports whether the workspace's run.json records exactly this
 // run (the same tool and Go version, settings, codebooks, hypotheses and
-// input files by SHA-256) and every recorded output is intact.
-func upToDate(w *writer, s workspace.Settings, cbs []*coding.Codebook, in *prepared) (bool, error) {
+// input files by SHA-256, and the index and analysis made from the review
+// as it is now, rev) and every recorded output is intact.
+func upToDate(w *writer, s workspace.Settings, cbs []*coding.Codebook, in *prepared, rev workspace.ReviewRecord) (bool, error) {
 	m := w.m
 	if m.Version != Version || m.GoVersion != runtime.Version() || len(m.Outputs) == 0 {
 		return false, nil
@@ -229,17 +250,22 @@ func upToDate(w *writer, s workspace.Settings, cbs []*coding.Codebook, in *prepa
 			return false, nil
 		}
 	}
+	for _, st := range []string{workspace.StageIndex, workspace.StageAnalyze} {
+		if len(m.StageOutputs(st)) > 0 && m.Review[st].SHA256 != rev.SHA256 {
+			return false, nil
+		}
+	}
 	bad, err := m.Check(w.out)
 	return err == nil && len(bad) == 0, err
 }
 
 // writeAnalysis runs the analysis of a summary and writes its outputs.
-func writeAnalysis(cfg *Config, summary *analysis.Summary, cbs []*coding.Codebook, source string, failures int, s workspace.Settings, inputs []workspace.Input) ([]workspace.Output, error) {
+func writeAnalysis(cfg *Config, summary *analysis.Summary, cbs []*coding.Codebook, source string, failures int, ri *analysis.ReviewInfo, s workspace.Settings, inputs []workspace.Input) ([]workspace.Output, error) {
 	res, err := analysis.AnalyzeSummary(summary, analysis.Options{Weight: cfg.Analysis.Weight, Seed: cfg.Analysis.Seed, Permutations: cfg.Analysis.Permutations})
 	if err != nil {
 		return nil, err
 	}
-	meta := analysis.ReportMeta{CorpusSource: source, Sample: source == corpus.SampleSource, Failures: failures,
+	meta := analysis.ReportMeta{CorpusSource: source, Sample: source == corpus.SampleSource, Failures: failures, Review: ri,
 		Tool: toolName(), Command: command(s), Inputs: reportInputs(inputs)}
 	for _, cb := range cbs {
 		meta.Codebooks = append(meta.Codebooks, analysis.CodebookInfo{Name: cb.Name, Title: cb.Title, SHA256: cb.SHA256,

@@ -95,10 +95,12 @@ func Code(ctx context.Context, cfg Config) (*Result, error) {
 	// The index carries each passage's codes (the --code filter and
 	// facet): an index built before this coding is rebuilt.
 	if _, err := os.Stat(filepath.Join(cfg.Out, workspace.IndexDir)); err == nil {
-		if _, err := reindex(ctx, &cfg, w.m); err != nil {
+		_, rec, err := reindex(ctx, &cfg, w.m)
+		if err != nil {
 			return nil, err
 		}
 		w.m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
+		w.m.SetReview(workspace.StageIndex, rec)
 		res.IndexRebuilt = true
 	}
 	return res, w.save()
@@ -215,27 +217,37 @@ func Index(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer w.close()
-	if res.Passages, err = reindex(ctx, &cfg, w.m); err != nil {
+	var rec workspace.ReviewRecord
+	if res.Passages, rec, err = reindex(ctx, &cfg, w.m); err != nil {
 		return nil, err
 	}
 	w.m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
+	w.m.SetReview(workspace.StageIndex, rec)
 	return res, w.save()
 }
 
 // reindex builds the workspace's index from passages.jsonl and, when it
-// exists, codings.csv; it returns the number of passages indexed.
-func reindex(ctx context.Context, cfg *Config, m *workspace.Manifest) (int, error) {
+// exists, codings.csv with the review applied; it returns the number of
+// passages indexed and the state of the review it used.
+func reindex(ctx context.Context, cfg *Config, m *workspace.Manifest) (int, workspace.ReviewRecord, error) {
 	_, err := os.Stat(filepath.Join(cfg.Out, workspace.CodingsFile))
 	withCodings := err == nil
+	var rv *reviewer
+	if withCodings {
+		if rv, err = workspaceReviewer(ctx, cfg, m); err != nil {
+			return 0, workspace.ReviewRecord{}, err
+		}
+	}
 	iw, err := index.NewWriter(filepath.Join(cfg.Out, workspace.IndexDir))
 	if err != nil {
-		return 0, err
+		return 0, workspace.ReviewRecord{}, err
 	}
 	n := 0
 	err = scan(cfg.Out, m, withCodings, func(p corpus.Passage, cs []corpus.Coding) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		cs = rv.codings(p, cs)
 		codes := make([]string, len(cs))
 		for i, c := range cs {
 			codes[i] = c.CodeID
@@ -246,9 +258,12 @@ func reindex(ctx context.Context, cfg *Config, m *workspace.Manifest) (int, erro
 	})
 	if err != nil {
 		iw.Abort()
-		return 0, err
+		return 0, workspace.ReviewRecord{}, err
 	}
-	return n, iw.Commit()
+	if rv == nil {
+		return n, workspace.ReviewRecord{}, iw.Commit()
+	}
+	return n, rv.finish(), iw.Commit()
 }
 
 // Analyze compares the cities' theme profiles from the workspace's
@@ -289,21 +304,42 @@ func Analyze(ctx context.Context, cfg Config) (*Result, error) {
 	if source == "" {
 		source = m.Settings.Corpus
 	}
-	outs, err := analyzeWorkspace(ctx, &cfg, m, cbs, l.hyp, source, res)
+	outs, rec, err := analyzeWorkspace(ctx, &cfg, m, cbs, l.hyp, source, res)
 	if err != nil {
 		return nil, err
 	}
 	cfg.analysisSettings(l.hyp, &m.Settings)
 	m.SetOutputs(workspace.StageAnalyze, outs)
+	m.SetReview(workspace.StageAnalyze, rec)
+	res.Review = rec
+	// The index's codes (search's --code filter and facets) follow the
+	// review too: an index made from another state of it is rebuilt, so
+	// that search and the report count the same codings.
+	if _, err := os.Stat(filepath.Join(cfg.Out, workspace.IndexDir)); err == nil && len(m.StageOutputs(workspace.StageIndex)) > 0 &&
+		m.Review[workspace.StageIndex].SHA256 != rec.SHA256 {
+		_, irec, err := reindex(ctx, &cfg, m)
+		if err != nil {
+			return nil, err
+		}
+		m.SetOutputs(workspace.StageIndex, []workspace.Output{workspace.IndexOutput()})
+		m.SetReview(workspace.StageIndex, irec)
+		res.IndexRebuilt = true
+	}
 	return res, w.save()
 }
 
 // analyzeWorkspace analyses the workspace's documents, passages and
-// codings (of the codebooks cbs) and writes the analysis outputs.
-func analyzeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, cbs []*coding.Codebook, hyp *analysis.Hypotheses, source string, res *Result) ([]workspace.Output, error) {
+// reviewed codings (of the codebooks cbs), writes the analysis outputs and
+// returns them with the state of the review it used.
+func analyzeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, cbs []*coding.Codebook, hyp *analysis.Hypotheses, source string, res *Result) ([]workspace.Output, workspace.ReviewRecord, error) {
+	var none workspace.ReviewRecord
 	summary, err := newSummary(cbs, hyp)
 	if err != nil {
-		return nil, err
+		return nil, none, err
+	}
+	rv, err := workspaceReviewer(ctx, cfg, m)
+	if err != nil {
+		return nil, none, err
 	}
 	dd, err := workspace.ScanJSONL(filepath.Join(cfg.Out, workspace.DocumentsFile), func(d corpus.Document) error {
 		summary.AddDocument(d)
@@ -311,12 +347,12 @@ func analyzeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, c
 		return nil
 	})
 	if err != nil {
-		return nil, notWorkspace(cfg.Out, err)
+		return nil, none, notWorkspace(cfg.Out, err)
 	}
 	if err := m.CheckDigest(workspace.DocumentsFile, dd); err != nil {
-		return nil, usage(err)
+		return nil, none, usage(err)
 	}
-	err = scan(cfg.Out, m, true, func(p corpus.Passage, cs []corpus.Coding) error {
+	err = scanReviewed(cfg.Out, m, rv, func(p corpus.Passage, cs []corpus.Coding) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -326,20 +362,21 @@ func analyzeWorkspace(ctx context.Context, cfg *Config, m *workspace.Manifest, c
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	if res.Documents == 0 {
-		return nil, Usagef("%s has no documents to analyse", cfg.Out)
+		return nil, none, Usagef("%s has no documents to analyse", cfg.Out)
 	}
 	fails, err := workspace.ReadFailures(filepath.Join(cfg.Out, workspace.FailuresFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+		return nil, none, err
 	}
+	rec := rv.finish()
 	settings := m.Settings
 	cfg.analysisSettings(hyp, &settings)
-	outs, err := writeAnalysis(cfg, summary, cbs, source, len(fails), settings, m.Inputs)
+	outs, err := writeAnalysis(cfg, summary, cbs, source, len(fails), rv.info(), settings, m.Inputs)
 	if err != nil {
-		return nil, fmt.Errorf("analyze: %w", err)
+		return nil, none, fmt.Errorf("analyze: %w", err)
 	}
-	return outs, nil
+	return outs, rec, nil
 }

@@ -53,6 +53,9 @@ type steps struct {
 	coder   *coder            // code the passages (nil: no codings.csv written)
 	index   bool              // build index.bleve
 	summary *analysis.Summary // fold passages and codings into it (nil: skip)
+	// review turns the auto codings into the reviewed ones for the index
+	// and the summary (codings.csv gets the auto codings); nil: none.
+	review *reviewer
 }
 
 // streamed is what the stream keeps of a corpus: per-document metadata,
@@ -376,6 +379,7 @@ func (s *streamer) document(ctx context.Context, d ingest.Doc, codings [][]corpu
 			}
 			s.got.Codings += len(cs)
 		}
+		cs = s.steps.review.codings(p, cs)
 		if s.steps.summary != nil {
 			s.steps.summary.AddPassage(p, cs)
 		}

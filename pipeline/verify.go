@@ -13,6 +13,7 @@ import (
 	"github.com/lcity/lcity/analysis"
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/review"
 	"github.com/lcity/lcity/workspace"
 )
 
@@ -30,6 +31,9 @@ type Verification struct {
 	// Differences lists each difference, in the order checked; none when
 	// the run is verified.
 	Differences []string
+	// Notes says what verify left out and why: decisions recorded in
+	// review.sqlite after the run, which the rerun does not use.
+	Notes []string
 }
 
 // Verify checks the run a workspace's run.json records, in order:
@@ -37,8 +41,13 @@ type Verification struct {
 //  1. every recorded output still has its SHA-256 (nothing was edited);
 //  2. every input file and codebook still has its SHA-256;
 //  3. the tool and Go versions are the recorded ones;
-//  4. rerunning the pipeline from the recorded inputs and settings in a
-//     temporary workspace gives every recorded output byte for byte.
+//  4. the review store still holds the decisions the run used: the log up
+//     to the recorded last decision has the recorded hash (decisions
+//     recorded since are newer than the run, not a difference: a note
+//     says how many);
+//  5. rerunning the pipeline from the recorded inputs and settings in a
+//     temporary workspace, with the review's log replayed up to the
+//     recorded decision, gives every recorded output byte for byte.
 //
 // It holds the workspace's Shared lock throughout. A run.json that cannot
 // be read is the user's error.
@@ -122,10 +131,15 @@ func Verify(ctx context.Context, runJSON string, opt VerifyOptions) (*Verificati
 	if m.GoVersion != runtime.Version() {
 		v.Differences = append(v.Differences, fmt.Sprintf("Go version: run built with %s, this is %s", m.GoVersion, runtime.Version()))
 	}
+	// 4. The review.
+	pin, err := v.checkReview(ctx, dir, m)
+	if err != nil {
+		return nil, err
+	}
 	if opt.NoRerun {
 		return v, nil
 	}
-	// 4. Rerun.
+	// 5. Rerun.
 	tmp, err := os.MkdirTemp("", "lcity-verify-*")
 	if err != nil {
 		return nil, err
@@ -136,6 +150,7 @@ func Verify(ctx context.Context, runJSON string, opt VerifyOptions) (*Verificati
 		return nil, Usagef("verify: %s: %v", runJSON, err)
 	}
 	cfg.Out = filepath.Join(tmp, "out")
+	cfg.Review = pin
 	if _, err := Run(ctx, cfg); err != nil && !errors.Is(err, ErrPartial) {
 		return nil, fmt.Errorf("rerun: %w", err)
 	}
@@ -160,6 +175,40 @@ func Verify(ctx context.Context, runJSON string, opt VerifyOptions) (*Verificati
 		}
 	}
 	return v, nil
+}
+
+// checkReview compares the workspace's review store with the state run.json
+// records the analysis (or, without one, the index) used, and returns the
+// review configuration that replays it.
+func (v *Verification) checkReview(ctx context.Context, dir string, m *workspace.Manifest) (ReviewConfig, error) {
+	rec, ok := m.Review[workspace.StageAnalyze]
+	if !ok {
+		rec = m.Review[workspace.StageIndex]
+	}
+	pin := ReviewConfig{Store: filepath.Join(dir, review.FileName), Pinned: true, UpTo: rec.LastSeq}
+	log, newer, err := readReview(ctx, &Config{Review: pin})
+	if err != nil {
+		var oe *review.OpenError
+		if errors.As(err, &oe) {
+			v.Differences = append(v.Differences, err.Error())
+			return pin, nil
+		}
+		return pin, err
+	}
+	now := reviewRecord(log)
+	switch {
+	case rec.Decisions > 0 && now.Decisions == 0 && newer == 0:
+		v.Differences = append(v.Differences, fmt.Sprintf("%s: the run used %d decision(s) (up to decision %d), the workspace has none (missing or emptied review store)",
+			review.FileName, rec.Decisions, rec.LastSeq))
+	case now.SHA256 != rec.SHA256:
+		v.Differences = append(v.Differences, fmt.Sprintf("%s: the decisions up to %d are not those the run used (recorded %d decision(s), log SHA-256 %s; now %d, %s): the log was replaced or rewritten",
+			review.FileName, rec.LastSeq, rec.Decisions, workspace.Short(rec.SHA256), now.Decisions, workspace.Short(now.SHA256)))
+	}
+	if newer > 0 {
+		v.Notes = append(v.Notes, fmt.Sprintf("the review has %d decision(s) newer than the run (after decision %d); verify replays the log as the run saw it; `lcity run` or `lcity analyze` takes them in",
+			newer, rec.LastSeq))
+	}
+	return pin, nil
 }
 
 // RecordedConfig is the configuration that reruns the run m records (its

@@ -15,7 +15,7 @@ import (
 
 // SourceHuman is the corpus.Coding Source of a coding that exists only
 // because a coder added it (Apply).
-const SourceHuman = "human"
+const SourceHuman = corpus.SourceHuman
 
 // Key names the coding a decision is about: a code on a whole passage, or
 // on a span of it. Each key is its own coding; a decision changes only the

@@ -13,8 +13,8 @@ import (
 	"github.com/lcity/lcity/corpus"
 )
 
-// CodingsHeader is the header of codings.csv. source is dictionary, model
-// or both; confidence is the model's probability, empty when no model was
+// CodingsHeader is the header of codings.csv. source is dictionary, model,
+// both, or human (a coding added by hand, in a file of reviewed codings); confidence is the model's probability, empty when no model was
 // applied.
 var CodingsHeader = []string{"passage_id", "doc_id", "city", "region", "page", "code_id", "score", "matches", "evidence", "source", "confidence"}
 
@@ -147,10 +147,10 @@ func parseCoding(rec []string) (corpus.Coding, error) {
 	if len(rec) == len(CodingsHeader) {
 		switch rec[9] {
 		case corpus.SourceDictionary:
-		case corpus.SourceModel, corpus.SourceBoth:
+		case corpus.SourceModel, corpus.SourceBoth, corpus.SourceHuman:
 			c.Source = rec[9]
 		default:
-			return corpus.Coding{}, fmt.Errorf("source %q: want %s, %s or %s", rec[9], corpus.SourceDictionary, corpus.SourceModel, corpus.SourceBoth)
+			return corpus.Coding{}, fmt.Errorf("source %q: want %s, %s, %s or %s", rec[9], corpus.SourceDictionary, corpus.SourceModel, corpus.SourceBoth, corpus.SourceHuman)
 		}
 		if rec[10] != "" {
 			p, err := strconv.ParseFloat(rec[10], 64)

@@ -52,6 +52,39 @@ type Manifest struct {
 	Counts    Counts     `json:"counts"`
 	Notes     []string   `json:"notes,omitempty"`
 	Outputs   []Output   `json:"outputs"`
+	// Review says, per stage that used it (index, analyze), which state of
+	// the human review (review.sqlite) its outputs rest on; absent when the
+	// workspace had no decisions.
+	Review map[string]ReviewRecord `json:"review,omitempty"`
+}
+
+// ReviewRecord is the state of the review store a stage used: the
+// decisions up to LastSeq (orphans included), and the SHA-256 of that log
+// as review.Hash computes it. verify replays the log up to LastSeq and
+// compares the hash; decisions recorded later are newer than the run.
+type ReviewRecord struct {
+	Decisions int    `json:"decisions"`
+	LastSeq   int64  `json:"last_seq"`
+	SHA256    string `json:"sha256"`
+	// Orphans is the number of those decisions whose passage is gone (or
+	// whose span runs past it) or whose code is not in the codebooks.
+	Orphans int `json:"orphans,omitempty"`
+}
+
+// SetReview records the review state stage used; a zero record (no
+// decisions) removes the entry.
+func (m *Manifest) SetReview(stage string, r ReviewRecord) {
+	if r.Decisions == 0 {
+		delete(m.Review, stage)
+		if len(m.Review) == 0 {
+			m.Review = nil
+		}
+		return
+	}
+	if m.Review == nil {
+		m.Review = map[string]ReviewRecord{}
+	}
+	m.Review[stage] = r
 }
 
 // Settings are the settings of the recorded run, as verify needs them to
@@ -210,6 +243,12 @@ func (m *Manifest) DropStages(stages ...string) {
 		}
 	}
 	m.Outputs = kept
+	for _, s := range stages {
+		delete(m.Review, s)
+	}
+	if len(m.Review) == 0 {
+		m.Review = nil
+	}
 }
 
 // Output returns the record of the output at rel.

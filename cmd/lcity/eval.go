@@ -44,7 +44,16 @@ agreement of three codings each made without seeing the passage's gold
 codes: the dictionary's, a model learned from the other folds' passages
 (as lcity learn fits it), and their union. --against FILE compares the gold
 file with another reader's coding of the same passages instead (the passages
-both list): the agreement between people, the ceiling for any coder.`,
+both list): the agreement between people, the ceiling for any coder.
+
+--gold review measures the auto-coder against the human decisions in the
+workspace's review.sqlite instead of a file (a file named review is given as
+./review). The units are the passage × code pairs a person decided on
+(accepted, rejected, added or removed, whole or a span; orphans left out):
+the auto side is codings.csv, the human side the reviewed coding. Precision
+is then the share of reviewed auto codings people kept, recall the share of
+the codings people ended with that the auto-coder found; kappa needs people
+to have judged passages the auto-coder left uncoded as well.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if coders {
@@ -78,7 +87,7 @@ both list): the agreement between people, the ceiling for any coder.`,
 		},
 	}
 	c.Flags().StringVar(&out, "out", pipeline.DefaultOut, "workspace folder")
-	c.Flags().StringVar(&gold, "gold", "", "gold coding CSV (passage_id,code_id)")
+	c.Flags().StringVar(&gold, "gold", "", "gold coding CSV (passage_id,code_id), or review for the decisions in review.sqlite")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().BoolVar(&opt.SkipUncoded, "skip-uncoded", false, "leave out passages that neither side coded")
 	c.Flags().BoolVar(&opt.ListedOnly, "listed-only", false, "compare only the passages the gold file lists")

@@ -16,7 +16,10 @@ func newIndexCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index",
 		Short: "Build the Bleve search index of the workspace's passages and their codes",
-		Args:  cobra.NoArgs,
+		Long: `index builds the Bleve index of the workspace's passages with their codes:
+those of the reviewed coding (codings.csv with the decisions in review.sqlite
+applied), as search's --code filter and code facet count them.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.runStage(cmd, pipeline.Index, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
 				fmt.Fprintf(w, "lcity: indexed %d passages → %s\n", res.Passages, filepath.Join(cfg.Out, workspace.IndexDir))

@@ -19,10 +19,12 @@ func newKwicCmd() *cobra.Command {
 		Short: "Keyword in context: every match of a code's evidence, or of a word",
 		Long: `Prints keyword-in-context lines (city, page, left context, match, right
 context). With a code ID (e.g. keyfeatures.families-communities) the matches
-are the coding evidence from codings.csv; otherwise the argument is a term
-matched as in a codebook: a word and its regular inflections (plural,
-possessive), word* for a prefix, "a phrase", /a regular expression/.
-Each line gives the city, page and passage ID.`,
+are the evidence of the reviewed coding (codings.csv with the decisions in
+review.sqlite applied: rejected codings give no line, a span coded by hand
+gives one); otherwise the argument is a term matched as in a codebook: a
+word and its regular inflections (plural, possessive), word* for a prefix,
+"a phrase", /a regular expression/. Each line gives the city, page and
+passage ID.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if width < 0 {

@@ -17,16 +17,23 @@ func newRunCmd() *cobra.Command {
 		Long: `run ingests the corpus, codes every passage, builds the search index and
 compares the cities, writing everything into the workspace (--out). It does
 nothing when the workspace already records the same inputs, codebooks,
-settings and tool and every output is intact (--force to run anyway).`,
+settings and tool, its index and analysis rest on the human review
+(review.sqlite) as it is now, and every output is intact (--force to run
+anyway). codings.csv is the auto-coder's output; the index, the analysis
+and the report use the reviewed coding. review.sqlite is never rebuilt,
+truncated or removed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.runStage(cmd, pipeline.Run, func(w io.Writer, cfg pipeline.Config, res *pipeline.Result) {
 				if res.UpToDate {
-					fmt.Fprintf(w, "lcity: %s is up to date: inputs, codebooks, settings and tool unchanged, outputs intact (--force to rerun)\n", cfg.Out)
+					fmt.Fprintf(w, "lcity: %s is up to date: inputs, codebooks, settings, tool and review unchanged, outputs intact (--force to rerun)\n", cfg.Out)
 					return
 				}
 				fmt.Fprintf(w, "lcity: %d documents, %d passages, %d codings, %d failures → %s\n",
 					res.Documents, res.Passages, res.Codings, len(res.Failures), cfg.Out)
+				if r := res.Review; r.Decisions > 0 {
+					fmt.Fprintf(w, "lcity: index and analysis use the coding as reviewed: %d decisions up to %d (%d orphaned)\n", r.Decisions, r.LastSeq, r.Orphans)
+				}
 				printNotes(w, res)
 			})
 		},

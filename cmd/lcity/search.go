@@ -23,13 +23,19 @@ func newSearchCmd() *cobra.Command {
 		Long: `Search the indexed passages. QUERY uses Bleve's query-string syntax:
 words, "phrases", +required, -excluded, fuzzy~, wild*cards, field:value
 (fields: text, city, region, section, codes, year). Filters narrow the hits;
-facet counts by region, city, code, section and year are printed under them.`,
+facet counts by region, city, code, section and year are printed under them.
+A passage's codes are the reviewed coding (review.sqlite applied to
+codings.csv) as of the last run, index or analyze; a note on stderr says
+when decisions were recorded since.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q.Q = strings.Join(args, " ")
 			res, err := pipeline.Search(cmd.Context(), out, q)
 			if err != nil {
 				return err
+			}
+			if note := pipeline.IndexReviewNote(cmd.Context(), out); note != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), note)
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
