@@ -26,7 +26,7 @@ import (
 // real http.Server and returns its base URL.
 func startServer(t testing.TB, out string) string {
 	t.Helper()
-	s, err := web.New(out)
+	s, err := web.New(out, web.Config{Coder: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}
