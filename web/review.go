@@ -269,14 +269,22 @@ func next(items []queueItem, auto []corpus.Coding, after string) (queueItem, boo
 		}
 	}
 	if !found {
+		known := false
 		for _, c := range auto {
 			if c.PassageID != after {
 				continue
+			}
+			known = true
+			if c.Confidence != nil {
+				ref.Conf = min(ref.Conf, *c.Confidence)
 			}
 			ref.DocID, ref.City, ref.Page = c.DocID, c.City, c.Page
 			for _, e := range c.Evidence {
 				ref.Pos = min(ref.Pos, e.Start)
 			}
+		}
+		if !known {
+			return items[0], true
 		}
 	}
 	for _, it := range items {
