@@ -21,6 +21,7 @@ import (
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/pipeline"
 	"github.com/lcity/lcity/review"
+	"github.com/lcity/lcity/workspace"
 )
 
 // reviewText is the passage the review tests code: non-BMP characters
@@ -59,6 +60,23 @@ func testWorkspace(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// passageWith returns the ID of the passage of out whose text holds sub
+// (IDs are the ingest's business; the tests find passages by text).
+func passageWith(t testing.TB, out, sub string) string {
+	t.Helper()
+	ps, err := workspace.ReadJSONL[corpus.Passage](filepath.Join(out, workspace.PassagesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if strings.Contains(p.Text, sub) {
+			return p.ID
+		}
+	}
+	t.Fatalf("no passage of %s holds %q", out, sub)
+	return ""
 }
 
 // serve starts the real server over out on loopback.
@@ -152,8 +170,9 @@ func notCoded(s *Server, coded []string) string {
 }
 
 func TestPostDecision(t *testing.T) {
-	s, base := serve(t, testWorkspace(t), Config{})
-	const pid = "okayama-p0001"
+	out := testWorkspace(t)
+	s, base := serve(t, out, Config{})
+	pid := passageWith(t, out, "kominkan")
 	codes := autoCodes(t, s, pid)
 	other := notCoded(s, codes)
 	b := newBrowser(t, base)
@@ -213,8 +232,10 @@ func TestPostDecision(t *testing.T) {
 
 func TestToken(t *testing.T) {
 	const token = "0123456789abcdef0123456789abcdef-secret"
-	s, base := serve(t, testWorkspace(t), Config{Token: token})
-	codes := autoCodes(t, s, "okayama-p0001")
+	out := testWorkspace(t)
+	s, base := serve(t, out, Config{Token: token})
+	pid := passageWith(t, out, "kominkan")
+	codes := autoCodes(t, s, pid)
 	anon := &browser{c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: base}
 	bearer := map[string]string{"Authorization": "Bearer " + token}
 	for _, tt := range []struct {
@@ -223,7 +244,7 @@ func TestToken(t *testing.T) {
 		status             int
 	}{
 		{"API without the token", "GET", "/api/search?q=kominkan", nil, 401},
-		{"page without the token", "GET", "/passages/okayama-p0001", nil, 401},
+		{"page without the token", "GET", "/passages/" + pid, nil, 401},
 		{"script without the token", "GET", "/static/review.js", nil, 401},
 		{"API with a wrong token", "GET", "/api/search?q=kominkan", map[string]string{"Authorization": "Bearer " + token + "x"}, 401},
 		{"token in the wrong scheme", "GET", "/api/search?q=kominkan", map[string]string{"Authorization": "Basic " + token}, 401},
@@ -237,7 +258,7 @@ func TestToken(t *testing.T) {
 		}
 	}
 	// A script with the bearer token writes without a CSRF token.
-	body := `{"passage_id":"okayama-p0001","code_id":"` + codes[0] + `","action":"accept"}`
+	body := `{"passage_id":"` + pid + `","code_id":"` + codes[0] + `","action":"accept"}`
 	if code, resp := anon.do(t, "POST", "/api/decisions", body, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token}); code != 200 {
 		t.Errorf("POST with the bearer token: %d %s", code, resp)
 	}
@@ -252,7 +273,7 @@ func TestToken(t *testing.T) {
 			t.Errorf("cookie %s holds the token itself", c.Name)
 		}
 	}
-	if code, _ := br.do(t, "GET", "/passages/okayama-p0001", "", nil); code != 200 {
+	if code, _ := br.do(t, "GET", "/passages/"+pid, "", nil); code != 200 {
 		t.Errorf("page after login: %d", code)
 	}
 	if code, _ := br.do(t, "POST", "/api/decisions", body, map[string]string{"Content-Type": "application/json"}); code != 403 {
@@ -326,9 +347,11 @@ func TestQueue(t *testing.T) {
 }
 
 func TestReviewPages(t *testing.T) {
-	s, base := serve(t, testWorkspace(t), Config{})
+	out := testWorkspace(t)
+	s, base := serve(t, out, Config{})
 	b := newBrowser(t, base)
-	codes := autoCodes(t, s, "okayama-p0001")
+	pid, pid2 := passageWith(t, out, "kominkan"), passageWith(t, out, "museums")
+	codes := autoCodes(t, s, pid)
 	if code, page := b.do(t, "GET", "/review", "", nil); code != 200 || !strings.Contains(page, `id="progress"`) || !strings.Contains(page, "0 / ") {
 		t.Fatalf("/review: %d\n%s", code, page)
 	}
@@ -340,7 +363,7 @@ func TestReviewPages(t *testing.T) {
 		t.Fatalf("/review/next: %d", code)
 	}
 	for _, c := range codes {
-		if code, body := b.post(t, `{"passage_id":"okayama-p0001","code_id":"`+c+`","action":"accept"}`); code != 200 {
+		if code, body := b.post(t, `{"passage_id":"`+pid+`","code_id":"`+c+`","action":"accept"}`); code != 200 {
 			t.Fatalf("accept %s: %d %s", c, code, body)
 		}
 	}
@@ -356,7 +379,7 @@ func TestReviewPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "okayama-p0002") && !strings.Contains(loc, "done=1") {
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, pid2) && !strings.Contains(loc, "done=1") {
 		t.Errorf("next after reviewing p0001 goes to %s", loc)
 	}
 }
@@ -387,6 +410,9 @@ func FuzzPostDecision(f *testing.F) {
 	v.release()
 	session := newSession()
 	token := s.csrfToken(session)
+	pid, pid2 := passageWith(f, out, "kominkan"), passageWith(f, out, "museums")
+	f.Add([]byte(`{"passage_id":"`+pid+`","code_id":"charter.partnerships","action":"add","span":{"start":4,"end":6},"memo":"😀"}`), "application/json; charset=utf-8")
+	f.Add([]byte(`{"passage_id":"`+pid2+`","code_id":"charter.partnerships","action":"reject"}`), "application/json")
 	for _, seed := range []string{
 		`{"passage_id":"okayama-p0001","code_id":"keyfeatures.families-communities","action":"accept"}`,
 		`{"passage_id":"okayama-p0001","code_id":"charter.partnerships","action":"add","span":{"start":0,"end":1}}`,
