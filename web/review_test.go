@@ -25,8 +25,9 @@ import (
 )
 
 // reviewText is the passage the review tests code: non-BMP characters
-// before the terms, so code points, bytes and UTF-16 units all differ.
-const reviewText = "𝔗he 😀 kominkan hold a learning festival where families and volunteers meet."
+// (emoji, which NFKC keeps) before the terms, so code points, bytes and
+// UTF-16 units all differ.
+const reviewText = "The 😀 city kominkan 🎉 hold a learning festival where families and volunteers meet."
 
 // testWorkspace runs lcity on a one-document corpus (okayama.md) once per
 // test binary and returns a fresh copy of the workspace for each caller.
