@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
@@ -470,4 +471,55 @@ func FuzzPostDecision(f *testing.F) {
 			t.Fatalf("recorded coder %q", d.Coder)
 		}
 	})
+}
+
+// TestWatchSwitches: once a run has replaced the workspace, the server
+// moves to the new snapshot by itself, without waiting for a request, and
+// the review store it holds open is untouched by the run.
+func TestWatchSwitches(t *testing.T) {
+	old := WatchInterval
+	WatchInterval = 20 * time.Millisecond
+	defer func() { WatchInterval = old }()
+	out := testWorkspace(t)
+	s, base := serve(t, out, Config{})
+	pid := passageWith(t, out, "kominkan")
+	b := newBrowser(t, base)
+	if code, body := b.post(t, `{"passage_id":"`+pid+`","code_id":"charter.partnerships","action":"add","span":{"start":0,"end":3}}`); code != 200 {
+		t.Fatalf("post: %d %s", code, body)
+	}
+	s.mu.Lock()
+	first := s.cur
+	s.mu.Unlock()
+
+	in := t.TempDir()
+	os.WriteFile(filepath.Join(in, "cork.md"), []byte("# Cork\n\n## Learning\n\nThe learning festival welcomes migrants and families.\n"), 0o644)
+	cfg := pipeline.Default()
+	cfg.Out, cfg.Corpus.Path, cfg.Analysis.Permutations, cfg.Force, cfg.Ingest.InProcess = out, in, 9, true, true
+	if _, err := pipeline.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s.mu.Lock()
+		cur := s.cur
+		s.mu.Unlock()
+		if cur != first {
+			if len(cur.snap.Documents) != 1 || cur.snap.Documents[0].City != "Cork" || len(cur.cities) != 1 {
+				t.Errorf("the new view has documents %+v", cur.snap.Documents)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not move to the new run by itself")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ds, err := s.store.Decisions(context.Background())
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("after the run the store holds %d decisions, %v", len(ds), err)
+	}
+	// The decision on the passage that is gone is an orphan on the review page.
+	if code, page := b.do(t, "GET", "/review", "", nil); code != 200 || !strings.Contains(page, `id="orphans"`) || !strings.Contains(page, pid) {
+		t.Errorf("/review after the rerun: %d, want the orphaned decision listed", code)
+	}
 }

@@ -350,3 +350,81 @@ func TestServePublicToken(t *testing.T) {
 		}
 	}
 }
+
+// TestServeReviewDuringRerun: while a client records decisions through
+// serve, `lcity run --force` replaces the workspace (the same document and
+// one more). The review store stays sound: it opens, and holds every
+// acknowledged decision; serve moves to the new run, where the passage is
+// still there with its decisions.
+func TestServeReviewDuringRerun(t *testing.T) {
+	out, p := reviewRun(t)
+	base := startServer(t, out)
+	c := newClient(t, base)
+	stop := make(chan struct{})
+	var acked []review.Decision
+	var postErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			d, _, err := c.post(fmt.Sprintf(`{"passage_id":%q,"code_id":"charter.inclusion","action":"add","span":{"start":%d,"end":%d}}`, p.ID, i%20, i%20+5))
+			if err != nil {
+				postErr = err
+				return
+			}
+			acked = append(acked, d)
+		}
+	}()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "okayama.md"), []byte("# Okayama\n\n## Learning\n\n"+reviewPassage+
+		"\n\n## Partners\n\nThe city office brought together universities, libraries and museums.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "cork.md"), []byte("# Cork\n\n## Learning\n\nThe learning festival welcomes migrants and families.\n"), 0o644)
+	code, _, stderr := lcity(t, "run", "--force", "--corpus", dir, "--out", out, "--permutations", "9")
+	close(stop)
+	<-done
+	if code != 0 {
+		t.Fatalf("rerun: exit %d: %s", code, stderr)
+	}
+	if postErr != nil || len(acked) == 0 {
+		t.Fatalf("posting during the run: %d acknowledged, %v", len(acked), postErr)
+	}
+	s, err := review.Open(filepath.Join(out, review.FileName))
+	if err != nil {
+		t.Fatalf("the review store after a run beside serve: %v", err)
+	}
+	defer s.Close()
+	ds, err := s.Decisions(context.Background())
+	if err != nil || len(ds) < len(acked) {
+		t.Fatalf("the store holds %d decisions (%v), %d were acknowledged", len(ds), err, len(acked))
+	}
+	for i, a := range acked {
+		if ds[i].Seq != a.Seq || *ds[i].Span != *a.Span {
+			t.Errorf("decision %d: store has %+v, acknowledged %+v", i, ds[i], a)
+		}
+	}
+	p2 := findPassage(t, out, "kominkan")
+	resp, err := c.http.Get(base + "/review?city=Cork")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "<option selected>Cork</option>") {
+		t.Errorf("after the rerun the review page does not offer Cork:\n%.300s", page)
+	}
+	resp, err = c.http.Get(base + "/passages/" + p2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), `data-added="charter.inclusion"`) {
+		t.Errorf("after the rerun the passage page (%d) does not show the decisions made during it", resp.StatusCode)
+	}
+	t.Logf("%d decisions acknowledged during the run", len(acked))
+}
