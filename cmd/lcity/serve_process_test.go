@@ -112,7 +112,10 @@ type client struct {
 	csrf string
 }
 
-func newClient(t *testing.T, base string) *client {
+func newClient(t *testing.T, base string) *client { return newBenchClient(t, base) }
+
+// newBenchClient is newClient for a test or a benchmark.
+func newBenchClient(t testing.TB, base string) *client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &client{http: &http.Client{Jar: jar, Timeout: 30 * time.Second}, base: base}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -226,5 +227,74 @@ func TestReviewInBrowser(t *testing.T) {
 	}
 	if ds2, _ := s.Decisions(context.Background()); len(ds2) != len(ds) {
 		t.Errorf("the refused posts changed the store: %d decisions, want %d", len(ds2), len(ds))
+	}
+}
+
+// BenchmarkServeReview measures review writes against the real server on
+// loopback: 8 clients, each with its own session and CSRF token, POST
+// decisions (a code added to a span of a passage of the sample) as fast
+// as the server acknowledges them; each acknowledgement waits for the
+// commit (one fsync). It reports writes per second and the p50 and p99
+// latency of a write.
+//
+//	go test ./cmd/lcity -run '^$' -bench ServeReview -benchtime 2000x
+func BenchmarkServeReview(b *testing.B) {
+	dir, _ := os.MkdirTemp("", "lcity-bench-review-")
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "out")
+	var so, se strings.Builder
+	if code := run(context.Background(), []string{"run", "--out", out, "--permutations", "9"}, &so, &se); code != 0 {
+		b.Fatalf("run: %d %s", code, se.String())
+	}
+	ps, err := workspace.ReadJSONL[corpus.Passage](filepath.Join(out, workspace.PassagesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := startServer(b, out)
+	const clients = 8
+	cs := make([]*client, clients)
+	for i := range cs {
+		cs[i] = newBenchClient(b, base)
+	}
+	var mu sync.Mutex
+	var lat []time.Duration
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for _, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				p := ps[i%len(ps)]
+				n := utf8.RuneCountInString(p.Text)
+				from := i % max(n-1, 1)
+				body := fmt.Sprintf(`{"passage_id":%q,"code_id":"charter.inclusion","action":"add","span":{"start":%d,"end":%d},"memo":"bench %d"}`,
+					p.ID, from, from+1, i)
+				t0 := time.Now()
+				if _, _, err := c.post(body); err != nil {
+					b.Error(err)
+					continue
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < b.N; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "writes/s")
 	}
 }
