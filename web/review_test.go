@@ -523,3 +523,45 @@ func TestWatchSwitches(t *testing.T) {
 		t.Errorf("/review after the rerun: %d, want the orphaned decision listed", code)
 	}
 }
+
+// FuzzCSRF: a write is let through only with the session's own cookie and
+// token; any other cookie and header are refused with 403 before the body
+// is read.
+func FuzzCSRF(f *testing.F) {
+	s, err := New(testWorkspace(f), Config{Coder: "fuzz"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	h := s.Handler()
+	session := newSession()
+	token := s.csrfToken(session)
+	f.Add(session, token)
+	f.Add(session, token+"=")
+	f.Add(strings.ToUpper(session), token)
+	f.Add("", "")
+	f.Add(session, "")
+	f.Add(newSession(), token)
+	f.Fuzz(func(t *testing.T, cookie, header string) {
+		req := httptest.NewRequest("POST", "http://127.0.0.1/api/decisions", strings.NewReader(`{`))
+		req.Header.Set("Content-Type", "application/json")
+		if header != "" {
+			req.Header.Set(CSRFHeader, header)
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", SessionCookie+"="+cookie)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		// The session the server sees is the one net/http parses (a fuzzed
+		// value may smuggle in a second cookie).
+		c, cerr := req.Cookie(SessionCookie)
+		valid := cerr == nil && c.Value == session && header == token
+		switch {
+		case valid && w.Code != 400:
+			t.Fatalf("the session's own cookie and token: HTTP %d, want 400 (the body is bad)", w.Code)
+		case !valid && w.Code != 403:
+			t.Fatalf("cookie %q, token %q: HTTP %d, want 403", cookie, header, w.Code)
+		}
+	})
+}

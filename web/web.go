@@ -122,8 +122,8 @@ type Config struct {
 	Token string
 }
 
-// WatchInterval is how often the server looks whether a run has replaced
-// the workspace.
+// WatchInterval is how often a server made by New looks whether a run has
+// replaced the workspace.
 var WatchInterval = time.Second
 
 // view is a snapshot with what the pages derive from it, counted while
@@ -180,7 +180,7 @@ func New(out string, cfg Config) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
-	go s.watch()
+	go s.watch(WatchInterval)
 	return s, nil
 }
 
@@ -189,9 +189,9 @@ func (s *Server) Coder() string { return s.coder }
 
 // watch moves the server to a new snapshot when a run has finished with
 // the workspace, until Close.
-func (s *Server) watch() {
+func (s *Server) watch(every time.Duration) {
 	defer close(s.stopped)
-	t := time.NewTicker(WatchInterval)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
