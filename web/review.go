@@ -107,7 +107,6 @@ func (v *view) loadCodes(auto []corpus.Coding) {
 	for _, c := range codes {
 		add(c)
 	}
-	v.knownCodes = len(v.codes) > 0
 	var extra []string
 	for _, c := range auto {
 		if _, ok := v.codeIdx[c.CodeID]; !ok && !slices.Contains(extra, c.CodeID) {
@@ -741,12 +740,13 @@ func decisionStatus(err error) int {
 // workspace.
 var (
 	errNoPassage   = errors.New("no such passage in the workspace (a rerun may have changed it: reload the page)")
-	errUnknownCode = errors.New("the workspace's codebooks have no such code")
+	errUnknownCode = errors.New("neither the workspace's codebooks nor its codings have such a code")
 )
 
 // checkDecision checks a parsed decision against the snapshot: the passage
-// exists, the span lies within it, an added code is one of the
-// codebooks', and an accept or reject judges a coding the auto-coder made.
+// exists, the span lies within it, an added code is one of the codebooks'
+// (or, when they cannot be read, of the codings'), and an accept or reject
+// judges a coding the auto-coder made.
 func (v *view) checkDecision(d review.Decision) (int, error) {
 	p, cs, ok, err := v.snap.Passage(d.PassageID)
 	switch {
@@ -760,7 +760,7 @@ func (v *view) checkDecision(d review.Decision) (int, error) {
 			return http.StatusBadRequest, fmt.Errorf("%w: span [%d, %d) runs past the passage's %d characters", review.ErrInvalid, d.Span.Start, d.Span.End, n)
 		}
 	}
-	if d.Action == review.Add && v.knownCodes {
+	if d.Action == review.Add {
 		if _, ok := v.codeIdx[d.CodeID]; !ok {
 			return http.StatusBadRequest, fmt.Errorf("%w: code %q: %w", review.ErrInvalid, d.CodeID, errUnknownCode)
 		}

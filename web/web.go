@@ -129,13 +129,12 @@ var WatchInterval = time.Second
 // view is a snapshot with what the pages derive from it, counted while
 // requests use it.
 type view struct {
-	snap       *workspace.Snapshot
-	labels     map[string]string // code ID → label
-	cities     []string
-	auto       []corpus.Coding // every coding of the snapshot
-	codes      []codeInfo      // codebook order, then codes only the codings know
-	codeIdx    map[string]int
-	knownCodes bool // the codebooks were read: an added code must be one of theirs
+	snap    *workspace.Snapshot
+	labels  map[string]string // code ID → label
+	cities  []string
+	auto    []corpus.Coding // every coding of the snapshot
+	codes   []codeInfo      // codebook order, then codes only the codings know
+	codeIdx map[string]int
 
 	mu      sync.Mutex
 	refs    int
