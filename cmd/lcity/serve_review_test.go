@@ -88,7 +88,7 @@ func TestReviewInBrowser(t *testing.T) {
 	var codes []string
 	if err := chromedp.Run(ctx,
 		chromedp.Navigate(base+"/passages/"+p.ID),
-		chromedp.WaitVisible("#codes", chromedp.ByQuery),
+		chromedp.WaitVisible("body[data-ready]", chromedp.ByQuery),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('tr.coding')).map(r => r.dataset.code)`, &codes),
 	); err != nil {
 		t.Fatalf("open the passage: %v", err)
@@ -130,17 +130,20 @@ func TestReviewInBrowser(t *testing.T) {
 		sel.addRange(r);
 		return sel.toString();
 	})()`, sub)
+	// The page reloads itself after each acknowledged decision; chromedp's
+	// node queries can stall across such a reload, so from here on the
+	// test waits and acts with JavaScript (waitFor, click).
 	var selected string
 	if err := chromedp.Run(ctx,
 		chromedp.Click(fmt.Sprintf(`button.reject[data-code=%q]`, rejected), chromedp.ByQuery),
-		chromedp.WaitVisible(fmt.Sprintf(`tr.coding[data-code=%q][data-state="rejected"]`, rejected), chromedp.ByQuery),
-		chromedp.SetValue("#code", added, chromedp.ByQuery),
+		waitFor(fmt.Sprintf(`tr.coding[data-code=%q][data-state="rejected"]`, rejected)),
+		chromedp.Evaluate(fmt.Sprintf(`document.getElementById('code').value = %q`, added), nil),
 		chromedp.Evaluate(selectJS, &selected),
-		chromedp.Click("#add", chromedp.ByQuery),
-		chromedp.WaitVisible(fmt.Sprintf(`#added tr.added[data-code=%q]`, added), chromedp.ByQuery),
-		chromedp.SetValue("#memo", memo, chromedp.ByQuery),
-		chromedp.Click("#save-memo", chromedp.ByQuery),
-		chromedp.WaitVisible("#history td.memo:not(:empty)", chromedp.ByQuery),
+		click("#add"),
+		waitFor(fmt.Sprintf(`#added tr.added[data-code=%q]`, added)),
+		chromedp.Evaluate(fmt.Sprintf(`document.getElementById('memo').value = %q`, memo), nil),
+		click("#save-memo"),
+		waitFor("#history td.memo:not(:empty)"),
 	); err != nil {
 		t.Fatalf("review in the browser: %v", err)
 	}
@@ -228,6 +231,59 @@ func TestReviewInBrowser(t *testing.T) {
 	if ds2, _ := s.Decisions(context.Background()); len(ds2) != len(ds) {
 		t.Errorf("the refused posts changed the store: %d decisions, want %d", len(ds2), len(ds))
 	}
+
+	// The keys, as the page lists them: a accepts the first coding not yet
+	// reviewed, n goes to the next passage to review.
+	var keys, firstOpen, nextPassage string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/passages/"+p.ID),
+		waitFor("#keys"),
+		chromedp.Evaluate(`document.getElementById('keys').textContent`, &keys),
+		chromedp.Evaluate(`document.querySelector('tr.coding[data-state=""]').dataset.code`, &firstOpen),
+	); err != nil {
+		t.Fatalf("keys: %v", err)
+	}
+	if err := chromedp.Run(ctx,
+		chromedp.KeyEvent("a"),
+		waitFor(fmt.Sprintf(`tr.coding[data-code=%q][data-state="accepted"]`, firstOpen)),
+		chromedp.KeyEvent("n"),
+		waitFor(fmt.Sprintf(`#text:not([data-passage=%q])`, p.ID)),
+		chromedp.Evaluate(`document.getElementById('text').dataset.passage`, &nextPassage),
+	); err != nil {
+		t.Fatalf("keys: %v (first open %q, keys %q)", err, firstOpen, keys)
+	}
+	for _, k := range []string{"a accept", "r reject", "n next passage"} {
+		if !strings.Contains(keys, k) {
+			t.Errorf("the page's list of keys lacks %q: %q", k, keys)
+		}
+	}
+	if other := findPassage(t, out, "museums"); nextPassage != other.ID {
+		t.Errorf("n went to passage %q, want %q", nextPassage, other.ID)
+	}
+}
+
+// waitFor waits until the page (whichever document is loaded, across
+// reloads) has an element matching sel and its review script is ready.
+func waitFor(sel string) chromedp.Action {
+	pred := fmt.Sprintf(`document.body !== null && document.body.dataset.ready === "1" && document.querySelector(%q) !== null`, sel)
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(pred, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("wait for %s: %w", sel, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// click clicks the element sel names, from the page's JavaScript.
+func click(sel string) chromedp.Action {
+	return chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).click()`, sel), nil)
 }
 
 // BenchmarkServeReview measures review writes against the real server on

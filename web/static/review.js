@@ -129,6 +129,8 @@
     rows[cur].classList.add("focus");
   }
   focusRow(cur);
+  // The controls work from here on (tests wait for it after a reload).
+  document.body.dataset.ready = "1";
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
