@@ -101,8 +101,10 @@ type Server struct {
 	key    [32]byte // signs CSRF tokens; drawn at New
 	store  *review.Store
 
-	mu  sync.Mutex
-	cur *view
+	mu      sync.Mutex
+	cur     *view
+	every   time.Duration
+	retryAt time.Time // after a workspace that would not open, when to try again
 
 	stop    chan struct{}
 	stopped chan struct{}
@@ -179,7 +181,8 @@ func New(out string, cfg Config) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
-	go s.watch(WatchInterval)
+	s.every = WatchInterval
+	go s.watch(s.every)
 	return s, nil
 }
 
@@ -210,13 +213,24 @@ func (s *Server) refresh() {
 	if !s.cur.snap.Stale() {
 		return
 	}
-	if v, err := openView(s.out, 0); err == nil {
+	if time.Now().Before(s.retryAt) {
+		return
+	}
+	v, err := openView(s.out, 0)
+	switch {
+	case err == nil:
 		old := s.cur
 		s.cur = v
 		old.retire()
+	case !errors.Is(err, workspace.ErrLocked):
+		// A workspace left broken (a failed run, a file edited by hand):
+		// reading it again on every request would cost each one the
+		// whole workspace, so wait a while. A writer that still holds the
+		// lock costs nothing to ask again, and its run is served on the
+		// first request after it has finished.
+		s.retryAt = time.Now().Add(s.every)
 	}
-	// Else a writer holds the workspace (or left it broken): keep
-	// answering from the last good snapshot.
+	// Until then, answer from the last good snapshot.
 }
 
 func openView(out string, wait time.Duration) (*view, error) {
