@@ -633,10 +633,14 @@ type reviewView struct {
 	Total     progressRow
 }
 
+// progressRow is one code's line of the progress table: its auto
+// codings, how many were reviewed (accepted or rejected), the codings
+// that exist only because a coder added the code, and the spans coded by
+// hand.
 type progressRow struct {
-	Code                                     codeInfo
-	Auto, Reviewed, Accepted, Rejected, Adds int
-	Percent                                  float64
+	Code                                             codeInfo
+	Auto, Reviewed, Accepted, Rejected, Added, Spans int
+	Percent                                          float64
 }
 
 // maxOrphansShown bounds the orphaned decisions listed on the review page.
@@ -664,7 +668,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range review.Tallies(v.auto, st) {
 		row := progressRow{Code: v.code(t.CodeID), Auto: t.Auto, Reviewed: t.Reviewed(), Accepted: t.Accepted,
-			Rejected: t.Rejected, Adds: t.Added + t.Spans}
+			Rejected: t.Rejected, Added: t.Added, Spans: t.Spans}
 		if t.Auto > 0 {
 			row.Percent = 100 * float64(row.Reviewed) / float64(t.Auto)
 		}
@@ -672,7 +676,8 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 		rv.Total.Reviewed += row.Reviewed
 		rv.Total.Accepted += row.Accepted
 		rv.Total.Rejected += row.Rejected
-		rv.Total.Adds += row.Adds
+		rv.Total.Added += row.Added
+		rv.Total.Spans += row.Spans
 		rv.Progress = append(rv.Progress, row)
 	}
 	if rv.Total.Auto > 0 {

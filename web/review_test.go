@@ -375,6 +375,18 @@ func TestReviewPages(t *testing.T) {
 	if !strings.Contains(row, "1 / 1") {
 		t.Errorf("progress row of %s after accepting it: %s", codes[0], row)
 	}
+	// A span coded by hand with a code the auto-coder did not give: one new
+	// coding and one span, not two additions.
+	other := notCoded(s, codes)
+	if code, body := b.post(t, `{"passage_id":"`+pid+`","code_id":"`+other+`","action":"add","span":{"start":2,"end":9}}`); code != 200 {
+		t.Fatalf("add %s: %d %s", other, code, body)
+	}
+	_, page = b.do(t, "GET", "/review", "", nil)
+	row = page[strings.Index(page, `<tr data-code="`+other+`"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.HasSuffix(row, "<td>0</td><td>0</td><td>1</td><td>1</td>") {
+		t.Errorf("progress row of %s after one span coded by hand: %s", other, row)
+	}
 	req, _ := http.NewRequest("GET", base+"/review/next", nil)
 	resp, err := b.c.Do(req)
 	if err != nil {
