@@ -369,6 +369,21 @@ if [ -n "${WEB:-}" ]; then
 		bash -c "$web_cmd" > "$work/web.txt"
 		"$bt" benchtable < "$work/web.txt"
 		echo
+		review_cmd="go test -run XXX -bench BenchmarkServeReview -benchtime 2000x ./cmd/lcity"
+		echo "### Review writes (issue 16)"
+		echo
+		echo "Decisions POSTed to \`/api/decisions\` by 8 concurrent clients, each with its own session"
+		echo "and CSRF token, against the real server on loopback over the sample workspace. A write"
+		echo "is acknowledged only after review.sqlite has committed it (WAL, synchronous=FULL: one"
+		echo "fsync per decision, on the machine's ext4 disk), so the writes queue behind one"
+		echo "writer. p50 and p99 are latencies in milliseconds."
+		echo
+		provenance "$review_cmd"
+		loadnote
+		echo
+		bash -c "$review_cmd" > "$work/review.txt"
+		"$bt" benchtable < "$work/review.txt"
+		echo
 	} >&3
 else
 	kept "Web UI under load (issue 6)" "run with WEB=1" >&3

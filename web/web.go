@@ -1,19 +1,52 @@
-// Package web is lcity's local, read-only web UI over a workspace: search
-// with facet filters and highlighted snippets, a page per passage with its
-// codes and the matched terms marked, a page per city with its theme
-// profile, the similarity heat map, and a JSON API (/api/search,
-// /api/passages/{id}).
+// Package web is lcity's local web UI over a workspace: search with facet
+// filters and highlighted snippets, a page per passage with its codes and
+// the matched terms marked, a page per city with its theme profile, the
+// similarity heat map, a JSON API (/api/search, /api/passages/{id}), and
+// the review of the coding: accept or reject each auto coding, code a
+// selected span by hand, write a memo, work through a queue of passages
+// left to review, and see the progress per code. Decisions go to the
+// workspace's review store (package review); a decision is acknowledged
+// only after the store has committed it.
+//
+//	s, err := web.New("lcity-out", web.Config{Coder: "ana"})
+//	if err != nil {
+//		return err // a missing workspace, or a review store review.Open refuses
+//	}
+//	defer s.Close()
+//	srv := s.NewHTTPServer("127.0.0.1:8080")
+//	err = srv.ListenAndServe()
 //
 // It is meant for one researcher on their own machine: the command binds
 // to loopback unless told otherwise, every page is rendered with
 // html/template (queries, snippets and passage text are escaped), requests
 // have size and time limits, and a query the parser rejects is a 400 with
 // the parser's message.
+//
+// # Writes and sessions
+//
+// The only write is POST /api/decisions with one decision as JSON (see
+// review.ParseDecision). Every response sets a session cookie (HttpOnly,
+// SameSite=Strict) when the browser has none; pages carry the session's
+// CSRF token, an HMAC of the session ID under a key the server draws at
+// start, and a POST must send it back in the X-CSRF-Token header (compared
+// in constant time) or it is refused with 403. A restarted server has a
+// new key: pages opened before the restart must be reloaded. Scripts get
+// a token with GET /api/csrf (another site's page cannot read it).
+//
+// # Token
+//
+// With Config.Token set, every request must carry the token: an API client
+// as "Authorization: Bearer TOKEN" (such a request needs no CSRF token,
+// since a browser never adds that header by itself), a browser by logging
+// in once at /login (a form, or /login?token=TOKEN), which sets an
+// HttpOnly, SameSite=Strict cookie derived from the token. Anything else
+// is answered 401.
 package web
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"embed"
 	"encoding/csv"
 	"encoding/json"
@@ -24,6 +57,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,11 +66,15 @@ import (
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
+	"github.com/lcity/lcity/review"
 	"github.com/lcity/lcity/workspace"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
+
+//go:embed static/review.js
+var reviewJS []byte
 
 // Limits of a request.
 const (
@@ -48,27 +86,57 @@ const (
 // Server serves one workspace. It answers from a snapshot of the
 // workspace (workspace.Snapshot): the passages, codings, index and
 // analysis files as they were when the snapshot was opened, so that a
-// page never mixes two runs. When a run has replaced the workspace, the
-// next request opens a new snapshot (if no writer holds the workspace at
-// that moment) and the old one is closed once its last request is done.
+// page never mixes two runs. When a run has replaced the workspace (its
+// run.json, documents, passages or codings changed), the server opens a
+// new snapshot as soon as no writer holds the workspace, both on the next
+// request and from a watcher that looks every WatchInterval, and swaps it
+// in at once; the old one is closed once its last request is done. The
+// review store stays open throughout: a run never touches it.
 type Server struct {
-	out  string
-	tmpl *template.Template
+	out    string
+	tmpl   *template.Template
+	public bool
+	coder  string
+	token  string
+	key    [32]byte // signs CSRF tokens; drawn at New
+	store  *review.Store
+
+	mu      sync.Mutex
+	cur     *view
+	every   time.Duration
+	retryAt time.Time // after a workspace that would not open, when to try again
+
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+// Config is how a Server is set up.
+type Config struct {
+	// Coder is the name decisions are recorded under;
+	// review.DefaultCoder() when empty.
+	Coder string
 	// Public lets requests name any host; otherwise only loopback names
 	// are served, so a web page elsewhere cannot reach the UI through DNS
 	// rebinding.
 	Public bool
-
-	mu  sync.Mutex
-	cur *view
+	// Token, when not empty, must come with every request (see the
+	// package documentation).
+	Token string
 }
+
+// WatchInterval is how often a server made by New looks whether a run has
+// replaced the workspace.
+var WatchInterval = time.Second
 
 // view is a snapshot with what the pages derive from it, counted while
 // requests use it.
 type view struct {
-	snap   *workspace.Snapshot
-	labels map[string]string // code ID → label
-	cities []string
+	snap    *workspace.Snapshot
+	labels  map[string]string // code ID → label
+	cities  []string
+	auto    []corpus.Coding // every coding of the snapshot
+	codes   []codeInfo      // codebook order, then codes only the codings know
+	codeIdx map[string]int
 
 	mu      sync.Mutex
 	refs    int
@@ -78,14 +146,31 @@ type view struct {
 // OpenWait is how long New waits for a writer of the workspace to finish.
 const OpenWait = 10 * time.Second
 
-// New opens a snapshot of the workspace at out and the page templates.
-func New(out string) (*Server, error) {
-	s := &Server{out: out}
+// New opens a snapshot of the workspace at out, its review store (created
+// when there is none; a file review.Open refuses is an error wrapping its
+// *review.OpenError) and the page templates, and starts watching the
+// workspace for a new run.
+func New(out string, cfg Config) (*Server, error) {
+	s := &Server{out: out, public: cfg.Public, coder: cfg.Coder, token: cfg.Token,
+		stop: make(chan struct{}), stopped: make(chan struct{})}
+	if s.coder == "" {
+		s.coder = review.DefaultCoder()
+	}
+	if err := (review.Decision{Coder: s.coder, PassageID: "p", CodeID: "c", Action: review.Add}).Validate(); err != nil {
+		return nil, fmt.Errorf("coder %q: %w", s.coder, err)
+	}
+	if _, err := rand.Read(s.key[:]); err != nil {
+		return nil, err
+	}
 	v, err := openView(out, OpenWait)
 	if err != nil {
 		return nil, err
 	}
 	s.cur = v
+	if s.store, err = review.Open(filepath.Join(out, review.FileName)); err != nil {
+		v.snap.Close()
+		return nil, err
+	}
 	s.tmpl, err = template.New("").Funcs(template.FuncMap{
 		"snippet": safeSnippet,
 		"pathesc": url.PathEscape,
@@ -93,9 +178,59 @@ func New(out string) (*Server, error) {
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		v.snap.Close()
+		s.store.Close()
 		return nil, err
 	}
+	s.every = WatchInterval
+	go s.watch(s.every)
 	return s, nil
+}
+
+// Coder is the name the server records decisions under.
+func (s *Server) Coder() string { return s.coder }
+
+// watch moves the server to a new snapshot when a run has finished with
+// the workspace, until Close.
+func (s *Server) watch(every time.Duration) {
+	defer close(s.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.mu.Lock()
+			s.refresh()
+			s.mu.Unlock()
+		}
+	}
+}
+
+// refresh replaces the current view by a new snapshot when the workspace
+// changed and no writer holds it; s.mu is held.
+func (s *Server) refresh() {
+	if !s.cur.snap.Stale() {
+		return
+	}
+	if time.Now().Before(s.retryAt) {
+		return
+	}
+	v, err := openView(s.out, 0)
+	switch {
+	case err == nil:
+		old := s.cur
+		s.cur = v
+		old.retire()
+	case !errors.Is(err, workspace.ErrLocked):
+		// A workspace left broken (a failed run, a file edited by hand):
+		// reading it again on every request would cost each one the
+		// whole workspace, so wait a while. A writer that still holds the
+		// lock costs nothing to ask again, and its run is served on the
+		// first request after it has finished.
+		s.retryAt = time.Now().Add(s.every)
+	}
+	// Until then, answer from the last good snapshot.
 }
 
 func openView(out string, wait time.Duration) (*view, error) {
@@ -121,6 +256,16 @@ func openView(out string, wait time.Duration) (*view, error) {
 			}
 		}
 	}
+	if v.auto, err = snap.Codings(); err != nil {
+		snap.Close()
+		return nil, err
+	}
+	v.loadCodes(v.auto)
+	for _, c := range v.codes {
+		if c.Label != "" && v.labels[c.ID] == "" {
+			v.labels[c.ID] = c.Label
+		}
+	}
 	return v, nil
 }
 
@@ -129,15 +274,7 @@ func openView(out string, wait time.Duration) (*view, error) {
 func (s *Server) acquire() *view {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cur.snap.Stale() {
-		if v, err := openView(s.out, 0); err == nil {
-			old := s.cur
-			s.cur = v
-			old.retire()
-		}
-		// Else a writer holds the workspace (or left it broken): keep
-		// answering from the last good snapshot.
-	}
+	s.refresh()
 	v := s.cur
 	v.mu.Lock()
 	v.refs++
@@ -163,12 +300,15 @@ func (v *view) retire() {
 	}
 }
 
-// Close releases the current snapshot.
+// Close stops the watcher and releases the current snapshot and the
+// review store. The HTTP server must be shut down first.
 func (s *Server) Close() error {
+	close(s.stop)
+	<-s.stopped
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cur.retire()
-	return nil
+	return s.store.Close()
 }
 
 // csv parses one of the snapshot's CSV files.
@@ -195,14 +335,38 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /figures/{name}", s.figure)
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /api/passages/{id}", s.apiPassage)
+	mux.HandleFunc("GET /review", s.reviewPage)
+	mux.HandleFunc("GET /review/next", s.reviewNext)
+	mux.HandleFunc("GET /static/review.js", serveJS)
+	mux.HandleFunc("GET /api/csrf", s.apiCSRF)
+	mux.HandleFunc("POST /api/decisions", s.postDecision)
 	limited := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.Public && !loopbackHost(r.Host) {
+		if !s.public && !loopbackHost(r.Host) {
 			http.Error(w, "this server answers only to localhost (start it with --public to serve other names)", http.StatusMisdirectedRequest)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+		limit := int64(1 << 16)
+		if r.Method == http.MethodPost {
+			limit = review.MaxInputBytes + 1
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; img-src 'self'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'")
+		if r.URL.Path == "/login" {
+			s.login(w, r)
+			return
+		}
+		bearer := s.bearer(r)
+		if !s.authorised(r) {
+			s.unauthorised(w, r)
+			return
+		}
+		r = withSession(r, s.session(w, r))
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !bearer && !s.checkCSRF(r) {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "missing or wrong CSRF token: reload the page (scripts: GET /api/csrf, then send its token in the " + CSRFHeader + " header)"})
+			return
+		}
 		mux.ServeHTTP(w, r)
 	})
 	return http.TimeoutHandler(limited, RequestTimeout, "request took too long")
@@ -390,62 +554,11 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "search.html", v)
 }
 
-// span is a piece of passage text, marked when a code's term matched it.
-type span struct {
-	Text  string
-	Mark  bool
-	Codes string
-}
-
-type passageView struct {
-	P       corpus.Passage
-	Doc     corpus.Document
-	Spans   []span
-	Codings []corpus.Coding
-	Labels  map[string]string
-}
-
-func (s *Server) passagePage(w http.ResponseWriter, r *http.Request) {
-	v := s.acquire()
-	defer v.release()
-	p, cs, ok, err := v.snap.Passage(r.PathValue("id"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	if !ok {
-		http.Error(w, "no passage "+r.PathValue("id"), http.StatusNotFound)
-		return
-	}
-	doc, _ := v.snap.Document(p.DocID)
-	s.render(w, http.StatusOK, "passage.html", passageView{P: p, Doc: doc, Spans: markEvidence(p, cs), Codings: cs, Labels: v.labels})
-}
-
-// markEvidence cuts the passage text into spans, marking the bytes that
-// matched a term (evidence offsets are into the document text).
-func markEvidence(p corpus.Passage, cs []corpus.Coding) []span {
-	n := len(p.Text)
-	codes := make([][]string, n)
-	for _, c := range cs {
-		for _, e := range c.Evidence {
-			for i := max(e.Start-p.Start, 0); i < min(e.End-p.Start, n); i++ {
-				if len(codes[i]) == 0 || codes[i][len(codes[i])-1] != c.CodeID {
-					codes[i] = append(codes[i], c.CodeID)
-				}
-			}
-		}
-	}
-	var out []span
-	start := 0
-	key := func(i int) string { return strings.Join(codes[i], " ") }
-	for i := 1; i <= n; i++ {
-		if i < n && key(i) == key(start) {
-			continue
-		}
-		out = append(out, span{Text: p.Text[start:i], Mark: len(codes[start]) > 0, Codes: key(start)})
-		start = i
-	}
-	return out
+// serveJS serves the review pages' script (the Content-Security-Policy
+// allows no inline script).
+func serveJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Write(reviewJS)
 }
 
 type profileRow struct {

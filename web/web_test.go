@@ -1,11 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/review"
 )
 
 func TestSafeSnippet(t *testing.T) {
@@ -22,21 +25,51 @@ func TestSafeSnippet(t *testing.T) {
 	}
 }
 
-func TestMarkEvidence(t *testing.T) {
-	// The passage starts at byte 100 of its document.
-	p := corpus.Passage{ID: "p", Start: 100, End: 100 + 28, Text: "The kominkan hold festivals."}
+func TestSegments(t *testing.T) {
+	code := func(id string) codeInfo { return codeInfo{ID: id, Label: "label of " + id, Colour: "#336699"} }
+	// The passage starts at byte 100 of its document; 𝔗 is four bytes,
+	// one code point (two UTF-16 units in a browser).
+	text := "𝔗he kominkan hold festivals.\r\nAgain\x00."
+	p := corpus.Passage{ID: "p", Start: 100, End: 100 + len(text), Text: text}
+	kom := strings.Index(text, "kominkan")
+	fest := strings.Index(text, "festivals")
 	cs := []corpus.Coding{
-		{CodeID: "a.x", Evidence: []corpus.Evidence{{Term: "kominkan", Start: 104, End: 112}}},
-		{CodeID: "b.y", Evidence: []corpus.Evidence{{Term: "festival", Start: 118, End: 127}, {Term: "out", Start: 90, End: 95}}},
+		{CodeID: "a.x", Evidence: []corpus.Evidence{{Term: "kominkan", Start: 100 + kom, End: 100 + kom + 8}}},
+		{CodeID: "b.y", Evidence: []corpus.Evidence{{Term: "festival", Start: 100 + fest, End: 100 + fest + 9}, {Term: "out", Start: 90, End: 95}}},
 	}
-	var got []string
-	for _, s := range markEvidence(p, cs) {
-		if s.Mark {
-			got = append(got, s.Text+"="+s.Codes)
+	added := []review.Decision{{CodeID: "c.z", Action: review.Add, Span: &review.Span{Start: 4, End: 17}}}
+	tests := []struct {
+		name  string
+		auto  []corpus.Coding
+		added []review.Decision
+		want  string
+	}{
+		{"auto", cs, nil, "0:𝔗he |4:kominkan=a.x/|12: hold |18:festivals=b.y/|27:.|28:\r|29:\nAgain|35:\ufffd|36:."},
+		{"added", cs[:1], added, "0:𝔗he |4:kominkan=a.x/c.z|12: hold=/c.z|17: festivals.|28:\r|29:\nAgain|35:\ufffd|36:."},
+	}
+	for _, tt := range tests {
+		var got []string
+		n := 0
+		for _, s := range segments(p, tt.auto, tt.added, code) {
+			if s.Start != n {
+				t.Errorf("%s: segment %q starts at %d, want %d", tt.name, s.Text, s.Start, n)
+			}
+			n += utf8.RuneCountInString(s.Text)
+			g := fmt.Sprintf("%d:%s", s.Start, s.Text)
+			if s.Mark {
+				g += "=" + s.Codes + "/" + s.Added
+				if s.Style == "" || !strings.Contains(s.Title, "label of") {
+					t.Errorf("%s: marked segment %q has style %q, title %q", tt.name, s.Text, s.Style, s.Title)
+				}
+			}
+			got = append(got, g)
 		}
-	}
-	if strings.Join(got, "|") != "kominkan=a.x|festivals=b.y" {
-		t.Errorf("marks = %v", got)
+		if g := strings.Join(got, "|"); g != tt.want {
+			t.Errorf("segments(%s) =\n%q\nwant\n%q", tt.name, g, tt.want)
+		}
+		if n != utf8.RuneCountInString(text) {
+			t.Errorf("%s: segments hold %d code points, want %d", tt.name, n, utf8.RuneCountInString(text))
+		}
 	}
 }
 

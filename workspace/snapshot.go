@@ -218,6 +218,20 @@ func (s *Snapshot) Passage(id string) (p corpus.Passage, cs []corpus.Coding, ok 
 	return p, cs, true, nil
 }
 
+// Codings returns every coding of the snapshot, in file order (nil when
+// the workspace has no codings), read from the file the snapshot opened.
+func (s *Snapshot) Codings() ([]corpus.Coding, error) {
+	if s.codings == nil {
+		return nil, nil
+	}
+	var out []corpus.Coding
+	err := scanCodings(io.NewSectionReader(s.codings, 0, 1<<62), CodingsFile, func(c corpus.Coding) error {
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
 // Stale reports whether a writer has replaced run.json, documents.jsonl,
 // passages.jsonl or codings.csv since the snapshot was opened.
 func (s *Snapshot) Stale() bool {

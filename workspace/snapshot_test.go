@@ -41,6 +41,10 @@ func TestSnapshotOutlivesARun(t *testing.T) {
 	if old.Stale() {
 		t.Error("a fresh snapshot is stale")
 	}
+	all1, err := old.Codings()
+	if err != nil || len(all1) == 0 {
+		t.Fatalf("Codings() = %d codings, %v", len(all1), err)
+	}
 
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "cork.md"), []byte("# Cork\n\n## Learning\n\nThe learning festival welcomes migrants and families.\n"), 0o644)
@@ -52,6 +56,9 @@ func TestSnapshotOutlivesARun(t *testing.T) {
 	p2, cs2, ok, err := old.Passage(id)
 	if err != nil || !ok || p2.Text != p1.Text || len(cs2) != len(cs1) {
 		t.Errorf("after the rerun the old snapshot gives %+v (%d codings), %v, %v; want the passage it had", p2, len(cs2), ok, err)
+	}
+	if all2, err := old.Codings(); err != nil || len(all2) != len(all1) || all2[0].PassageID != all1[0].PassageID {
+		t.Errorf("after the rerun the old snapshot's Codings() = %d codings, %v; want its %d", len(all2), err, len(all1))
 	}
 	res, err := old.Index.Search(context.Background(), index.Query{Q: "kominkan", Limit: 5})
 	if err != nil || res.Total == 0 {

@@ -55,11 +55,15 @@ func sampleRun(t *testing.T) string {
 
 // TestMain runs the CLI as an ingest worker (its hidden command) when the
 // supervisor of a run started this test binary as one, with the test
-// faults (testenv.WorkerFault) armed; else it runs the tests.
+// faults (testenv.WorkerFault) armed; as lcity itself when a test started it
+// as a child process (cliChildEnv); else it runs the tests.
 func TestMain(m *testing.M) {
 	if ingest.IsWorker() {
 		workerfault.Hook = testenv.WorkerFault
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if os.Getenv(cliChildEnv) == "1" {
+		os.Exit(cliChild())
 	}
 	code := m.Run()
 	if sampleDir != "" {

@@ -26,7 +26,7 @@ import (
 // real http.Server and returns its base URL.
 func startServer(t testing.TB, out string) string {
 	t.Helper()
-	s, err := web.New(out)
+	s, err := web.New(out, web.Config{Coder: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func get(t *testing.T, u string) (int, string) {
 }
 
 func TestServeHTTP(t *testing.T) {
-	base := startServer(t, sampleRun(t))
+	base := startServer(t, sampleCopy(t))
 	code, body := get(t, base+"/api/search?q=kominkan")
 	var res struct {
 		Total int `json:"total"`
@@ -204,7 +204,7 @@ func TestCheckAddr(t *testing.T) {
 // narrow a search to Asia-Pacific with the region facet.
 func TestServeInBrowser(t *testing.T) {
 	exe := testenv.Chromium(t)
-	base := startServer(t, sampleRun(t))
+	base := startServer(t, sampleCopy(t))
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
 		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
