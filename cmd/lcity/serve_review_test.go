@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -198,6 +199,48 @@ func TestReviewInBrowser(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("review store holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// The analysis and the exports rest on the reviewed coding: after
+	// lcity analyze, the rejected code is gone from the passage and the
+	// added one is there, in export csv and in the profile counts.
+	before, err := os.ReadFile(filepath.Join(out, "profiles.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := lcity(t, "analyze", "--out", out, "--permutations", "9"); code != 0 {
+		t.Fatalf("analyze after the review: exit %d: %s", code, stderr)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "profiles.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(before, after) {
+		t.Errorf("lcity analyze after the review left profiles.csv as it was")
+	}
+	csvFile := filepath.Join(t.TempDir(), "coded.csv")
+	if code, _, stderr := lcity(t, "export", "csv", "--out", out, csvFile); code != 0 {
+		t.Fatalf("export csv: exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, csvFile)
+	var rejectedRows, addedRows int
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, r := range rows[1:] {
+		if r[col["passage_id"]] != p.ID {
+			continue
+		}
+		switch {
+		case r[col["code_id"]] == rejected:
+			rejectedRows++
+		case r[col["code_id"]] == added && r[col["status"]] == "added":
+			addedRows++
+		}
+	}
+	if rejectedRows != 0 || addedRows == 0 {
+		t.Errorf("export csv after the review: %d rows of the rejected %s on %s (want 0), %d added rows of %s (want some)", rejectedRows, rejected, p.ID, addedRows, added)
 	}
 
 	// A second session: its own cookie, no token of its own on the request.
