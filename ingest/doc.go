@@ -26,7 +26,9 @@
 //
 // A file that holds several cities (a compilation book) is split into one
 // document per manifest entry, by the entry's page range or by the PDF
-// outline entry whose title matches the entry's outline title or city.
+// outline entry whose title matches the entry's outline title or city
+// (a one-entry file too, when its outline has several top-level entries;
+// see splitRanges).
 // Each paragraph becomes a passage whose Start and End are byte offsets
 // into the document's cleaned text; sentence spans come from prose/v2.
 //
