@@ -122,12 +122,15 @@ type Span struct {
 // Start and End are byte offsets into the document's Text, so that
 // doc.Text[p.Start:p.End] == p.Text.
 type Passage struct {
-	ID        string `json:"id"`
-	DocID     string `json:"doc_id"`
-	City      string `json:"city"`
-	Region    string `json:"region"`
-	Year      int    `json:"year"`
-	Page      int    `json:"page"`
+	ID     string `json:"id"`
+	DocID  string `json:"doc_id"`
+	City   string `json:"city"`
+	Region string `json:"region"`
+	Year   int    `json:"year"`
+	Page   int    `json:"page"`
+	// LastPage is the page the passage ends on: Page, or a later page
+	// for a paragraph that runs across a page break.
+	LastPage  int    `json:"last_page"`
 	Section   string `json:"section"`
 	Start     int    `json:"start"`
 	End       int    `json:"end"`

@@ -17,11 +17,13 @@ const (
 	heading
 )
 
-// block is a heading or a paragraph, on the page where it starts.
+// block is a heading or a paragraph, from the page where it starts to
+// the page where it ends.
 type block struct {
-	kind blockKind
-	text string
-	page int
+	kind     blockKind
+	text     string
+	page     int
+	lastPage int
 }
 
 var pageNumberRE = regexp.MustCompile(`^(?i)(page\s*)?[-–—(\[]?\s*([0-9]{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(\s*(of|/)\s*[0-9]{1,4})?$`)
@@ -46,7 +48,8 @@ func furnitureKey(s string) string {
 // removeFurniture drops running headers, running footers and page numbers:
 // among the first two and last two lines of each page, a line that is a bare
 // page number, or a line not larger than body text whose digit-folded form
-// recurs at the top or bottom of at least 3 pages and 30% of the pages. A
+// recurs at the top or bottom of at least 3 pages and 30% of the pages (of
+// both pages of a two-page document). A
 // page whose every line would go keeps those that are not bare page
 // numbers: they are its text, not its furniture.
 func removeFurniture(pages []page) []page {
@@ -70,6 +73,12 @@ func removeFurniture(pages []page) []page {
 	min := 3
 	if t := int(math.Ceil(0.3 * float64(len(pages)))); t > min {
 		min = t
+	}
+	if len(pages) == 2 {
+		// A two-page document (a web page printed by a browser, with its
+		// date and title on top and its address at the bottom of each
+		// page): a line at the edge of both pages is furniture too.
+		min = 2
 	}
 	out := make([]page, len(pages))
 	for pi, p := range pages {
@@ -186,14 +195,36 @@ func (st layoutStats) isHeading(l line) bool {
 // blocks rebuilds headings and paragraphs from the lines of pages: a new
 // paragraph starts after a vertical gap wider than 1.3 line pitches, at an
 // indented first line after a finished sentence, or at a change between
-// heading and body style. A paragraph cut by a page break continues on the
-// next page when it did not end a sentence and the next page's first line
-// starts in lower case.
+// heading and body style. A paragraph cut by a page or column break
+// continues on the next page or column when its last line did not end a
+// sentence and either the next line starts in lower case or the last line
+// ran to the right edge of its column and the next line is not indented.
 func blocks(pages []page) []block {
 	st := measure(pages)
+	// The right edge of each column of body text (by page and left edge):
+	// a line that reaches it did not end its paragraph there.
+	type colKey struct {
+		page int
+		left float64
+	}
+	right := map[colKey]float64{}
+	for _, p := range pages {
+		for _, l := range p.lines {
+			if math.Abs(l.size-st.bodySize) <= 0.05*st.bodySize {
+				k := colKey{p.number, math.Round(l.colLeft)}
+				right[k] = max(right[k], l.x1)
+			}
+		}
+	}
+	full := func(pg int, l line) bool {
+		r, ok := right[colKey{pg, math.Round(l.colLeft)}]
+		return ok && l.x1 > l.x && l.x1 >= r-1.5*st.bodySize
+	}
 	var out []block
 	var cur *block
 	var lines []string
+	var last line // the line added last
+	lastPage := 0 // and its page
 	flush := func() {
 		if cur != nil && len(lines) > 0 {
 			cur.text = joinLines(lines)
@@ -218,8 +249,9 @@ func blocks(pages []page) []block {
 			if !newBlock && (prev == nil || l.colStart) && kind == paragraph {
 				// First line of a page or column: continue the paragraph
 				// only if it was cut mid-sentence.
-				last := lines[len(lines)-1]
-				newBlock = endsSentence(last) || !startsLower(l.text)
+				text := lines[len(lines)-1]
+				indented := l.x > l.colLeft+1.5*st.bodySize
+				newBlock = endsSentence(text) || !(startsLower(l.text) || (full(lastPage, last) && !indented))
 			}
 			if !newBlock && prev != nil && !l.colStart {
 				gap := prev.y - l.y
@@ -235,7 +267,9 @@ func blocks(pages []page) []block {
 				cur = &block{kind: kind, page: p.number}
 			}
 			lines = append(lines, l.text)
+			cur.lastPage = p.number
 			prev = &p.lines[i]
+			last, lastPage = l, p.number
 		}
 	}
 	flush()

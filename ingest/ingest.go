@@ -33,7 +33,10 @@ import (
 // for one, is now read differently). "5": an encrypted file with object
 // streams is decrypted by lcity, not the library; a one-entry file whose
 // outline has several top-level entries is split by the city name.
-const Version = "5"
+// "6": running lines of two-page documents removed; a paragraph across a
+// page break joined when its last line reaches the margin; passages
+// record their last page.
+const Version = "6"
 
 // Extractor names recorded in documents.jsonl.
 const (

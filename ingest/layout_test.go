@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -100,6 +101,35 @@ func TestPageNumberRE(t *testing.T) {
 	} {
 		if got := pageNumberRE.MatchString(s); got != want {
 			t.Errorf("pageNumberRE.MatchString(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestRemoveFurnitureTwoPages: a two-page document (a browser's print of
+// a web page) loses the date and title line on top of both pages and the
+// address and page count at their bottom; its body lines stay, on both
+// pages, even those at the edges.
+func TestRemoveFurnitureTwoPages(t *testing.T) {
+	body := [][]string{
+		{"Cork became a learning city in 2002, when its first festival was held.", "The festival now runs for a week each spring, in every part of the city.", "Community centres, libraries and schools host most of its events."},
+		{"Partners include the university, the institute of technology and the council.", "Each partner names a person who answers for its part of the programme.", "An annual report lists the events and the number of people who took part."},
+	}
+	pages := []page{{number: 1}, {number: 2}}
+	for i := range pages {
+		n := string(rune('1' + i))
+		pages[i].lines = append(pages[i].lines, line{text: "26/11/2026, 10:1" + n + " Learning in Cork", y: 820, size: 8})
+		for k, b := range body[i] {
+			pages[i].lines = append(pages[i].lines, line{text: b, y: 700 - 14*float64(k), size: 10})
+		}
+		pages[i].lines = append(pages[i].lines, line{text: "file:///home/researcher/cork.html " + n + "/2", y: 20, size: 8})
+	}
+	for i, p := range removeFurniture(pages) {
+		var got []string
+		for _, l := range p.lines {
+			got = append(got, l.text)
+		}
+		if strings.Join(got, "|") != strings.Join(body[i], "|") {
+			t.Errorf("page %d kept %q, want its body lines %q", p.number, got, body[i])
 		}
 	}
 }
