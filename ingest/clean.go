@@ -201,6 +201,7 @@ func (st layoutStats) isHeading(l line) bool {
 // ran to the right edge of its column and the next line is not indented.
 func blocks(pages []page) []block {
 	st := measure(pages)
+	vocab := newVocabulary(pages)
 	// The right edge of each column of body text (by page and left edge):
 	// a line that reaches it did not end its paragraph there.
 	type colKey struct {
@@ -227,7 +228,7 @@ func blocks(pages []page) []block {
 	lastPage := 0 // and its page
 	flush := func() {
 		if cur != nil && len(lines) > 0 {
-			cur.text = joinLines(lines)
+			cur.text = joinLinesIn(lines, vocab)
 			if cur.text != "" {
 				out = append(out, *cur)
 			}
@@ -288,8 +289,14 @@ func startsLower(s string) bool {
 
 // joinLines joins the lines of a paragraph with spaces, mending words
 // hyphenated at a line end ("learn-" + "ing" → "learning"; a hyphen before
-// an upper-case letter or a digit is kept: "Asia-" + "Pacific").
-func joinLines(lines []string) string {
+// an upper-case letter or a digit is kept: "Asia-" + "Pacific"; one after
+// a digit too, without a space: "650-" + "year-old" → "650-year-old").
+func joinLines(lines []string) string { return joinLinesIn(lines, nil) }
+
+// joinLinesIn is joinLines with the vocabulary of the document (nil for
+// none) to tell a compound broken at its hyphen from a word hyphenated
+// at a syllable: see vocabulary.keepHyphen.
+func joinLinesIn(lines []string, v *vocabulary) string {
 	var b strings.Builder
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
@@ -298,17 +305,109 @@ func joinLines(lines []string) string {
 		}
 		if b.Len() > 0 {
 			s := b.String()
-			if strings.HasSuffix(s, "-") && len(s) > 1 && isLetterBefore(s) && startsLower(l) {
-				trimmed := strings.TrimSuffix(s, "-")
-				b.Reset()
-				b.WriteString(trimmed)
-			} else if !(strings.HasSuffix(s, "-") && i > 0 && isLetterBefore(s) && startsUpperOrDigit(l)) {
+			hyphen := strings.HasSuffix(s, "-") && len(s) > 1
+			switch {
+			case hyphen && isLetterBefore(s) && startsLower(l):
+				if !v.keepHyphen(s, l) {
+					b.Reset()
+					b.WriteString(strings.TrimSuffix(s, "-"))
+				}
+			case hyphen && i > 0 && isLetterBefore(s) && startsUpperOrDigit(l):
+			case hyphen && isDigitBefore(s) && (startsLower(l) || startsUpperOrDigit(l)):
+			default:
 				b.WriteByte(' ')
 			}
 		}
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// vocabulary is what a document's own text says about hyphens: the words
+// it uses whole and the hyphenated compounds it writes within a line.
+// Fragments at a line-end hyphen and the start of the line after one are
+// left out: they may be halves of words.
+type vocabulary struct {
+	words     map[string]bool
+	compounds map[string]bool
+}
+
+// newVocabulary collects the vocabulary of pages.
+func newVocabulary(pages []page) *vocabulary {
+	v := &vocabulary{words: map[string]bool{}, compounds: map[string]bool{}}
+	afterHyphen := false
+	for _, p := range pages {
+		for _, l := range p.lines {
+			toks := strings.Fields(l.text)
+			for i, t := range toks {
+				if (i == 0 && afterHyphen) || (i == len(toks)-1 && strings.HasSuffix(t, "-")) {
+					continue
+				}
+				t = strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+				if t == "" {
+					continue
+				}
+				if strings.Contains(t, "-") {
+					v.compounds[t] = true
+					for _, part := range strings.Split(t, "-") {
+						v.words[part] = true
+					}
+					continue
+				}
+				v.words[t] = true
+			}
+			afterHyphen = strings.HasSuffix(strings.TrimSpace(l.text), "-")
+		}
+	}
+	return v
+}
+
+// keepHyphen decides a word broken at a line-end hyphen, s ending in the
+// first part and the hyphen, l starting with the second part: the hyphen
+// stays when the document writes the hyphenated form elsewhere, or when it
+// uses both parts (of three letters or more) as words and never the two
+// run together ("world-" + "class" → "world-class"); otherwise the word
+// is joined ("commu-" + "nity" → "community").
+func (v *vocabulary) keepHyphen(s, l string) bool {
+	if v == nil {
+		return false
+	}
+	a := strings.TrimSuffix(s, "-")
+	if k := strings.LastIndexFunc(a, func(r rune) bool { return !unicode.IsLetter(r) }); k >= 0 {
+		_, n := utf8.DecodeRuneInString(a[k:])
+		a = a[k+n:]
+	}
+	bEnd := strings.IndexFunc(l, func(r rune) bool { return !unicode.IsLetter(r) })
+	if bEnd < 0 {
+		bEnd = len(l)
+	}
+	a, b := strings.ToLower(a), strings.ToLower(l[:bEnd])
+	if a == "" || b == "" {
+		return false
+	}
+	switch {
+	case v.compounds[a+"-"+b] || (bEnd < len(l) && l[bEnd] == '-' && v.compounds[a+"-"+strings.ToLower(firstToken(l))]):
+		return true
+	case v.words[a+b]:
+		return false
+	}
+	// Parts of one or two letters ("in-", "be-", "co-") are more often
+	// syllables than words.
+	return utf8.RuneCountInString(a) >= 3 && utf8.RuneCountInString(b) >= 3 && v.words[a] && v.words[b]
+}
+
+// firstToken is l up to its first space or punctuation other than a
+// hyphen.
+func firstToken(l string) string {
+	if k := strings.IndexFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }); k >= 0 {
+		return l[:k]
+	}
+	return l
+}
+
+func isDigitBefore(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(s, "-"))
+	return unicode.IsDigit(r)
 }
 
 func isLetterBefore(s string) bool {

@@ -35,8 +35,10 @@ import (
 // outline has several top-level entries is split by the city name.
 // "6": running lines of two-page documents removed; a paragraph across a
 // page break joined when its last line reaches the margin; passages
-// record their last page.
-const Version = "6"
+// record their last page. "7": a line-end hyphen is kept where the
+// document writes the compound so or uses both parts as words, and after
+// a digit.
+const Version = "7"
 
 // Extractor names recorded in documents.jsonl.
 const (

@@ -63,6 +63,8 @@ func TestJoinLines(t *testing.T) {
 		{[]string{"one line", "two lines"}, "one line two lines"},
 		{[]string{"ends with dash -", "next"}, "ends with dash - next"},
 		{[]string{"", "  spaced  "}, "spaced"},
+		{[]string{"a 650-", "year-old bridge"}, "a 650-year-old bridge"},
+		{[]string{"pages 10-", "12"}, "pages 10-12"},
 	}
 	for _, tt := range tests {
 		if got := joinLines(tt.in); got != tt.want {
@@ -130,6 +132,58 @@ func TestRemoveFurnitureTwoPages(t *testing.T) {
 		}
 		if strings.Join(got, "|") != strings.Join(body[i], "|") {
 			t.Errorf("page %d kept %q, want its body lines %q", p.number, got, body[i])
+		}
+	}
+}
+
+// TestJoinLinesVocabulary: a word broken at a line-end hyphen keeps its
+// hyphen when the document writes it hyphenated elsewhere or uses both
+// parts as words (and never the two run together), and is joined
+// otherwise.
+func TestJoinLinesVocabulary(t *testing.T) {
+	doc := []string{
+		"The city wants a world-class university and future-oriented schools.",
+		"Its third level colleges serve the whole world; each class is small.",
+		"The community centres run courses on learning.",
+	}
+	var pg page
+	for i, l := range doc {
+		pg.lines = append(pg.lines, line{text: l, y: float64(700 - 14*i), size: 10, x1: 300})
+	}
+	v := newVocabulary([]page{pg})
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"a world-", "class museum"}, "a world-class museum"},            // written so elsewhere
+		{[]string{"a future-", "oriented plan"}, "a future-oriented plan"},        // written so elsewhere
+		{[]string{"the third-", "level sector"}, "the third-level sector"},        // both parts are words
+		{[]string{"the commu-", "nity centres"}, "the community centres"},         // "commu" is no word
+		{[]string{"lifelong learn-", "ing for all"}, "lifelong learning for all"}, // "learning" is written whole
+		{[]string{"it will be-", "come"}, "it will become"},                       // short parts are syllables
+	}
+	for _, tt := range tests {
+		if got := joinLinesIn(tt.in, v); got != tt.want {
+			t.Errorf("joinLinesIn(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// The same through blocks, each case a paragraph of its own after the
+	// document's lines.
+	y := 600.0
+	for _, tt := range tests {
+		y -= 40
+		for k, l := range tt.in {
+			pg.lines = append(pg.lines, line{text: l, y: y - 14*float64(k), size: 10, x1: 300})
+		}
+	}
+	bs := blocks([]page{pg})
+	got := map[string]bool{}
+	for _, b := range bs {
+		got[b.text] = true
+	}
+	for _, tt := range tests {
+		if !got[tt.want] {
+			t.Errorf("blocks: no paragraph %q in %v", tt.want, bs)
 		}
 	}
 }
