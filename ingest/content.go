@@ -272,6 +272,7 @@ type textState struct {
 	charSpace, wordSpace float64 // Tc, Tw
 	scale                float64 // Th
 	leading, rise        float64 // TL, Ts
+	render               int     // Tr
 	tm, tlm              mat
 }
 
@@ -500,6 +501,8 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			g.wordSpace = num(0)
 		case "Tz":
 			g.scale = num(0) / 100
+		case "Tr":
+			g.render = int(num(0))
 		case "TL":
 			g.leading = num(0)
 		case "Ts":
@@ -593,7 +596,8 @@ func (in *interpreter) show(g *textState, s string) {
 				w:     w0 * math.Hypot(trm[0], trm[1]),
 				space: f.space * f.scale * math.Hypot(trm[0], trm[1]),
 				dx:    trm[0], dy: trm[1],
-				bold: f.bold,
+				bold:      f.bold,
+				invisible: g.render == 3 || g.render == 7,
 			})
 		}
 		tx := w0*g.size + g.charSpace

@@ -37,8 +37,9 @@ import (
 // page break joined when its last line reaches the margin; passages
 // record their last page. "7": a line-end hyphen is kept where the
 // document writes the compound so or uses both parts as words, and after
-// a digit.
-const Version = "7"
+// a digit. "8": words of invisible text (OCR layers) parted at gaps of
+// 0.1 em.
+const Version = "8"
 
 // Extractor names recorded in documents.jsonl.
 const (
