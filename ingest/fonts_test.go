@@ -25,6 +25,7 @@ var fontFixtures = []fixture{
 	{"testdata/fonts/word-gaps-slides.pdf", func(t *testing.T) []byte { return slidesPDF() }},
 	{"testdata/fonts/word-gaps-kerned.pdf", func(t *testing.T) []byte { return kernedPDF() }},
 	{"testdata/fonts/word-gaps-ocr.pdf", func(t *testing.T) []byte { return ocrPDF() }},
+	{"testdata/fonts/word-gaps-ligatures.pdf", func(t *testing.T) []byte { return ligaturesPDF() }},
 }
 
 // TestFontFiles extracts each font fixture. Rows marked guard pass on
@@ -47,6 +48,7 @@ func TestFontFiles(t *testing.T) {
 		{"word-gaps-slides.pdf", "Lifelong learning for all in Melton", false},
 		{"word-gaps-kerned.pdf", "Learning cities celebrate", true},
 		{"word-gaps-ocr.pdf", "placed underneath the aperture of the lens", false},
+		{"word-gaps-ligatures.pdf", "The office of the efficient fluent city", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -225,4 +227,17 @@ func ocrPDF() []byte {
 	}
 	c.WriteString("ET")
 	return onePage(font, c.String())
+}
+
+// ligaturesPDF writes typeset text with ligature glyphs (Th, ffi, fl) at
+// codes beyond the font's /Widths, whose advance is the descriptor's
+// /MissingWidth, and kerning after them, as a book's subset font can have
+// it.
+func ligaturesPDF() []byte {
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /Type1 /BaseFont /TestBook /FirstChar 32 /LastChar 122 /Widths [" + widthsFrom(&times, 250) + "] " +
+			"/Encoding <</Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /T_h /f_f_i /f_l]>> /FontDescriptor 5 0 R>>"),
+		obj("<</Type /FontDescriptor /FontName /TestBook /Flags 34 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /MissingWidth 556>>"),
+	}
+	return onePage(font, "BT /F1 10 Tf 72 700 Td [<01> -18 (e) -250 (o) <02> -12 (ce) -250 (of) -250 (the) -250 (e) <02> (cient) -250 <03> -10 (uent) -250 (city)] TJ ET")
 }

@@ -38,8 +38,10 @@ import (
 // record their last page. "7": a line-end hyphen is kept where the
 // document writes the compound so or uses both parts as words, and after
 // a digit. "8": words of invisible text (OCR layers) parted at gaps of
-// 0.1 em.
-const Version = "8"
+// 0.1 em. "9": a simple font's codes beyond /Widths advance by
+// /MissingWidth; a glyph without a width is measured from the end of the
+// glyph before it (typeset ligatures came out as "offi ce").
+const Version = "9"
 
 // Extractor names recorded in documents.jsonl.
 const (

@@ -318,6 +318,11 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 			}
 		}
 		prev = g
+		if g.w > 0 {
+			// A glyph without a width after this one is measured from
+			// its end.
+			runStart = g.x + g.w
+		}
 		b.WriteString(g.s)
 		if strings.TrimSpace(g.s) != "" {
 			visible++

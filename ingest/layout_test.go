@@ -32,6 +32,7 @@ func TestAssembleLines(t *testing.T) {
 		{"two lines top to bottom", append(glyphs("second", 10, 680, 5, 10, false), glyphs("first", 10, 700, 5, 10, false)...), []string{"first", "second"}},
 		{"ligature normalised", []glyph{{s: "ﬁ", x: 0, y: 10, w: 5, size: 10}, {s: "nd", x: 5, y: 10, w: 10, size: 10}}, []string{"find"}},
 		{"no widths keep stream order", []glyph{{s: "a", x: 3, y: 10, size: 10}, {s: "b", x: 3, y: 10, size: 10}, {s: " ", x: 3, y: 10, size: 10}, {s: "c", x: 3, y: 10, size: 10}}, []string{"ab c"}},
+		{"a glyph without a width inside a word", append(glyphs("the o", 0, 10, 5, 10, true), []glyph{{s: "ffi", x: 26, y: 10, size: 10}, {s: "c", x: 26.2, y: 10, w: 5, size: 10}, {s: "e", x: 31.2, y: 10, w: 5, size: 10}}...), []string{"the office"}},
 		{"slightly uneven baseline is one line", append(glyphs("ab", 0, 100, 5, 10, false), glyphs("cd", 10, 101.5, 5, 10, false)...), []string{"abcd"}},
 	}
 	for _, tt := range tests {
