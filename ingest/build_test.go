@@ -105,6 +105,7 @@ func TestSplitRangesOneEntry(t *testing.T) {
 		{name: "city not in the book", es: []corpus.Entry{{City: "Atlantis"}}, outline: book, first: 1, last: 12, noteHas: "none names the city"},
 		{name: "one-city outline", es: []corpus.Entry{{City: "Espoo"}}, outline: oneCity, first: 1, last: 12},
 		{name: "no outline", es: []corpus.Entry{{City: "Espoo"}}, first: 1, last: 12},
+		{name: "pages beyond the file", es: []corpus.Entry{{City: "Melton", Pages: "100-120"}}, outline: book, errHas: "pages 100-120 beyond the file's 12 pages"},
 		{name: "pages win", es: []corpus.Entry{{City: "Melton", Outline: "Melbourne", Pages: "3-4"}}, outline: book, first: 3, last: 4},
 		{name: "wrong outline among several", es: []corpus.Entry{{City: "Melton", Outline: "Melbourne"}, {City: "Espoo"}}, outline: book, errHas: `outline "Melbourne"`},
 	}
@@ -118,6 +119,9 @@ func TestSplitRangesOneEntry(t *testing.T) {
 				}
 				if strings.Contains(r.err.Error(), `"`+tt.es[0].City+`"`) {
 					t.Errorf("error %q names the city, want the outline title", r.err)
+				}
+				if reason := corpus.Reason(r.err); reason != corpus.ReasonUnsupported || strings.Contains(r.err.Error(), "file type") {
+					t.Errorf("error %q (reason %s), want reason %s without a word of the file's type", r.err, reason, corpus.ReasonUnsupported)
 				}
 				return
 			}

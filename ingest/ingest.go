@@ -40,8 +40,10 @@ import (
 // a digit. "8": words of invisible text (OCR layers) parted at gaps of
 // 0.1 em. "9": a simple font's codes beyond /Widths advance by
 // /MissingWidth; a glyph without a width is measured from the end of the
-// glyph before it (typeset ligatures came out as "offi ce").
-const Version = "9"
+// glyph before it (typeset ligatures came out as "offi ce"). "10": an
+// entry's missing pages or outline entry no longer says "unsupported file
+// type".
+const Version = "10"
 
 // Extractor names recorded in documents.jsonl.
 const (
@@ -558,7 +560,7 @@ func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRa
 		if e.Outline != "" {
 			best := matchOutline(e.Outline, outline, used)
 			if best < 0 {
-				ranges[i] = pageRange{err: fmt.Errorf("%w: no outline entry matches outline %q; give its pages in the manifest", corpus.ErrUnsupported, e.Outline)}
+				ranges[i] = pageRange{err: partError(fmt.Sprintf("no outline entry matches outline %q; give its pages in the manifest", e.Outline))}
 				continue
 			}
 			used[best] = true
@@ -583,7 +585,7 @@ func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRa
 		}
 		best := matchOutline(e.City, outline, used)
 		if best < 0 {
-			ranges[i] = pageRange{err: fmt.Errorf("%w: no outline entry matches %q; give its pages in the manifest", corpus.ErrUnsupported, e.City)}
+			ranges[i] = pageRange{err: partError(fmt.Sprintf("no outline entry matches %q; give its pages in the manifest", e.City))}
 			continue
 		}
 		used[best] = true
@@ -649,9 +651,18 @@ func topLevel(outline []outlineEntry) int {
 	return n
 }
 
+// partError is an entry whose part of its file cannot be found (its
+// pages or outline entry). Its reason is unsupported (errors.Is
+// corpus.ErrUnsupported), but its message says only what is missing:
+// the file's type is not at fault.
+type partError string
+
+func (e partError) Error() string        { return string(e) }
+func (e partError) Is(target error) bool { return target == corpus.ErrUnsupported }
+
 func clampRange(first, last, total int) pageRange {
 	if first > total {
-		return pageRange{err: fmt.Errorf("%w: pages %d-%d beyond the file's %d pages", corpus.ErrUnsupported, first, last, total)}
+		return pageRange{err: partError(fmt.Sprintf("pages %d-%d beyond the file's %d pages", first, last, total))}
 	}
 	if last > total {
 		last = total
