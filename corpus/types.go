@@ -126,12 +126,15 @@ type Span struct {
 // its position, so it survives a re-extraction that leaves the text as it
 // was; the passage's place in reading order is DocID and Start.
 type Passage struct {
-	ID        string `json:"id"`
-	DocID     string `json:"doc_id"`
-	City      string `json:"city"`
-	Region    string `json:"region"`
-	Year      int    `json:"year"`
-	Page      int    `json:"page"`
+	ID     string `json:"id"`
+	DocID  string `json:"doc_id"`
+	City   string `json:"city"`
+	Region string `json:"region"`
+	Year   int    `json:"year"`
+	Page   int    `json:"page"`
+	// LastPage is the page the passage ends on: Page, or a later page
+	// for a paragraph that runs across a page break.
+	LastPage  int    `json:"last_page"`
 	Section   string `json:"section"`
 	Start     int    `json:"start"`
 	End       int    `json:"end"`

@@ -53,6 +53,7 @@ func build(doc *corpus.Document, bs []block) []corpus.Passage {
 			Words:   countWords(b.text),
 			Text:    b.text,
 		})
+		passages[len(passages)-1].LastPage = max(b.lastPage, b.page)
 	}
 	doc.Text = text.String()
 	doc.Passages = len(passages)

@@ -108,3 +108,65 @@ func TestSplitRanges(t *testing.T) {
 		t.Errorf("notes = %q, want the 2 unmatched top-level entries", notes)
 	}
 }
+
+// TestSplitRangesOneEntry: an entry's outline: is always honoured (no
+// match fails naming the outline title, not the city), and a one-entry
+// file whose outline lists several top-level entries is split by the city
+// name, with a note saying what was chosen.
+func TestSplitRangesOneEntry(t *testing.T) {
+	book := []outlineEntry{
+		{title: "Foreword", level: 0, page: 1},
+		{title: "Melton, Australia", level: 0, page: 2},
+		{title: "Introduction", level: 1, page: 2},
+		{title: "CAMARA DE LOBOS (Portugal)", level: 0, page: 5},
+		{title: "Espoo", level: 0, page: 8},
+	}
+	oneCity := []outlineEntry{{title: "Espoo", level: 0, page: 1}, {title: "Vision", level: 1, page: 3}}
+	tests := []struct {
+		name    string
+		es      []corpus.Entry
+		outline []outlineEntry
+		first   int
+		last    int
+		errHas  string // the first entry fails with this in its error
+		noteHas string // a note holds this ("" for no notes)
+	}{
+		{name: "city in a book", es: []corpus.Entry{{City: "Melton"}}, outline: book, first: 2, last: 4, noteHas: `"Melton, Australia"`},
+		{name: "outline in a book", es: []corpus.Entry{{City: "Lobos", Outline: "Câmara de Lobos"}}, outline: book, first: 5, last: 7},
+		{name: "wrong outline", es: []corpus.Entry{{City: "Melton", Outline: "Melbourne"}}, outline: book, errHas: `outline "Melbourne"`},
+		{name: "wrong outline, one-city file", es: []corpus.Entry{{City: "Espoo", Outline: "Espoo 2015"}}, outline: oneCity, errHas: `outline "Espoo 2015"`},
+		{name: "city not in the book", es: []corpus.Entry{{City: "Atlantis"}}, outline: book, first: 1, last: 12, noteHas: "none names the city"},
+		{name: "one-city outline", es: []corpus.Entry{{City: "Espoo"}}, outline: oneCity, first: 1, last: 12},
+		{name: "no outline", es: []corpus.Entry{{City: "Espoo"}}, first: 1, last: 12},
+		{name: "pages beyond the file", es: []corpus.Entry{{City: "Melton", Pages: "100-120"}}, outline: book, errHas: "pages 100-120 beyond the file's 12 pages"},
+		{name: "pages win", es: []corpus.Entry{{City: "Melton", Outline: "Melbourne", Pages: "3-4"}}, outline: book, first: 3, last: 4},
+		{name: "wrong outline among several", es: []corpus.Entry{{City: "Melton", Outline: "Melbourne"}, {City: "Espoo"}}, outline: book, errHas: `outline "Melbourne"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ranges, notes := splitRanges(tt.es, tt.outline, 12)
+			r := ranges[0]
+			if tt.errHas != "" {
+				if r.err == nil || !strings.Contains(r.err.Error(), tt.errHas) {
+					t.Fatalf("splitRanges = %+v, want an error with %s", r, tt.errHas)
+				}
+				if strings.Contains(r.err.Error(), `"`+tt.es[0].City+`"`) {
+					t.Errorf("error %q names the city, want the outline title", r.err)
+				}
+				if reason := corpus.Reason(r.err); reason != corpus.ReasonUnsupported || strings.Contains(r.err.Error(), "file type") {
+					t.Errorf("error %q (reason %s), want reason %s without a word of the file's type", r.err, reason, corpus.ReasonUnsupported)
+				}
+				return
+			}
+			if r.err != nil || r.first != tt.first || r.last != tt.last {
+				t.Errorf("splitRanges = %+v, want pages %d-%d", r, tt.first, tt.last)
+			}
+			switch {
+			case tt.noteHas == "" && len(notes) > 0:
+				t.Errorf("notes = %q, want none", notes)
+			case tt.noteHas != "" && (len(notes) != 1 || !strings.Contains(notes[0], tt.noteHas)):
+				t.Errorf("notes = %q, want one with %s", notes, tt.noteHas)
+			}
+		})
+	}
+}

@@ -17,11 +17,13 @@ const (
 	heading
 )
 
-// block is a heading or a paragraph, on the page where it starts.
+// block is a heading or a paragraph, from the page where it starts to
+// the page where it ends.
 type block struct {
-	kind blockKind
-	text string
-	page int
+	kind     blockKind
+	text     string
+	page     int
+	lastPage int
 }
 
 var pageNumberRE = regexp.MustCompile(`^(?i)(page\s*)?[-–—(\[]?\s*([0-9]{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(\s*(of|/)\s*[0-9]{1,4})?$`)
@@ -46,7 +48,8 @@ func furnitureKey(s string) string {
 // removeFurniture drops running headers, running footers and page numbers:
 // among the first two and last two lines of each page, a line that is a bare
 // page number, or a line not larger than body text whose digit-folded form
-// recurs at the top or bottom of at least 3 pages and 30% of the pages. A
+// recurs at the top or bottom of at least 3 pages and 30% of the pages (of
+// both pages of a two-page document). A
 // page whose every line would go keeps those that are not bare page
 // numbers: they are its text, not its furniture.
 func removeFurniture(pages []page) []page {
@@ -70,6 +73,12 @@ func removeFurniture(pages []page) []page {
 	min := 3
 	if t := int(math.Ceil(0.3 * float64(len(pages)))); t > min {
 		min = t
+	}
+	if len(pages) == 2 {
+		// A two-page document (a web page printed by a browser, with its
+		// date and title on top and its address at the bottom of each
+		// page): a line at the edge of both pages is furniture too.
+		min = 2
 	}
 	out := make([]page, len(pages))
 	for pi, p := range pages {
@@ -186,17 +195,40 @@ func (st layoutStats) isHeading(l line) bool {
 // blocks rebuilds headings and paragraphs from the lines of pages: a new
 // paragraph starts after a vertical gap wider than 1.3 line pitches, at an
 // indented first line after a finished sentence, or at a change between
-// heading and body style. A paragraph cut by a page break continues on the
-// next page when it did not end a sentence and the next page's first line
-// starts in lower case.
+// heading and body style. A paragraph cut by a page or column break
+// continues on the next page or column when its last line did not end a
+// sentence and either the next line starts in lower case or the last line
+// ran to the right edge of its column and the next line is not indented.
 func blocks(pages []page) []block {
 	st := measure(pages)
+	vocab := newVocabulary(pages)
+	// The right edge of each column of body text (by page and left edge):
+	// a line that reaches it did not end its paragraph there.
+	type colKey struct {
+		page int
+		left float64
+	}
+	right := map[colKey]float64{}
+	for _, p := range pages {
+		for _, l := range p.lines {
+			if math.Abs(l.size-st.bodySize) <= 0.05*st.bodySize {
+				k := colKey{p.number, math.Round(l.colLeft)}
+				right[k] = max(right[k], l.x1)
+			}
+		}
+	}
+	full := func(pg int, l line) bool {
+		r, ok := right[colKey{pg, math.Round(l.colLeft)}]
+		return ok && l.x1 > l.x && l.x1 >= r-1.5*st.bodySize
+	}
 	var out []block
 	var cur *block
 	var lines []string
+	var last line // the line added last
+	lastPage := 0 // and its page
 	flush := func() {
 		if cur != nil && len(lines) > 0 {
-			cur.text = joinLines(lines)
+			cur.text = joinLinesIn(lines, vocab)
 			if cur.text != "" {
 				out = append(out, *cur)
 			}
@@ -218,8 +250,9 @@ func blocks(pages []page) []block {
 			if !newBlock && (prev == nil || l.colStart) && kind == paragraph {
 				// First line of a page or column: continue the paragraph
 				// only if it was cut mid-sentence.
-				last := lines[len(lines)-1]
-				newBlock = endsSentence(last) || !startsLower(l.text)
+				text := lines[len(lines)-1]
+				indented := l.x > l.colLeft+1.5*st.bodySize
+				newBlock = endsSentence(text) || !(startsLower(l.text) || (full(lastPage, last) && !indented))
 			}
 			if !newBlock && prev != nil && !l.colStart {
 				gap := prev.y - l.y
@@ -235,7 +268,9 @@ func blocks(pages []page) []block {
 				cur = &block{kind: kind, page: p.number}
 			}
 			lines = append(lines, l.text)
+			cur.lastPage = p.number
 			prev = &p.lines[i]
+			last, lastPage = l, p.number
 		}
 	}
 	flush()
@@ -254,8 +289,14 @@ func startsLower(s string) bool {
 
 // joinLines joins the lines of a paragraph with spaces, mending words
 // hyphenated at a line end ("learn-" + "ing" → "learning"; a hyphen before
-// an upper-case letter or a digit is kept: "Asia-" + "Pacific").
-func joinLines(lines []string) string {
+// an upper-case letter or a digit is kept: "Asia-" + "Pacific"; one after
+// a digit too, without a space: "650-" + "year-old" → "650-year-old").
+func joinLines(lines []string) string { return joinLinesIn(lines, nil) }
+
+// joinLinesIn is joinLines with the vocabulary of the document (nil for
+// none) to tell a compound broken at its hyphen from a word hyphenated
+// at a syllable: see vocabulary.keepHyphen.
+func joinLinesIn(lines []string, v *vocabulary) string {
 	var b strings.Builder
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
@@ -264,17 +305,109 @@ func joinLines(lines []string) string {
 		}
 		if b.Len() > 0 {
 			s := b.String()
-			if strings.HasSuffix(s, "-") && len(s) > 1 && isLetterBefore(s) && startsLower(l) {
-				trimmed := strings.TrimSuffix(s, "-")
-				b.Reset()
-				b.WriteString(trimmed)
-			} else if !(strings.HasSuffix(s, "-") && i > 0 && isLetterBefore(s) && startsUpperOrDigit(l)) {
+			hyphen := strings.HasSuffix(s, "-") && len(s) > 1
+			switch {
+			case hyphen && isLetterBefore(s) && startsLower(l):
+				if !v.keepHyphen(s, l) {
+					b.Reset()
+					b.WriteString(strings.TrimSuffix(s, "-"))
+				}
+			case hyphen && i > 0 && isLetterBefore(s) && startsUpperOrDigit(l):
+			case hyphen && isDigitBefore(s) && (startsLower(l) || startsUpperOrDigit(l)):
+			default:
 				b.WriteByte(' ')
 			}
 		}
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// vocabulary is what a document's own text says about hyphens: the words
+// it uses whole and the hyphenated compounds it writes within a line.
+// Fragments at a line-end hyphen and the start of the line after one are
+// left out: they may be halves of words.
+type vocabulary struct {
+	words     map[string]bool
+	compounds map[string]bool
+}
+
+// newVocabulary collects the vocabulary of pages.
+func newVocabulary(pages []page) *vocabulary {
+	v := &vocabulary{words: map[string]bool{}, compounds: map[string]bool{}}
+	afterHyphen := false
+	for _, p := range pages {
+		for _, l := range p.lines {
+			toks := strings.Fields(l.text)
+			for i, t := range toks {
+				if (i == 0 && afterHyphen) || (i == len(toks)-1 && strings.HasSuffix(t, "-")) {
+					continue
+				}
+				t = strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+				if t == "" {
+					continue
+				}
+				if strings.Contains(t, "-") {
+					v.compounds[t] = true
+					for _, part := range strings.Split(t, "-") {
+						v.words[part] = true
+					}
+					continue
+				}
+				v.words[t] = true
+			}
+			afterHyphen = strings.HasSuffix(strings.TrimSpace(l.text), "-")
+		}
+	}
+	return v
+}
+
+// keepHyphen decides a word broken at a line-end hyphen, s ending in the
+// first part and the hyphen, l starting with the second part: the hyphen
+// stays when the document writes the hyphenated form elsewhere, or when it
+// uses both parts (of three letters or more) as words and never the two
+// run together ("world-" + "class" → "world-class"); otherwise the word
+// is joined ("commu-" + "nity" → "community").
+func (v *vocabulary) keepHyphen(s, l string) bool {
+	if v == nil {
+		return false
+	}
+	a := strings.TrimSuffix(s, "-")
+	if k := strings.LastIndexFunc(a, func(r rune) bool { return !unicode.IsLetter(r) }); k >= 0 {
+		_, n := utf8.DecodeRuneInString(a[k:])
+		a = a[k+n:]
+	}
+	bEnd := strings.IndexFunc(l, func(r rune) bool { return !unicode.IsLetter(r) })
+	if bEnd < 0 {
+		bEnd = len(l)
+	}
+	a, b := strings.ToLower(a), strings.ToLower(l[:bEnd])
+	if a == "" || b == "" {
+		return false
+	}
+	switch {
+	case v.compounds[a+"-"+b] || (bEnd < len(l) && l[bEnd] == '-' && v.compounds[a+"-"+strings.ToLower(firstToken(l))]):
+		return true
+	case v.words[a+b]:
+		return false
+	}
+	// Parts of one or two letters ("in-", "be-", "co-") are more often
+	// syllables than words.
+	return utf8.RuneCountInString(a) >= 3 && utf8.RuneCountInString(b) >= 3 && v.words[a] && v.words[b]
+}
+
+// firstToken is l up to its first space or punctuation other than a
+// hyphen.
+func firstToken(l string) string {
+	if k := strings.IndexFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }); k >= 0 {
+		return l[:k]
+	}
+	return l
+}
+
+func isDigitBefore(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(s, "-"))
+	return unicode.IsDigit(r)
 }
 
 func isLetterBefore(s string) bool {

@@ -57,6 +57,7 @@ type font struct {
 	codeLen int               // bytes per glyph code: 2 for Type0 fonts, else 1
 	first   int               // FirstChar of a simple font
 	widths  []float64         // simple font widths, glyph space units
+	missing float64           // a simple font's width of codes beyond widths (/MissingWidth)
 	cidW    map[int]float64   // Type0 widths by CID
 	dw      float64           // Type0 default width
 	scale   float64           // glyph space to text space (0.001, or a Type3 FontMatrix)
@@ -118,6 +119,9 @@ func loadFont(v pdf.Value) *font {
 			f.widths[i] = ws.Index(i).Float64()
 		}
 		f.simple = simpleEncoding(v)
+		if mw := v.Key("FontDescriptor").Key("MissingWidth"); n > 0 && (mw.Kind() == pdf.Integer || mw.Kind() == pdf.Real) {
+			f.missing = max(mw.Float64(), 0)
+		}
 		if n == 0 {
 			if ws := standardWidths(base, f.simple); ws != nil {
 				f.first, f.widths = 0, ws
@@ -209,8 +213,9 @@ func cidWidths(w pdf.Value) map[int]float64 {
 	return out
 }
 
-// width is the advance of a glyph code in glyph space units (0 when the
-// font does not say).
+// width is the advance of a glyph code in glyph space units: a simple
+// font's code beyond its /Widths has the descriptor's /MissingWidth (0
+// when the font does not say).
 func (f *font) width(code string) float64 {
 	if f.codeLen == 2 {
 		cid := 0
@@ -224,7 +229,7 @@ func (f *font) width(code string) float64 {
 	}
 	i := int(code[0]) - f.first
 	if i < 0 || i >= len(f.widths) {
-		return 0
+		return f.missing
 	}
 	return f.widths[i]
 }
@@ -272,6 +277,7 @@ type textState struct {
 	charSpace, wordSpace float64 // Tc, Tw
 	scale                float64 // Th
 	leading, rise        float64 // TL, Ts
+	render               int     // Tr
 	tm, tlm              mat
 }
 
@@ -500,6 +506,8 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			g.wordSpace = num(0)
 		case "Tz":
 			g.scale = num(0) / 100
+		case "Tr":
+			g.render = int(num(0))
 		case "TL":
 			g.leading = num(0)
 		case "Ts":
@@ -593,7 +601,8 @@ func (in *interpreter) show(g *textState, s string) {
 				w:     w0 * math.Hypot(trm[0], trm[1]),
 				space: f.space * f.scale * math.Hypot(trm[0], trm[1]),
 				dx:    trm[0], dy: trm[1],
-				bold: f.bold,
+				bold:      f.bold,
+				invisible: g.render == 3 || g.render == 7,
 			})
 		}
 		tx := w0*g.size + g.charSpace

@@ -44,9 +44,9 @@ var (
 // newReader opens a PDF with the PDF library, decrypting it with password
 // (or the empty user password) when it is encrypted. Errors of encrypted
 // files wrap corpus.ErrEncrypted; others are the library's.
-func newReader(ra io.ReaderAt, size int64, password string) (*pdf.Reader, error) {
+func newReader(p prepared, password string) (*pdf.Reader, error) {
 	tried := false
-	r, err := pdf.NewReaderEncrypted(ra, size, func() string {
+	r, err := pdf.NewReaderEncrypted(p, p.size(), func() string {
 		if tried {
 			return ""
 		}
@@ -60,11 +60,7 @@ func newReader(ra io.ReaderAt, size int64, password string) (*pdf.Reader, error)
 	case !errors.Is(err, pdf.ErrInvalidPassword) && !bytes.Contains(bytes.ToLower([]byte(err.Error())), []byte("encrypt")):
 		return nil, err
 	}
-	data, rerr := io.ReadAll(io.NewSectionReader(ra, 0, size))
-	if rerr != nil {
-		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, rerr)
-	}
-	plain, derr := decryptPDF(data, password)
+	plain, derr := decryptPDF(p.bytes(), password)
 	if derr != nil {
 		return nil, derr
 	}

@@ -26,7 +26,9 @@
 //
 // A file that holds several cities (a compilation book) is split into one
 // document per manifest entry, by the entry's page range or by the PDF
-// outline entry whose title matches the entry's outline title or city.
+// outline entry whose title matches the entry's outline title or city
+// (a one-entry file too, when its outline has several top-level entries;
+// see splitRanges).
 // Each paragraph becomes a passage whose Start and End are byte offsets
 // into the document's cleaned text; sentence spans come from prose/v2.
 //
@@ -78,9 +80,10 @@
 //     64 MiB (a decompression bomb), or past 256 MiB for the file, is
 //     dropped and its objects read as null, as is an unpacked object
 //     nested more than 256 deep (the library gives up on it with a panic
-//     that costs the whole page). In an encrypted file the objects stay
-//     in their streams (their strings are encrypted with the stream); the
-//     time limit and the supervision of the caller contain that case.
+//     that costs the whole page). An encrypted file with object streams
+//     is decrypted by lcity instead of the library (decrypt.go: which
+//     unpacks its streams, bounded the same way) and the plain copy is
+//     checked again.
 //   - It trusts the page tree's /Count and walks the tree without cycle
 //     detection; lcity counts the pages by its own bounded walk and never
 //     calls the library's page lookup, and follows /Parent only 32 deep.

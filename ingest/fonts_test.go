@@ -24,6 +24,8 @@ var fontFixtures = []fixture{
 	{"testdata/fonts/tounicode-bad-range.pdf", func(t *testing.T) []byte { return badRangePDF() }},
 	{"testdata/fonts/word-gaps-slides.pdf", func(t *testing.T) []byte { return slidesPDF() }},
 	{"testdata/fonts/word-gaps-kerned.pdf", func(t *testing.T) []byte { return kernedPDF() }},
+	{"testdata/fonts/word-gaps-ocr.pdf", func(t *testing.T) []byte { return ocrPDF() }},
+	{"testdata/fonts/word-gaps-ligatures.pdf", func(t *testing.T) []byte { return ligaturesPDF() }},
 }
 
 // TestFontFiles extracts each font fixture. Rows marked guard pass on
@@ -45,6 +47,8 @@ func TestFontFiles(t *testing.T) {
 		{"tounicode-bad-range.pdf", "learning cities", false},
 		{"word-gaps-slides.pdf", "Lifelong learning for all in Melton", false},
 		{"word-gaps-kerned.pdf", "Learning cities celebrate", true},
+		{"word-gaps-ocr.pdf", "placed underneath the aperture of the lens", false},
+		{"word-gaps-ligatures.pdf", "The office of the efficient fluent city", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -201,4 +205,39 @@ func slidesPDF() []byte {
 func kernedPDF() []byte {
 	font := []fixtureObj{obj("<</Type /Font /Subtype /Type1 /BaseFont /TestSerif /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 122 /Widths [" + widthsFrom(&times, 250) + "]>>")}
 	return onePage(font, "BT /F1 10 Tf 72 700 Td [(Le)-60(arn)-90(ing)-250(ci)-80(ties)-250(cel)-90(e)-70(brate)] TJ ET")
+}
+
+// ocrPDF writes a line as an OCR program lays its invisible text over a
+// scan (render mode 3): a glyph-less font whose glyphs are all half an em
+// wide, each word placed on its own and stretched (Tz) to the width of the
+// word in the image, no space glyphs, the words 0.15 em apart.
+func ocrPDF() []byte {
+	var widths strings.Builder
+	for c := 32; c <= 122; c++ {
+		widths.WriteString(" 500")
+	}
+	font := []fixtureObj{obj("<</Type /Font /Subtype /Type1 /BaseFont /TestGlyphLess /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 122 /Widths [" + widths.String() + "]>>")}
+	var c strings.Builder
+	c.WriteString("BT 3 Tr /F1 20 Tf\n")
+	x := 72.0
+	for i, w := range []string{"placed", "underneath", "the", "aperture", "of", "the", "lens"} {
+		tz := []float64{92, 104, 97, 110}[i%4]
+		fmt.Fprintf(&c, "1 0 0 1 %.2f 700 Tm %.0f Tz (%s) Tj\n", x, tz, w)
+		x += float64(len(w))*0.5*20*tz/100 + 0.15*20
+	}
+	c.WriteString("ET")
+	return onePage(font, c.String())
+}
+
+// ligaturesPDF writes typeset text with ligature glyphs (Th, ffi, fl) at
+// codes beyond the font's /Widths, whose advance is the descriptor's
+// /MissingWidth, and kerning after them, as a book's subset font can have
+// it.
+func ligaturesPDF() []byte {
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /Type1 /BaseFont /TestBook /FirstChar 32 /LastChar 122 /Widths [" + widthsFrom(&times, 250) + "] " +
+			"/Encoding <</Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /T_h /f_f_i /f_l]>> /FontDescriptor 5 0 R>>"),
+		obj("<</Type /FontDescriptor /FontName /TestBook /Flags 34 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /MissingWidth 556>>"),
+	}
+	return onePage(font, "BT /F1 10 Tf 72 700 Td [<01> -18 (e) -250 (o) <02> -12 (ce) -250 (of) -250 (the) -250 (e) <02> (cient) -250 <03> -10 (uent) -250 (city)] TJ ET")
 }

@@ -30,9 +30,6 @@ func TestHostile(t *testing.T) {
 		words    []string // a document with these words, or
 		reason   string   // a failure with this reason
 		repaired bool
-		// supervised says why the file is contained only by running
-		// the extraction in a supervised worker process.
-		supervised string
 	}{
 		{file: "xref-start-2pow32.pdf", words: []string{"subsection", "readable"}, repaired: true},
 		{file: "xrefstm-size-huge.pdf", words: []string{"ten", "billion"}, repaired: true},
@@ -43,9 +40,7 @@ func TestHostile(t *testing.T) {
 		{file: "count-9999999999.pdf", words: []string{"absurd", "single"}},
 		{file: "pagetree-cycle.pdf", words: []string{"loops", "page"}},
 		{file: "annots-objstm-10000.pdf", words: []string{"thousand", "annotations"}},
-		{file: "annots-objstm-rc4.pdf", reason: corpus.ReasonTimeout, supervised: "the object stream is encrypted, so lcity leaves it to the PDF library, " +
-			"which parses it again for each of the 10,000 annotations; File gives up at the timeout but its goroutine runs on. " +
-			"Run under supervision (h-sup's TestSupervisedFaults), where the worker is stopped"},
+		{file: "annots-objstm-rc4.pdf", words: []string{"encrypted", "annotations", "stream"}},
 		{file: "bomb-objstm.pdf", words: []string{"decompression", "bomb"}},
 		{file: "deep-nesting-content.pdf", words: []string{"brackets", "nested"}},
 		{file: "deep-nesting-annots.pdf", words: []string{"deeply", "page"}},
@@ -58,9 +53,6 @@ func TestHostile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			if tt.supervised != "" {
-				t.Skip("supervised only: " + tt.supervised)
-			}
 			data, err := os.ReadFile(filepath.Join("testdata", "hostile", tt.file))
 			if err != nil {
 				t.Fatal(err)

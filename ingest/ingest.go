@@ -30,9 +30,21 @@ import (
 // new golden with go test ./ingest -run TestExtractionVersion -update.
 //
 // "3": the extraction changed after "2" without a bump (a two-column page,
-// for one, is now read differently). "5": passage IDs are derived from
-// the passage's text (corpus.PassageIDs), not from its position.
-const Version = "5"
+// for one, is now read differently). "5": an encrypted file with object
+// streams is decrypted by lcity, not the library; a one-entry file whose
+// outline has several top-level entries is split by the city name.
+// "6": running lines of two-page documents removed; a paragraph across a
+// page break joined when its last line reaches the margin; passages
+// record their last page. "7": a line-end hyphen is kept where the
+// document writes the compound so or uses both parts as words, and after
+// a digit. "8": words of invisible text (OCR layers) parted at gaps of
+// 0.1 em. "9": a simple font's codes beyond /Widths advance by
+// /MissingWidth; a glyph without a width is measured from the end of the
+// glyph before it (typeset ligatures came out as "offi ce"). "10": an
+// entry's missing pages or outline entry no longer says "unsupported file
+// type". "11": passage IDs are derived from the passage's text
+// (corpus.PassageIDs), not from its position.
+const Version = "11"
 
 // Extractor names recorded in documents.jsonl.
 const (
@@ -493,10 +505,10 @@ type pageRange struct {
 	err         error
 }
 
+// needsOutline tells whether splitting the file needs its outline: some
+// entry gives no page range (a one-entry file too: its outline may name
+// the entry's part of a book, or say that the book holds several).
 func needsOutline(es []corpus.Entry) bool {
-	if len(es) < 2 {
-		return false
-	}
 	for _, e := range es {
 		if _, _, ok, _ := e.PageRange(); !ok {
 			return true
@@ -527,57 +539,61 @@ func neededPages(es []corpus.Entry, total int) map[int]bool {
 }
 
 // splitRanges decides which pages belong to which entry: an entry's own
-// page range wins; a file with one entry is whole; otherwise each entry is
-// matched to an outline entry whose title contains the city name (accents,
-// case and punctuation ignored) and runs to the page before the next
-// outline entry of the same or a higher level.
+// page range wins; an entry with an outline title takes the outline entry
+// it matches, and fails naming that title when none does. Otherwise, in a
+// file of several entries, each is matched by its city name; a file of
+// one entry is whole, unless its outline has several top-level entries (a
+// book of several cities): then the city is looked for in the outline
+// like the entries of a book, and a note says what was chosen. Matching
+// ignores accents, case and punctuation: a title matches when it is the
+// name, starts with it or holds it as whole words; an outline entry's
+// part runs to the page before the next outline entry of the same or a
+// higher level.
 func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRange, []string) {
 	ranges := make([]pageRange, len(es))
 	var notes []string
-	if len(es) == 1 {
-		if first, last, ok, _ := es[0].PageRange(); ok {
-			ranges[0] = clampRange(first, last, total)
-		} else {
-			ranges[0] = pageRange{first: 1, last: total}
-		}
-		return ranges, nil
-	}
 	used := map[int]bool{}
 	for i, e := range es {
 		if first, last, ok, _ := e.PageRange(); ok {
 			ranges[i] = clampRange(first, last, total)
 			continue
 		}
-		want := corpus.MatchKey(e.City)
 		if e.Outline != "" {
-			want = corpus.MatchKey(e.Outline)
-		}
-		best := -1
-		for j, o := range outline {
-			if used[j] || o.page == 0 {
+			best := matchOutline(e.Outline, outline, used)
+			if best < 0 {
+				ranges[i] = pageRange{err: partError(fmt.Sprintf("no outline entry matches outline %q; give its pages in the manifest", e.Outline))}
 				continue
 			}
-			k := corpus.MatchKey(o.title)
-			if k == want || strings.HasPrefix(k, want+" ") || strings.Contains(" "+k+" ", " "+want+" ") {
-				if best < 0 || o.level < outline[best].level {
-					best = j
-				}
-			}
+			used[best] = true
+			ranges[i] = outlineRange(outline, best, total)
+			continue
 		}
+		if len(es) == 1 {
+			top := topLevel(outline)
+			if top < 2 {
+				ranges[i] = pageRange{first: 1, last: total}
+				return ranges, nil
+			}
+			best := matchOutline(e.City, outline, used)
+			if best < 0 {
+				ranges[i] = pageRange{first: 1, last: total}
+				return ranges, []string{fmt.Sprintf("%s: the whole file (pages 1-%d) is its document, although its outline has %d top-level entries and none names the city; give outline: or pages: in the manifest to take a part", e.City, total, top)}
+			}
+			used[best] = true
+			ranges[i] = outlineRange(outline, best, total)
+			notes = append(notes, fmt.Sprintf("%s: pages %d-%d, chosen by the outline entry %q (the file's outline has %d top-level entries; give outline: or pages: in the manifest to choose otherwise)", e.City, ranges[i].first, ranges[i].last, outline[best].title, top))
+			return ranges, notes
+		}
+		best := matchOutline(e.City, outline, used)
 		if best < 0 {
-			ranges[i] = pageRange{err: fmt.Errorf("%w: no outline entry matches %q; give its pages in the manifest", corpus.ErrUnsupported, e.City)}
+			ranges[i] = pageRange{err: partError(fmt.Sprintf("no outline entry matches %q; give its pages in the manifest", e.City))}
 			continue
 		}
 		used[best] = true
-		o := outline[best]
-		last := total
-		for _, next := range outline[best+1:] {
-			if next.level <= o.level && next.page > o.page {
-				last = next.page - 1
-				break
-			}
-		}
-		ranges[i] = pageRange{first: o.page, last: last}
+		ranges[i] = outlineRange(outline, best, total)
+	}
+	if len(es) == 1 {
+		return ranges, nil
 	}
 	for j, o := range outline {
 		if o.level == 0 && !used[j] {
@@ -588,9 +604,66 @@ func splitRanges(es []corpus.Entry, outline []outlineEntry, total int) ([]pageRa
 	return ranges, notes
 }
 
+// matchOutline returns the outline entry, not used yet and pointing at a
+// page, whose title matches name (the highest-level one of several), or
+// -1.
+func matchOutline(name string, outline []outlineEntry, used map[int]bool) int {
+	want := corpus.MatchKey(name)
+	if want == "" {
+		return -1
+	}
+	best := -1
+	for j, o := range outline {
+		if used[j] || o.page == 0 {
+			continue
+		}
+		k := corpus.MatchKey(o.title)
+		if k == want || strings.HasPrefix(k, want+" ") || strings.Contains(" "+k+" ", " "+want+" ") {
+			if best < 0 || o.level < outline[best].level {
+				best = j
+			}
+		}
+	}
+	return best
+}
+
+// outlineRange is the part of the file outline entry j begins: up to the
+// page before the next entry of the same or a higher level.
+func outlineRange(outline []outlineEntry, j, total int) pageRange {
+	o := outline[j]
+	last := total
+	for _, next := range outline[j+1:] {
+		if next.level <= o.level && next.page > o.page {
+			last = next.page - 1
+			break
+		}
+	}
+	return pageRange{first: o.page, last: last}
+}
+
+// topLevel counts the outline's top-level entries that point at a page.
+func topLevel(outline []outlineEntry) int {
+	n := 0
+	for _, o := range outline {
+		if o.level == 0 && o.page > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// partError is an entry whose part of its file cannot be found (its
+// pages or outline entry). Its reason is unsupported (errors.Is
+// corpus.ErrUnsupported), but its message says only what is missing:
+// the file's type is not at fault.
+type partError string
+
+func (e partError) Error() string        { return string(e) }
+func (e partError) Is(target error) bool { return target == corpus.ErrUnsupported }
+
 func clampRange(first, last, total int) pageRange {
 	if first > total {
-		return pageRange{err: fmt.Errorf("%w: pages %d-%d beyond the file's %d pages", corpus.ErrUnsupported, first, last, total)}
+		return pageRange{err: partError(fmt.Sprintf("pages %d-%d beyond the file's %d pages", first, last, total))}
 	}
 	if last > total {
 		last = total

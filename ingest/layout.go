@@ -13,11 +13,14 @@ import (
 
 // glyph is one shown character with its position, as the PDF library reports it.
 type glyph struct {
-	s         string
-	x, y, w   float64
-	space     float64 // width of a space in the glyph's font and size (0: unknown)
-	size      float64
-	bold      bool
+	s       string
+	x, y, w float64
+	space   float64 // width of a space in the glyph's font and size (0: unknown)
+	size    float64
+	bold    bool
+	// invisible marks text drawn in render mode 3 or 7 (neither filled
+	// nor stroked): the text layer an OCR program lays over a scan.
+	invisible bool
 	streamSeq int32
 	// dx, dy is the direction of the text's baseline on the page (zero
 	// for upright text, as is a missing direction).
@@ -315,6 +318,11 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 			}
 		}
 		prev = g
+		if g.w > 0 {
+			// A glyph without a width after this one is measured from
+			// its end.
+			runStart = g.x + g.w
+		}
 		b.WriteString(g.s)
 		if strings.TrimSpace(g.s) != "" {
 			visible++
@@ -344,11 +352,18 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 // export's words stand 0.85 of a 0.23 em space apart): half the font's
 // space, but never below a quarter of the line's median glyph width, so
 // that kerning inside the words of typeset text (under 0.1 em) does not
-// split them.
+// split them; in invisible text, 0.1 em.
 func wordGap(prev glyph, size, med float64) float64 {
 	t := 0.22 * size
 	if prev.space > 0 {
 		t = math.Min(t, math.Max(0.5*prev.space, 0.25*med))
+	}
+	if prev.invisible {
+		// An OCR layer places each word where the scan has it, its
+		// glyphs stretched to touch: no kerning to mistake for a space,
+		// and word gaps as narrow as the print's (0.1 em, pdftotext's
+		// own threshold, is kept between words).
+		t = math.Min(t, 0.1*size)
 	}
 	return t
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,7 @@ func TestAssembleLines(t *testing.T) {
 		{"two lines top to bottom", append(glyphs("second", 10, 680, 5, 10, false), glyphs("first", 10, 700, 5, 10, false)...), []string{"first", "second"}},
 		{"ligature normalised", []glyph{{s: "ﬁ", x: 0, y: 10, w: 5, size: 10}, {s: "nd", x: 5, y: 10, w: 10, size: 10}}, []string{"find"}},
 		{"no widths keep stream order", []glyph{{s: "a", x: 3, y: 10, size: 10}, {s: "b", x: 3, y: 10, size: 10}, {s: " ", x: 3, y: 10, size: 10}, {s: "c", x: 3, y: 10, size: 10}}, []string{"ab c"}},
+		{"a glyph without a width inside a word", append(glyphs("the o", 0, 10, 5, 10, true), []glyph{{s: "ffi", x: 26, y: 10, size: 10}, {s: "c", x: 26.2, y: 10, w: 5, size: 10}, {s: "e", x: 31.2, y: 10, w: 5, size: 10}}...), []string{"the office"}},
 		{"slightly uneven baseline is one line", append(glyphs("ab", 0, 100, 5, 10, false), glyphs("cd", 10, 101.5, 5, 10, false)...), []string{"abcd"}},
 	}
 	for _, tt := range tests {
@@ -62,6 +64,8 @@ func TestJoinLines(t *testing.T) {
 		{[]string{"one line", "two lines"}, "one line two lines"},
 		{[]string{"ends with dash -", "next"}, "ends with dash - next"},
 		{[]string{"", "  spaced  "}, "spaced"},
+		{[]string{"a 650-", "year-old bridge"}, "a 650-year-old bridge"},
+		{[]string{"pages 10-", "12"}, "pages 10-12"},
 	}
 	for _, tt := range tests {
 		if got := joinLines(tt.in); got != tt.want {
@@ -100,6 +104,87 @@ func TestPageNumberRE(t *testing.T) {
 	} {
 		if got := pageNumberRE.MatchString(s); got != want {
 			t.Errorf("pageNumberRE.MatchString(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestRemoveFurnitureTwoPages: a two-page document (a browser's print of
+// a web page) loses the date and title line on top of both pages and the
+// address and page count at their bottom; its body lines stay, on both
+// pages, even those at the edges.
+func TestRemoveFurnitureTwoPages(t *testing.T) {
+	body := [][]string{
+		{"Cork became a learning city in 2002, when its first festival was held.", "The festival now runs for a week each spring, in every part of the city.", "Community centres, libraries and schools host most of its events."},
+		{"Partners include the university, the institute of technology and the council.", "Each partner names a person who answers for its part of the programme.", "An annual report lists the events and the number of people who took part."},
+	}
+	pages := []page{{number: 1}, {number: 2}}
+	for i := range pages {
+		n := string(rune('1' + i))
+		pages[i].lines = append(pages[i].lines, line{text: "26/11/2026, 10:1" + n + " Learning in Cork", y: 820, size: 8})
+		for k, b := range body[i] {
+			pages[i].lines = append(pages[i].lines, line{text: b, y: 700 - 14*float64(k), size: 10})
+		}
+		pages[i].lines = append(pages[i].lines, line{text: "file:///home/researcher/cork.html " + n + "/2", y: 20, size: 8})
+	}
+	for i, p := range removeFurniture(pages) {
+		var got []string
+		for _, l := range p.lines {
+			got = append(got, l.text)
+		}
+		if strings.Join(got, "|") != strings.Join(body[i], "|") {
+			t.Errorf("page %d kept %q, want its body lines %q", p.number, got, body[i])
+		}
+	}
+}
+
+// TestJoinLinesVocabulary: a word broken at a line-end hyphen keeps its
+// hyphen when the document writes it hyphenated elsewhere or uses both
+// parts as words (and never the two run together), and is joined
+// otherwise.
+func TestJoinLinesVocabulary(t *testing.T) {
+	doc := []string{
+		"The city wants a world-class university and future-oriented schools.",
+		"Its third level colleges serve the whole world; each class is small.",
+		"The community centres run courses on learning.",
+	}
+	var pg page
+	for i, l := range doc {
+		pg.lines = append(pg.lines, line{text: l, y: float64(700 - 14*i), size: 10, x1: 300})
+	}
+	v := newVocabulary([]page{pg})
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"a world-", "class museum"}, "a world-class museum"},            // written so elsewhere
+		{[]string{"a future-", "oriented plan"}, "a future-oriented plan"},        // written so elsewhere
+		{[]string{"the third-", "level sector"}, "the third-level sector"},        // both parts are words
+		{[]string{"the commu-", "nity centres"}, "the community centres"},         // "commu" is no word
+		{[]string{"lifelong learn-", "ing for all"}, "lifelong learning for all"}, // "learning" is written whole
+		{[]string{"it will be-", "come"}, "it will become"},                       // short parts are syllables
+	}
+	for _, tt := range tests {
+		if got := joinLinesIn(tt.in, v); got != tt.want {
+			t.Errorf("joinLinesIn(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// The same through blocks, each case a paragraph of its own after the
+	// document's lines.
+	y := 600.0
+	for _, tt := range tests {
+		y -= 40
+		for k, l := range tt.in {
+			pg.lines = append(pg.lines, line{text: l, y: y - 14*float64(k), size: 10, x1: 300})
+		}
+	}
+	bs := blocks([]page{pg})
+	got := map[string]bool{}
+	for _, b := range bs {
+		got[b.text] = true
+	}
+	for _, tt := range tests {
+		if !got[tt.want] {
+			t.Errorf("blocks: no paragraph %q in %v", tt.want, bs)
 		}
 	}
 }

@@ -72,6 +72,23 @@ func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
+	if p.encryptedStreams {
+		// The library would decrypt and parse an object stream again for
+		// every object it reads from it (quadratic); decrypt the whole
+		// file here, which unpacks the streams, and prepare the result.
+		plain, err := decryptPDF(p.data, password)
+		if err != nil {
+			return nil, err
+		}
+		data = plain
+		repaired, why := p.repaired, p.why
+		if p, err = prepare(plain, false); err != nil {
+			return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
+		}
+		if repaired && !p.repaired {
+			p.repaired, p.why = true, why
+		}
+	}
 	f, err = openPrepared(p, password)
 	if err == nil || p.repaired || errors.Is(err, corpus.ErrEncrypted) {
 		return f, err
@@ -92,7 +109,7 @@ func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error
 // openPrepared opens prepared bytes with the PDF library and finds the
 // pages by walking the page tree (its /Count is not trusted).
 func openPrepared(p prepared, password string) (*pdfFile, error) {
-	r, err := newReader(p, p.size(), password)
+	r, err := newReader(p, password)
 	if err != nil {
 		if errors.Is(err, corpus.ErrEncrypted) {
 			return nil, err

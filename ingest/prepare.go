@@ -55,9 +55,23 @@ type prepared struct {
 	tail     []byte // appended objects and cross-reference stream, or nil
 	repaired bool
 	why      string // why it was repaired
+	// encryptedStreams is set for an encrypted file with object
+	// streams: prepare cannot unpack them (they are encrypted), so the
+	// file is to be decrypted by lcity (decryptPDF, which unpacks them)
+	// and prepared again, not left to the library.
+	encryptedStreams bool
 }
 
 func (p prepared) size() int64 { return int64(len(p.data) + len(p.tail)) }
+
+// bytes returns the file followed by the tail: the file itself, not a
+// copy, when there is no tail.
+func (p prepared) bytes() []byte {
+	if len(p.tail) == 0 {
+		return p.data
+	}
+	return append(p.data[:len(p.data):len(p.data)], p.tail...)
+}
 
 // ReadAt reads the file followed by the tail.
 func (p prepared) ReadAt(b []byte, off int64) (int, error) {
@@ -121,6 +135,7 @@ func prepare(data []byte, force bool) (prepared, error) {
 			break
 		}
 	}
+	p.encryptedStreams = encrypted && hasStreams
 	if !p.repaired && (!hasStreams || encrypted) {
 		return p, nil
 	}

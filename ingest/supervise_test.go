@@ -443,3 +443,43 @@ func TestKillAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestSupervisorPrestart: workers started ahead of need serve the files
+// (no more are started than Prestart asked for, however often it is
+// called), and Close right after Prestart leaves no worker behind.
+func TestSupervisorPrestart(t *testing.T) {
+	s := NewSupervisor()
+	s.Prestart(2)
+	s.Prestart(2)
+	var wg sync.WaitGroup
+	results := make([]Result, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() {
+			results[i], errs[i] = s.File(context.Background(), faultFS(), input("good.txt"), Options{})
+		})
+	}
+	wg.Wait()
+	for i := range 2 {
+		if errs[i] != nil || len(results[i].Failures) > 0 || len(results[i].Docs) != 1 {
+			t.Errorf("File %d = %d docs, failures %v, error %v; want 1 doc", i, len(results[i].Docs), results[i].Failures, errs[i])
+		}
+	}
+	if got := s.Stats().Started; got != 2 {
+		t.Errorf("after Prestart(2) twice and two files, %d workers started, want 2", got)
+	}
+	s.Close()
+	if pids, ok := testenv.Children(WorkerArg); ok && len(pids) > 0 {
+		t.Errorf("workers %v still run after Close", pids)
+	}
+
+	s = NewSupervisor()
+	s.Prestart(3)
+	s.Close()
+	if pids, ok := testenv.Children(WorkerArg); ok && len(pids) > 0 {
+		t.Errorf("prestarted workers %v still run after Close", pids)
+	}
+	if _, err := s.File(context.Background(), faultFS(), input("good.txt"), Options{}); !errors.Is(err, errClosed) {
+		t.Errorf("File after Close = %v, want %v", err, errClosed)
+	}
+}

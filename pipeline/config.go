@@ -46,6 +46,28 @@ type Config struct {
 	// Progress, when set, is called as work is done (from one goroutine
 	// at a time).
 	Progress func(Progress)
+
+	// sup is the Supervisor a run made early (prestart) for its stream
+	// to extract with; nil: the stream makes its own.
+	sup *ingest.Supervisor
+}
+
+// prestart makes the Supervisor the stream will extract with and starts
+// its worker processes now, one per input file up to the number of
+// workers, so that they start while the run reads, hashes and checks its
+// inputs instead of after it. The returned function ends them. With
+// InProcess it does nothing.
+func (c *Config) prestart(co *corpus.Corpus) (close func()) {
+	if c.Ingest.InProcess {
+		return func() {}
+	}
+	sup := ingest.NewSupervisor()
+	sup.Prestart(min(c.workers(), len(ingest.Inputs(co))))
+	c.sup = sup
+	return func() {
+		sup.Close()
+		c.sup = nil
+	}
 }
 
 // CorpusConfig says what to read.

@@ -56,6 +56,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	co, cbs, hyp := l.corpus, l.codebooks, l.hyp
+	defer cfg.prestart(co)()
 	acbs, err := analysisCodebooks(cbs, cfg.Analysis.Codebooks)
 	if err != nil {
 		return nil, err

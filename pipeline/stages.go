@@ -32,6 +32,7 @@ func Ingest(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	co := l.corpus
+	defer cfg.prestart(co)()
 	w, res, err := begin(&cfg)
 	if err != nil {
 		return nil, err

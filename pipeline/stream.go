@@ -126,8 +126,10 @@ func stream(ctx context.Context, cfg *Config, co *corpus.Corpus, inputs []ingest
 	s := &streamer{cfg: cfg, corpus: co, steps: st, total: len(inputs), texts: map[string]workspace.Digest{}, sources: map[string]string{},
 		opt: ingest.Options{MaxBytes: cfg.Ingest.MaxBytes, Timeout: cfg.Ingest.Timeout, Fallback: cfg.Ingest.Fallback, MaxMemory: cfg.Ingest.MaxMemory}}
 	if !cfg.Ingest.InProcess {
-		s.sup = ingest.NewSupervisor()
-		defer s.sup.Close()
+		if s.sup = cfg.sup; s.sup == nil {
+			s.sup = ingest.NewSupervisor()
+			defer s.sup.Close()
+		}
 	}
 	s.textsTmp = filepath.Join(out, workspace.TextsDir+".tmp")
 	if err := os.RemoveAll(s.textsTmp); err != nil {

@@ -74,8 +74,7 @@ func TestWorkerCommandHidden(t *testing.T) {
 // hostile, encrypted and font test PDF of package ingest and the two
 // sample books accounts for each file once (a document or a failure),
 // exits 1 because some fail, and leaves no worker running. A short
-// --timeout bounds the file that only supervision contains (an encrypted
-// object stream re-parsed per annotation).
+// --timeout keeps a file that hangs from holding the test up.
 func TestIngestHostileFolder(t *testing.T) {
 	dir := t.TempDir()
 	var files []string
