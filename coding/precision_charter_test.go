@@ -100,6 +100,15 @@ func TestPrecisionCharterDrivers(t *testing.T) {
 		{"recognised as a city is not recognising learning",
 			"The town was recognised as a city in 1998.",
 			nil, []string{"charter.contribution"}},
+		{"recognised as a learning city is not recognising learning",
+			"The port town was recognised as a learning city two years ago.",
+			nil, []string{"charter.contribution"}},
+		{"recognising prior learning is",
+			"Colleges are recognising the prior learning of adults who return to study.",
+			[]string{"charter.contribution"}, nil},
+		{"recognised informal learning is",
+			"A badge scheme recognises informal learning in youth clubs.",
+			[]string{"charter.contribution"}, nil},
 
 		// Known misses.
 		{"entrepreneurial",
