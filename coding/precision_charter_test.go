@@ -119,6 +119,19 @@ func TestPrecisionCharterDrivers(t *testing.T) {
 			"A badge scheme recognises informal learning in youth clubs.",
 			[]string{"charter.contribution"}, nil},
 
+		{"planned together is not a partnership",
+			"The new pool and the car park were planned together.",
+			nil, []string{"charter.partnerships"}},
+		{"a body coordinating providers is a partnership",
+			"A small municipal office coordinates the work of forty adult education providers.",
+			[]string{"charter.partnerships"}, nil},
+		{"courses designed together are a partnership",
+			"The evening courses were designed together with the tenants' association.",
+			[]string{"charter.partnerships"}, nil},
+		{"colleges linked with employers are a partnership",
+			"The scheme links the two colleges with local employers.",
+			[]string{"charter.partnerships"}, nil},
+
 		// Known misses.
 		{"entrepreneurial",
 			"Young people join weekend workshops that build entrepreneurial thinking.",
