@@ -132,6 +132,19 @@ func TestPrecisionCharterDrivers(t *testing.T) {
 			"The scheme links the two colleges with local employers.",
 			[]string{"charter.partnerships"}, nil},
 
+		{"buildings planned together are not planning with residents",
+			"The library and the clinic were planned together on one site.",
+			nil, []string{"charter.learning-needs"}},
+		{"planning courses together is learning needs",
+			"Tenants and tutors plan the autumn courses together each June.",
+			[]string{"charter.learning-needs"}, nil},
+		{"classes at times that suit are learning needs",
+			"Classes run at times that suit shift workers.",
+			[]string{"charter.learning-needs"}, nil},
+		{"targeted support is learning needs",
+			"Care leavers receive targeted support to return to study.",
+			[]string{"charter.learning-needs"}, nil},
+
 		// Known misses.
 		{"entrepreneurial",
 			"Young people join weekend workshops that build entrepreneurial thinking.",
