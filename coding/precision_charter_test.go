@@ -145,6 +145,16 @@ func TestPrecisionCharterDrivers(t *testing.T) {
 			"Care leavers receive targeted support to return to study.",
 			[]string{"charter.learning-needs"}, nil},
 
+		{"an economy that depends on one industry is an economic driver",
+			"The town's economy depends on a single car plant.",
+			[]string{"drivers.economic"}, nil},
+		{"competing with other cities is an economic driver",
+			"The port must compete with other cities for investment and talent.",
+			[]string{"drivers.economic"}, nil},
+		{"a recovery of a lost wallet is not an economic driver",
+			"Police reported the recovery of a stolen bicycle.",
+			nil, []string{"drivers.economic"}},
+
 		// Known misses.
 		{"entrepreneurial",
 			"Young people join weekend workshops that build entrepreneurial thinking.",
