@@ -184,6 +184,12 @@ func TestKeyfeaturesPrecision(t *testing.T) {
 		{"young people not in employment are learning for the workplace",
 			"Mentors work with young people not in education, employment or training.",
 			[]string{"workplace"}, nil},
+		{"a community centre as a meeting place is not community learning",
+			"The residents' association meets in the community centre on Mondays.",
+			nil, []string{"families-communities"}},
+		{"a community centre running classes is community learning",
+			"The community centre runs cookery classes for young fathers.",
+			[]string{"families-communities"}, nil},
 		// Focus labels of the sample cities whose themes are key features.
 		{"label: quality of life for citizens", "quality of life for citizens",
 			[]string{"empowerment-cohesion"}, []string{"quality"}},
