@@ -155,6 +155,13 @@ func TestPrecisionCharterDrivers(t *testing.T) {
 			"Police reported the recovery of a stolen bicycle.",
 			nil, []string{"drivers.economic"}},
 
+		{"partners as the subject of a lesson are not a partnership",
+			"Partners learned that short projects leave little behind.",
+			nil, []string{"charter.partnerships"}},
+		{"key partners are a partnership",
+			"The college and the library are key partners in the scheme.",
+			[]string{"charter.partnerships"}, nil},
+
 		// Known misses.
 		{"entrepreneurial",
 			"Young people join weekend workshops that build entrepreneurial thinking.",

@@ -190,6 +190,12 @@ func TestKeyfeaturesPrecision(t *testing.T) {
 		{"a community centre running classes is community learning",
 			"The community centre runs cookery classes for young fathers.",
 			[]string{"families-communities"}, nil},
+		{"partners as the subject of a lesson are not governance",
+			"Partners learned that short projects leave little behind.",
+			nil, []string{"governance"}},
+		{"named partners are governance",
+			"Its partners include two universities, the chamber of commerce and a housing charity.",
+			[]string{"governance"}, nil},
 		// Focus labels of the sample cities whose themes are key features.
 		{"label: quality of life for citizens", "quality of life for citizens",
 			[]string{"empowerment-cohesion"}, []string{"quality"}},
