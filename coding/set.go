@@ -42,8 +42,9 @@ type set struct {
 	stems bool
 
 	words []wordNode // the word trie; words[0] is the root
-	lits  []litNode  // the literal trie; lits[0] is the root
-	litAt [256]int32 // the root's children by byte, 0 for none
+	// atLits holds the expressions tried at words, wholeLits those
+	// searched over the whole text (see compileSet).
+	atLits, wholeLits litTrie
 
 	regexes []setRegex
 	// firstAt indexes the anchored expressions that are not in the
@@ -86,6 +87,13 @@ type prefixEdge struct {
 	child int32
 }
 
+// litTrie is a trie of the strings of regular expressions (litString),
+// over bytes.
+type litTrie struct {
+	nodes []litNode  // nodes[0] is the root
+	root  [256]int32 // the root's children by byte, 0 for none
+}
+
 type litNode struct {
 	edges []litEdge
 	// dense holds the children by byte of a node with many.
@@ -119,7 +127,8 @@ type setRegex struct {
 
 // compileSet compiles codebooks into one set.
 func compileSet(cbs []*Codebook) *set {
-	s := &set{cbs: cbs, words: make([]wordNode, 1), lits: make([]litNode, 1), firstAt: map[byte][]firstRef{}}
+	s := &set{cbs: cbs, words: make([]wordNode, 1), firstAt: map[byte][]firstRef{}}
+	s.atLits.nodes, s.wholeLits.nodes = make([]litNode, 1), make([]litNode, 1)
 	s.pool.New = func() any { return new(scratch) }
 	type edgeKey struct {
 		node int32
@@ -210,29 +219,25 @@ func compileSet(cbs []*Codebook) *set {
 	}
 	for i := range s.regexes {
 		rr := &s.regexes[i]
-		if rr.at != nil {
-			if tree, err := syntax.Parse(rr.re.String(), syntax.Perl); err == nil {
-				// A string must begin with a character for the trie to
-				// find it from a word's first byte.
-				if strs, ok := finiteStrings(tree.Simplify()); ok && !slices.ContainsFunc(strs, func(l litString) bool { return l.s == "" }) {
-					s.addLiterals(int32(i), strs)
-					rr.lit = true
-					continue
+		// A string must begin with a character for a trie to find it
+		// from its first byte.
+		if tree, err := syntax.Parse(rr.re.String(), syntax.Perl); err == nil {
+			if strs, ok := finiteStrings(tree.Simplify()); ok && !slices.ContainsFunc(strs, func(l litString) bool { return l.s == "" }) {
+				if rr.at != nil {
+					s.atLits.add(int32(i), strs)
+				} else {
+					s.wholeLits.add(int32(i), strs)
 				}
-			}
-			for _, f := range rr.firsts {
-				s.firstAt[f[0]] = append(s.firstAt[f[0]], firstRef{f, i})
-			}
-		}
-	}
-	for n := range s.lits {
-		if l := &s.lits[n]; len(l.edges) >= denseEdges {
-			l.dense = new([256]int32)
-			for _, e := range l.edges {
-				l.dense[e.b] = e.child
+				rr.lit = true
+				continue
 			}
 		}
+		for _, f := range rr.firsts {
+			s.firstAt[f[0]] = append(s.firstAt[f[0]], firstRef{f, i})
+		}
 	}
+	s.atLits.finish()
+	s.wholeLits.finish()
 	return s
 }
 
@@ -254,9 +259,8 @@ func textRanks(terms []term) []int32 {
 	return rank
 }
 
-// addLiterals adds the strings of expression re, most preferred first,
-// to the literal trie.
-func (s *set) addLiterals(re int32, strs []litString) {
+// add adds the strings of expression re, most preferred first.
+func (t *litTrie) add(re int32, strs []litString) {
 	for rank, ls := range strs {
 		str := ls.s
 		n := int32(0)
@@ -264,9 +268,9 @@ func (s *set) addLiterals(re int32, strs []litString) {
 			b := str[i]
 			var c int32
 			if n == 0 {
-				c = s.litAt[b]
+				c = t.root[b]
 			} else {
-				for _, e := range s.lits[n].edges {
+				for _, e := range t.nodes[n].edges {
 					if e.b == b {
 						c = e.child
 						break
@@ -274,17 +278,81 @@ func (s *set) addLiterals(re int32, strs []litString) {
 				}
 			}
 			if c == 0 {
-				c = int32(len(s.lits))
-				s.lits = append(s.lits, litNode{})
+				c = int32(len(t.nodes))
+				t.nodes = append(t.nodes, litNode{})
 				if n == 0 {
-					s.litAt[b] = c
+					t.root[b] = c
 				} else {
-					s.lits[n].edges = append(s.lits[n].edges, litEdge{b, c})
+					t.nodes[n].edges = append(t.nodes[n].edges, litEdge{b, c})
 				}
 			}
 			n = c
 		}
-		s.lits[n].acc = append(s.lits[n].acc, litAcc{re, int32(rank), ls.tail})
+		t.nodes[n].acc = append(t.nodes[n].acc, litAcc{re, int32(rank), ls.tail})
+	}
+}
+
+// finish gives the nodes with many children a table of them.
+func (t *litTrie) finish() {
+	for n := range t.nodes {
+		if l := &t.nodes[n]; len(l.edges) >= denseEdges {
+			l.dense = new([256]int32)
+			for _, e := range l.edges {
+				l.dense[e.b] = e.child
+			}
+		}
+	}
+}
+
+// walk follows the trie over text from byte off and leaves in sc.touched
+// the expressions one of whose strings the text continues with there,
+// each with its preferred one in sc.best.
+func (t *litTrie) walk(sc *scratch, text string, off int) {
+	sc.touched = sc.touched[:0]
+	n := t.root[lowerASCII(text[off])]
+	if n == 0 {
+		return
+	}
+	stamp := sc.next()
+	for i := off + 1; ; i++ {
+		l := &t.nodes[n]
+		for _, a := range l.acc {
+			end := i
+			if a.tail != 0 {
+				for end < len(text) && isASCIIWord(text[end]) {
+					end++
+				}
+				if a.tail == '+' && end == i {
+					continue
+				}
+			}
+			b := &sc.best[a.re]
+			if b.at != stamp {
+				sc.touched = append(sc.touched, a.re)
+				*b = litBest{stamp, a.rank, int32(end)}
+			} else if a.rank < b.rank {
+				b.rank, b.end = a.rank, int32(end)
+			}
+		}
+		if i == len(text) {
+			break
+		}
+		c := lowerASCII(text[i])
+		next := int32(0)
+		if l.dense != nil {
+			next = l.dense[c]
+		} else {
+			for _, e := range l.edges {
+				if e.b == c {
+					next = e.child
+					break
+				}
+			}
+		}
+		if next == 0 {
+			break
+		}
+		n = next
 	}
 }
 
@@ -363,8 +431,14 @@ func (s *set) scan(sc *scratch, text string, base int, toks []token) {
 			continue
 		}
 		off := toks[k].start - base
-		if len(s.lits) > 1 {
-			s.walkLiterals(sc, text, base, toks, k)
+		if len(s.atLits.nodes) > 1 {
+			s.atLits.walk(sc, text, off)
+			for _, re := range sc.touched {
+				e := int(sc.best[re].end)
+				if from, to, ok := wordAligned(text, base, toks, off, e); ok {
+					s.emit(sc, s.regexes[re].refs, span{from, to, base + off, base + e})
+				}
+			}
 		}
 		if len(s.firstAt) == 0 {
 			continue
@@ -379,10 +453,32 @@ func (s *set) scan(sc *scratch, text string, base int, toks []token) {
 		}
 	}
 	clear(sc.tried)
+	if filter && len(s.wholeLits.nodes) > 1 {
+		// regexp's FindAll: the leftmost match, then the leftmost one
+		// from its end on (sc.tried holds the ends), with matches inside
+		// words dropped after.
+		for p := range len(text) {
+			if s.wholeLits.root[lowerASCII(text[p])] == 0 {
+				continue
+			}
+			s.wholeLits.walk(sc, text, p)
+			for _, re := range sc.touched {
+				if p < sc.tried[re] {
+					continue
+				}
+				e := int(sc.best[re].end)
+				sc.tried[re] = e
+				if from, to, ok := wordAligned(text, base, toks, p, e); ok {
+					s.emit(sc, s.regexes[re].refs, span{from, to, base + p, base + e})
+				}
+			}
+		}
+		clear(sc.tried)
+	}
 	lower := ""
 	for i := range s.regexes {
 		rr := &s.regexes[i]
-		if rr.at != nil {
+		if rr.at != nil || rr.lit && filter {
 			continue
 		}
 		if filter && rr.need != nil {
@@ -438,65 +534,6 @@ func (s *set) walkWords(sc *scratch, toks []token, from int, n int32, i int) {
 			if len(t.lower) >= len(e.val) && t.lower[:len(e.val)] == e.val {
 				s.walkWords(sc, toks, from, e.child, i+1)
 			}
-		}
-	}
-}
-
-// walkLiterals follows the literal trie from token k and records, for
-// each expression, its preferred string there; a match that ends inside a
-// word is dropped, as regexp's would be.
-func (s *set) walkLiterals(sc *scratch, text string, base int, toks []token, k int) {
-	off := toks[k].start - base
-	n := s.litAt[lowerASCII(text[off])]
-	if n == 0 {
-		return
-	}
-	stamp := sc.next()
-	sc.touched = sc.touched[:0]
-	for i := off + 1; ; i++ {
-		l := &s.lits[n]
-		for _, a := range l.acc {
-			end := i
-			if a.tail != 0 {
-				for end < len(text) && isASCIIWord(text[end]) {
-					end++
-				}
-				if a.tail == '+' && end == i {
-					continue
-				}
-			}
-			b := &sc.best[a.re]
-			if b.at != stamp {
-				sc.touched = append(sc.touched, a.re)
-				*b = litBest{stamp, a.rank, int32(end)}
-			} else if a.rank < b.rank {
-				b.rank, b.end = a.rank, int32(end)
-			}
-		}
-		if i == len(text) {
-			break
-		}
-		c := lowerASCII(text[i])
-		next := int32(0)
-		if l.dense != nil {
-			next = l.dense[c]
-		} else {
-			for _, e := range l.edges {
-				if e.b == c {
-					next = e.child
-					break
-				}
-			}
-		}
-		if next == 0 {
-			break
-		}
-		n = next
-	}
-	for _, re := range sc.touched {
-		e := int(sc.best[re].end)
-		if from, to, ok := wordAligned(text, base, toks, off, e); ok {
-			s.emit(sc, s.regexes[re].refs, span{from, to, base + off, base + e})
 		}
 	}
 }
