@@ -9,7 +9,7 @@ import (
 
 // maxStrings bounds the strings a regular expression may match for it to
 // be compiled into the literal trie; one with more is left to regexp.
-const maxStrings = 4096
+const maxStrings = 1024
 
 // maxClass bounds the characters of one character class the literal
 // trie spells out.

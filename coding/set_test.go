@@ -339,6 +339,11 @@ func randomAgree(t *testing.T, vocab []string, seed uint64, raw string) {
 		p.Text = p.Text[:at] + raw + p.Text[at:]
 		p.End = p.Start + len(p.Text)
 	}
+	defer func() {
+		for _, cb := range cbs {
+			refMatchers.Delete(cb)
+		}
+	}()
 	if diff := agree(cbs, p); diff != "" {
 		t.Fatalf("seed %d, text %q, codebooks:\n%s\n%s", seed, p.Text, strings.Join(srcs, "---\n"), diff)
 	}
@@ -453,5 +458,29 @@ func TestCodeAllKeepsSets(t *testing.T) {
 	}
 	if n := len(*a.sets.sets.Load()); n != maxSets {
 		t.Errorf("a codebook keeps %d sets, want %d", n, maxSets)
+	}
+}
+
+// TestSetCompilesEmbedded: most of the embedded codebooks' regular
+// expressions are matched by the literal tries, not by regexp (the
+// package documentation says nine in ten).
+func TestSetCompilesEmbedded(t *testing.T) {
+	cbs, err := LoadAll(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := setFor(cbs)
+	lit := 0
+	var rest []string
+	for _, rr := range s.regexes {
+		if rr.lit {
+			lit++
+		} else {
+			rest = append(rest, rr.re.String())
+		}
+	}
+	t.Logf("%d of %d expressions in the literal tries; by regexp: %q", lit, len(s.regexes), rest)
+	if len(s.regexes) < 100 || lit*100 < len(s.regexes)*85 {
+		t.Errorf("%d of %d expressions in the literal tries, want 85%% or more", lit, len(s.regexes))
 	}
 }
