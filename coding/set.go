@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -102,7 +103,7 @@ type litNode struct {
 }
 
 // denseEdges is how many children make a node of the literal trie dense.
-const denseEdges = 8
+const denseEdges = 4
 
 type litEdge struct {
 	b     byte
@@ -316,15 +317,20 @@ func (t *litTrie) walk(sc *scratch, text string, off int) {
 	stamp := sc.next()
 	for i := off + 1; ; i++ {
 		l := &t.nodes[n]
+		run := -1 // the word characters from i on, once a tail needs them
 		for _, a := range l.acc {
 			end := i
 			if a.tail != 0 {
-				for end < len(text) && isASCIIWord(text[end]) {
-					end++
+				if run < 0 {
+					run = 0
+					for i+run < len(text) && isASCIIWord(text[i+run]) {
+						run++
+					}
 				}
-				if a.tail == '+' && end == i {
+				if a.tail == '+' && run == 0 {
 					continue
 				}
+				end += run
 			}
 			b := &sc.best[a.re]
 			if b.at != stamp {
@@ -376,6 +382,10 @@ type scratch struct {
 	hits  []rawHit
 	terms []ruleHit
 	sides []rawHit
+	// byKey and keys are sortSides' working memory.
+	byKey []rawHit
+	keys  []int32
+	toks  []token
 	// excluded[rule] == stamp: an exclude term of the rule matched.
 	excluded []uint32
 	// best[re] is the preferred literal match of expression re at the
@@ -435,8 +445,8 @@ func (s *set) scan(sc *scratch, text string, base int, toks []token) {
 			s.atLits.walk(sc, text, off)
 			for _, re := range sc.touched {
 				e := int(sc.best[re].end)
-				if from, to, ok := wordAligned(text, base, toks, off, e); ok {
-					s.emit(sc, s.regexes[re].refs, span{from, to, base + off, base + e})
+				if to, ok := alignedFrom(text, base, toks, k, e); ok {
+					s.emit(sc, s.regexes[re].refs, span{k, to, base + off, base + e})
 				}
 			}
 		}
@@ -538,6 +548,19 @@ func (s *set) walkWords(sc *scratch, toks []token, from int, n int32, i int) {
 	}
 }
 
+// alignedFrom is wordAligned for a match from the start of token k to
+// byte e of text: it ends on a word boundary, and covers tokens [k, to).
+func alignedFrom(text string, base int, toks []token, k, e int) (to int, ok bool) {
+	if r, _ := utf8.DecodeRuneInString(text[e:]); e < len(text) && isWordRune(r) {
+		return 0, false
+	}
+	to = k + 1
+	for to < len(toks) && toks[to].start < base+e {
+		to++
+	}
+	return to, true
+}
+
 // tryAt tries expression i anchored at token k.
 func (s *set) tryAt(sc *scratch, i int, text string, base int, toks []token, k int) {
 	off := toks[k].start - base
@@ -600,13 +623,7 @@ func (s *set) collect(sc *scratch, p corpus.Passage, toks []token, withExcluded 
 		}
 	}
 	if len(sc.sides) > 0 {
-		slices.SortFunc(sc.sides, func(a, b rawHit) int {
-			ra, rb := &s.refs[a.ref], &s.refs[b.ref]
-			if ra.near != rb.near {
-				return int(ra.near - rb.near)
-			}
-			return int(ra.side) - int(rb.side)
-		})
+		s.sortSides(sc)
 		sentenceOf := func(off int) int {
 			for i, s := range p.Sentences {
 				if off >= s.Start && off < s.End {
@@ -654,6 +671,34 @@ func (s *set) collect(sc *scratch, p corpus.Passage, toks []token, withExcluded 
 	return stamp
 }
 
+// sortSides sorts the matches of NEAR sides in sc.sides by NEAR term
+// and side (a counting sort: there are many matches, few keys).
+func (s *set) sortSides(sc *scratch) {
+	nk := 2*s.nears + 1
+	if len(sc.keys) < nk {
+		sc.keys = make([]int32, nk)
+	}
+	keys := sc.keys[:nk]
+	clear(keys)
+	key := func(h rawHit) int32 {
+		r := &s.refs[h.ref]
+		return 2*r.near + int32(r.side) - 1
+	}
+	for _, h := range sc.sides {
+		keys[key(h)+1]++
+	}
+	for k := 1; k < nk; k++ {
+		keys[k] += keys[k-1]
+	}
+	sc.byKey = slices.Grow(sc.byKey[:0], len(sc.sides))[:len(sc.sides)]
+	for _, h := range sc.sides {
+		k := key(h)
+		sc.byKey[keys[k]] = h
+		keys[k]++
+	}
+	sc.sides, sc.byKey = sc.byKey, sc.sides
+}
+
 // rank orders a rule's hits with equal spans: terms by text (exclude
 // terms, marked by a negative term, are never compared with them by
 // Code).
@@ -675,7 +720,8 @@ func (s *set) code(p corpus.Passage) []corpus.Coding {
 	}
 	sc := s.get()
 	defer s.pool.Put(sc)
-	toks := tokenize(p.Text, p.Start, s.stems)
+	toks := tokenizeInto(sc.toks[:0], p.Text, p.Start, s.stems)
+	defer func() { sc.toks = toks[:0] }()
 	stamp := s.collect(sc, p, toks, false)
 	// at[rule] is where the rule's hits start in sc.terms.
 	var out []corpus.Coding

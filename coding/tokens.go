@@ -27,7 +27,11 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // base. With stems, each token has its English Snowball stem (cached);
 // without, its stem is empty.
 func tokenize(s string, base int, stems bool) []token {
-	toks := make([]token, 0, len(s)/6+1) // about one word in six bytes of prose
+	return tokenizeInto(make([]token, 0, len(s)/6+1), s, base, stems) // about one word in six bytes of prose
+}
+
+// tokenizeInto is tokenize appending to toks.
+func tokenizeInto(toks []token, s string, base int, stems bool) []token {
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
