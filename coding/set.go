@@ -30,8 +30,12 @@ import (
 //   - tries the other expressions that can begin a match there (anchored,
 //     by their first strings), as regexp does.
 //
-// The expressions that look behind (^, \b) or may begin with a non-word
-// character are searched over the whole text once, as before.
+// The expressions that may begin with a non-word character are searched
+// over the whole text, as regexp's FindAll would: the finite ones by a
+// second literal trie walked from every byte, the others (and those that
+// look behind, ^ or \b) by regexp, in passages that hold a string they
+// need. A passage holding a character that case folding makes an ASCII
+// letter (ſ, the Kelvin sign) is matched by regexp alone (foldSafe).
 type set struct {
 	cbs   []*Codebook
 	rules []setRule
@@ -723,9 +727,9 @@ func (s *set) code(p corpus.Passage) []corpus.Coding {
 	toks := tokenizeInto(sc.toks[:0], p.Text, p.Start, s.stems)
 	defer func() { sc.toks = toks[:0] }()
 	stamp := s.collect(sc, p, toks, false)
-	// at[rule] is where the rule's hits start in sc.terms.
 	var out []corpus.Coding
 	hits := sc.terms
+	// at returns rule g's hits (sc.terms is sorted by rule).
 	at := func(g int32) []ruleHit {
 		i := sort.Search(len(hits), func(i int) bool { return hits[i].rule >= g })
 		j := i
@@ -821,8 +825,10 @@ func setFor(cbs []*Codebook) *set {
 	switch {
 	case len(cbs) == 0:
 		return &set{}
-	case len(cbs) == 1:
+	case len(cbs) == 1 && cbs[0].set != nil:
 		return cbs[0].set
+	case cbs[0].sets == nil: // not made by Parse
+		return compileSet(slices.Clone(cbs))
 	}
 	c := cbs[0].sets
 	find := func() *set {
