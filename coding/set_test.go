@@ -484,3 +484,36 @@ func TestSetCompilesEmbedded(t *testing.T) {
 		t.Errorf("%d of %d expressions in the literal tries, want 85%% or more", lit, len(s.regexes))
 	}
 }
+
+// TestSetConcurrent: goroutines sharing one set code as one goroutine
+// does (run with -race to check the pooled working memory and the
+// cache of sets).
+func TestSetConcurrent(t *testing.T) {
+	cbs, err := LoadAll(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := samplePassages(t)
+	want := make([][]corpus.Coding, len(ps))
+	for i, p := range ps {
+		want[i] = refCodeAll(cbs, p)
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for i := range ps {
+				k := (i + g*len(ps)/4) % len(ps)
+				if got := CodeAll(cbs, ps[k]); !reflect.DeepEqual(got, want[k]) {
+					errs <- fmt.Sprintf("goroutine %d, passage %s: %+v, want %+v", g, ps[k].ID, got, want[k])
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
