@@ -38,8 +38,11 @@ type Codebook struct {
 	// matched on their Snowball stems unless a code says otherwise.
 	Stem bool
 
-	rules   []rule
-	matcher *matcher
+	rules []rule
+	// set is the codebook compiled for matching; sets keeps it compiled
+	// with the codebooks CodeAll was given after it.
+	set  *set
+	sets *setCache
 }
 
 type yamlCodebook struct {
@@ -252,7 +255,8 @@ func build(y yamlCodebook, data []byte, file string, line func(i int, key string
 		cb.rules = append(cb.rules, r)
 		cb.Codes = append(cb.Codes, code)
 	}
-	cb.matcher = compile(cb.rules)
+	cb.set = compileSet([]*Codebook{cb})
+	cb.sets = &setCache{}
 	return cb, nil
 }
 

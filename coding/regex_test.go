@@ -9,34 +9,52 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/lcity/lcity/corpus"
 )
 
-// regexHits are the matches of a matcher's regular expressions in text,
-// as "expression start:end".
-func regexHits(m *matcher, text string, toks []token, scan func(visit func(hit))) []string {
+// termOf is the term (or NEAR side) s.refs[ref] stands for.
+func termOf(s *set, ref int32) term {
+	r := &s.refs[ref]
+	rl := s.rules[r.rule].r
+	switch {
+	case r.exclude:
+		return rl.exclude[r.term]
+	case r.side == 1:
+		return rl.terms[r.term].near.a
+	case r.side == 2:
+		return rl.terms[r.term].near.b
+	}
+	return rl.terms[r.term]
+}
+
+// regexHits are the matches of a set's regular expressions in text, as
+// "expression start:end", from the hits scan leaves.
+func regexHits(s *set, scan func(sc *scratch)) []string {
+	sc := s.get()
+	defer s.pool.Put(sc)
+	scan(sc)
 	var out []string
-	scan(func(h hit) {
-		if h.ref.pat.re != nil {
-			out = append(out, fmt.Sprintf("%s %d:%d", h.ref.pat.re, h.start, h.end))
+	for _, h := range sc.hits {
+		if re := termOf(s, h.ref).re; re != nil {
+			out = append(out, fmt.Sprintf("%s %d:%d", re, h.start, h.end))
 		}
-	})
+	}
 	sort.Strings(out)
 	return out
 }
 
-// bruteRegexHits is the rule scanRegexes must follow, without its
-// shortcuts and without its anchored copies: an expression tried at every
-// word start, or, when it looks behind or may not begin a word, searched
-// over the whole text.
-func bruteRegexHits(m *matcher, text string, toks []token) []string {
-	return regexHits(m, text, toks, func(visit func(hit)) {
-		for i := range m.regexes {
-			rr := &m.regexes[i]
-			add := func(s, e int) {
-				if from, to, ok := wordAligned(text, 0, toks, s, e); ok {
-					for r := range rr.refs {
-						visit(hit{&rr.refs[r], span{from, to, s, e}})
-					}
+// bruteRegexHits is the rule the set's regular expressions must follow,
+// without the literal trie, the first strings and the needed strings: an
+// expression tried at every word start, or, when it looks behind or may
+// not begin a word, searched over the whole text.
+func bruteRegexHits(s *set, text string, toks []token) []string {
+	return regexHits(s, func(sc *scratch) {
+		for i := range s.regexes {
+			rr := &s.regexes[i]
+			add := func(b, e int) {
+				if from, to, ok := wordAligned(text, 0, toks, b, e); ok {
+					s.emit(sc, rr.refs, span{from, to, b, e})
 				}
 			}
 			if rr.at == nil {
@@ -56,13 +74,13 @@ func bruteRegexHits(m *matcher, text string, toks []token) []string {
 	})
 }
 
-func fastRegexHits(m *matcher, text string, toks []token) []string {
-	return regexHits(m, text, toks, func(visit func(hit)) { m.scanRegexes(text, 0, toks, visit) })
+func fastRegexHits(s *set, text string, toks []token) []string {
+	return regexHits(s, func(sc *scratch) { s.scan(sc, text, 0, toks) })
 }
 
 // TestRegexShortcuts: the embedded codebooks' regular expressions find
-// the same matches in the sample texts with scanRegexes' shortcuts (first
-// strings, needed strings) as without them.
+// the same matches in the sample texts with the set's shortcuts (literal
+// trie, first strings, needed strings) as without them.
 func TestRegexShortcuts(t *testing.T) {
 	cbs, err := LoadAll(nil)
 	if err != nil {
@@ -86,8 +104,8 @@ func TestRegexShortcuts(t *testing.T) {
 	total := 0
 	for _, cb := range cbs {
 		for _, text := range texts {
-			toks := tokenize(text, 0, cb.matcher.stems())
-			fast, brute := fastRegexHits(cb.matcher, text, toks), bruteRegexHits(cb.matcher, text, toks)
+			toks := tokenize(text, 0, cb.set.stems)
+			fast, brute := fastRegexHits(cb.set, text, toks), bruteRegexHits(cb.set, text, toks)
 			if !reflect.DeepEqual(fast, brute) {
 				t.Errorf("%s on %.40q: with shortcuts %d matches, without %d", cb.Name, text, len(fast), len(brute))
 			}
@@ -99,8 +117,8 @@ func TestRegexShortcuts(t *testing.T) {
 	}
 }
 
-// FuzzRegexShortcuts checks scanRegexes' shortcuts against the plain rule
-// on any expression and text.
+// FuzzRegexShortcuts checks the set's shortcuts for regular expressions
+// against the plain rule on any expression and text.
 func FuzzRegexShortcuts(f *testing.F) {
 	for _, s := range [][2]string{
 		{"learn(ing|ers?)?", "Learning and LEARNERS learn"},
@@ -125,9 +143,9 @@ func FuzzRegexShortcuts(f *testing.F) {
 		if err != nil {
 			return
 		}
-		m := compile([]rule{{terms: []term{tm}}})
+		s := compileSet([]*Codebook{{Codes: []corpus.Code{{ID: "f.c"}}, rules: []rule{{terms: []term{tm}, min: 1, weight: 1}}}})
 		toks := tokenize(text, 0, false)
-		if fast, brute := fastRegexHits(m, text, toks), bruteRegexHits(m, text, toks); !reflect.DeepEqual(fast, brute) {
+		if fast, brute := fastRegexHits(s, text, toks), bruteRegexHits(s, text, toks); !reflect.DeepEqual(fast, brute) {
 			t.Errorf("/%s/ on %q: with shortcuts %v, without %v", pattern, text, fast, brute)
 		}
 	})

@@ -21,13 +21,22 @@ type token struct {
 // isWordRune reports whether r belongs to a word. Apostrophes inside a word
 // are kept ("city's"); hyphens split words ("well-being" is two tokens), in
 // text and terms alike.
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 // tokenize splits s into word tokens with byte offsets relative to s plus
 // base. With stems, each token has its English Snowball stem (cached);
 // without, its stem is empty.
 func tokenize(s string, base int, stems bool) []token {
-	toks := make([]token, 0, len(s)/6+1) // about one word in six bytes of prose
+	return tokenizeInto(make([]token, 0, len(s)/6+1), s, base, stems) // about one word in six bytes of prose
+}
+
+// tokenizeInto is tokenize appending to toks.
+func tokenizeInto(toks []token, s string, base int, stems bool) []token {
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
