@@ -99,3 +99,45 @@ func TestLoopbackHost(t *testing.T) {
 		}
 	}
 }
+
+func TestCityRows(t *testing.T) {
+	docs := []corpus.Document{
+		{City: "Cork", Region: "Europe", Country: "Ireland", Year: 2017, Passages: 5, Words: 300},
+		{City: "Bristol", Region: "Europe", Country: "England, UK", Year: 2017, Passages: 2, Words: 100},
+		{City: "Cork", Region: "Europe", Country: "Ireland", Year: 2015, Passages: 3, Words: 200},
+	}
+	got := cityRows(docs)
+	tests := []struct {
+		city, years               string
+		documents, passages, word int
+	}{
+		{"Bristol", "2017", 1, 2, 100},
+		{"Cork", "2015, 2017", 2, 8, 500},
+	}
+	if len(got) != len(tests) {
+		t.Fatalf("cityRows = %+v, want %d cities", got, len(tests))
+	}
+	for i, tt := range tests {
+		r := got[i]
+		if r.City != tt.city || r.YearText() != tt.years || r.Documents != tt.documents || r.Passages != tt.passages || r.Words != tt.word {
+			t.Errorf("cityRows[%d] = %+v (years %q), want %+v", i, r, r.YearText(), tt)
+		}
+	}
+}
+
+func TestOpening(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"short", "  A short passage.\n", "A short passage."},
+		{"cut at a space", long, strings.TrimSpace(long[:openingRunes]) + " …"},
+		{"not inside a word", strings.Repeat("a", 200) + " " + strings.Repeat("b", 200), strings.Repeat("a", 200) + " …"},
+		{"runes, not bytes", strings.Repeat("é", openingRunes), strings.Repeat("é", openingRunes)},
+	}
+	for _, tt := range tests {
+		if got := opening(tt.in); got != tt.want {
+			t.Errorf("opening(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
