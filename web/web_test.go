@@ -141,3 +141,39 @@ func TestOpening(t *testing.T) {
 		}
 	}
 }
+
+// TestPickColour: a code's colour is kept unless it is taken or too near
+// a taken one; every colour picked is then far enough from the others
+// while the palette allows it.
+func TestPickColour(t *testing.T) {
+	tests := []struct {
+		name   string
+		used   []string
+		colour string // a codebook's colour
+		keep   bool
+	}{
+		{"free", []string{"#1f77b4"}, "#ff7f0e", true},
+		{"taken", []string{"#1f77b4"}, "#1f77b4", false},
+		{"too near", []string{"#17becf"}, "#2bafca", false},
+		{"near enough apart", []string{"#d62728"}, "#2ca02c", true},
+	}
+	for _, tt := range tests {
+		used := map[string]bool{}
+		for _, u := range tt.used {
+			used[u] = true
+		}
+		keep := nearest(tt.colour, used) >= minColourDistance
+		if keep != tt.keep {
+			t.Errorf("%s: %s next to %v kept = %v, want %v", tt.name, tt.colour, tt.used, keep, tt.keep)
+		}
+	}
+	used, next := map[string]bool{}, 0
+	for i := range 24 {
+		var c string
+		c, next = pickColour(next, used)
+		if d := nearest(c, used); d < minColourDistance {
+			t.Errorf("colour %d = %s, %.0f from the nearest of %d before it, want at least %d", i, c, d, len(used), minColourDistance)
+		}
+		used[c] = true
+	}
+}
