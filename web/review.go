@@ -675,6 +675,7 @@ type reviewView struct {
 	Orphans   []review.Orphan
 	MoreOrphs int
 	Total     progressRow
+	Labels    map[string]string // code ID → label, for the orphans
 }
 
 // progressRow is one code's line of the progress table: its auto
@@ -736,6 +737,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 		return 0
 	})
 	rv.Orphans = st.Orphans()
+	rv.Labels = v.labels
 	if len(rv.Orphans) > maxOrphansShown {
 		rv.MoreOrphs = len(rv.Orphans) - maxOrphansShown
 		rv.Orphans = rv.Orphans[:maxOrphansShown]
