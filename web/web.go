@@ -1,7 +1,8 @@
 // Package web is lcity's local web UI over a workspace: search with facet
 // filters and highlighted snippets, a page per passage with its codes and
-// the matched terms marked, a page per city with its theme profile, the
-// similarity heat map, a JSON API (/api/search, /api/passages/{id}), and
+// the matched terms marked, a list of the cities, a page per city with its
+// theme profile (each code linking to the city's passages coded with it),
+// the similarity heat map, a JSON API (/api/search, /api/passages/{id}), and
 // the review of the coding: accept or reject each auto coding, code a
 // selected span by hand, write a memo, work through a queue of passages
 // left to review, and see the progress per code. Decisions go to the
