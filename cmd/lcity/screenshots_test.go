@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -24,7 +25,8 @@ const (
 	screenshotMaxBytes  = 300 << 10
 )
 
-// TestScreenshots drives headless Chromium through report.html and four
+// TestScreenshots drives headless Chromium through report.html (its top
+// and its first figures) and four
 // pages of the web UI served from the sample workspace, and checks that
 // each page shows what its screenshot in the README is there for. With
 // -update it writes the screenshots (PNG, 1200 px wide) to
@@ -55,13 +57,16 @@ func TestScreenshots(t *testing.T) {
 		// height is how much of the page to show, in CSS pixels (at most
 		// the page's height); dense pages show less to stay under 300 KB.
 		height int
+		// scroll, when set, is the element to scroll to near the top first.
+		scroll string
 	}{
-		{"report.png", "file://" + filepath.Join(out, "report.html"), `document.querySelectorAll('figure svg').length`, 4, 1400},
+		{"report.png", "file://" + filepath.Join(out, "report.html"), `document.querySelectorAll('figure svg').length`, 4, 1400, ""},
+		{"report-figures.png", "file://" + filepath.Join(out, "report.html"), `document.querySelectorAll('figure svg').length`, 4, 1300, "figure"},
 		{"search.png", base + "/search?q=" + url.QueryEscape("festival"),
-			`document.querySelectorAll('#facets a.facet[data-field="codes"] .swatch').length`, 5, 1000},
-		{"passage.png", base + passage, `document.querySelectorAll('#legend .key').length * (document.querySelectorAll('#text mark').length > 0)`, 2, 1200},
-		{"city.png", base + "/cities/Okayama", `document.querySelectorAll('#profile a.coded').length`, 5, 1200},
-		{"cities.png", base + "/cities", `document.querySelectorAll('#cities tr[data-city] a').length`, 17, 1200},
+			`document.querySelectorAll('#facets a.facet[data-field="codes"] .swatch').length`, 5, 1000, ""},
+		{"passage.png", base + passage, `document.querySelectorAll('#legend .key').length * (document.querySelectorAll('#text mark').length > 0)`, 2, 1200, ""},
+		{"city.png", base + "/cities/Okayama", `document.querySelectorAll('#profile a.coded').length`, 5, 1200, ""},
+		{"cities.png", base + "/cities", `document.querySelectorAll('#cities tr[data-city] a').length`, 17, 1200, ""},
 	}
 	if *update {
 		if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
@@ -88,6 +93,12 @@ func TestScreenshots(t *testing.T) {
 					h = min(h, float64(tt.height))
 					if err := emulation.SetDeviceMetricsOverride(screenshotWidth, int64(h), 1, false).Do(ctx); err != nil {
 						return err
+					}
+					if tt.scroll != "" {
+						// Scrolled to the element's top, less room for a heading above it.
+						if err := chromedp.Evaluate(`document.querySelector(`+strconv.Quote(tt.scroll)+`).scrollIntoView(true); window.scrollBy(0, -70)`, nil).Do(ctx); err != nil {
+							return err
+						}
 					}
 					return chromedp.CaptureScreenshot(&shot).Do(ctx)
 				}),
