@@ -47,7 +47,10 @@ func TestServePages(t *testing.T) {
 		{"a city's passages for a code", "/search?city=Okayama&code=keyfeatures.families-communities", []string{
 			`passages under these filters, in reading order.`,
 			`Learning in families and communities ✕</a>`,
-		}, []*regexp.Regexp{regexp.MustCompile(`class="passage" href="[^"]*"><strong>(?:[^O]|O[^k])`)}}, // only Okayama's passages
+		}, []*regexp.Regexp{
+			regexp.MustCompile(`class="passage" href="[^"]*"><strong>(?:[^O]|O[^k])`), // only Okayama's passages
+			regexp.MustCompile(`<div class="snippet">\s*</div>`),                      // each with the start of its text
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +102,11 @@ func TestServePages(t *testing.T) {
 	if len(want) == 0 || strings.Join(got, " ") != strings.Join(want, " ") || res.Total != len(want) {
 		t.Errorf("Okayama's passages coded keyfeatures.families-communities: got %d %v, want %v", res.Total, got, want)
 	}
-	if code, _ := get(t, base+"/api/search"); code != 400 {
-		t.Errorf("/api/search without q or filter: %d, want 400", code)
+	for _, u := range []string{"/api/search", "/api/search?city=Okayam", "/search?city=Okayam&code=keyfeatures.families-communities"} {
+		if code, body := get(t, base+u); code != 400 {
+			t.Errorf("GET %s: %d, want 400\n%s", u, code, body)
+		} else if strings.Contains(u, "Okayam") && !strings.Contains(body, "Okayama") {
+			t.Errorf("GET %s: the error does not suggest Okayama\n%s", u, body)
+		}
 	}
 }
