@@ -44,6 +44,9 @@ type passageDoc struct {
 	Section string   `json:"section"`
 	Codes   []string `json:"codes"`
 	Page    float64  `json:"page"`
+	// Start is the passage's byte offset in its document, for listing
+	// passages in reading order (not stored).
+	Start float64 `json:"start"`
 
 	CityKey    string `json:"city_key"`
 	RegionKey  string `json:"region_key"`
@@ -85,6 +88,10 @@ func newMapping() (mapping.IndexMapping, error) {
 	page.Store = true
 	page.IncludeInAll = false
 	dm.AddFieldMappingsAt("page", page)
+	start := bleve.NewNumericFieldMapping()
+	start.Store = false
+	start.IncludeInAll = false
+	dm.AddFieldMappingsAt("start", start)
 	im.AddDocumentMapping("passage", dm)
 	im.DefaultMapping = dm
 	im.DefaultField = "text"
@@ -195,7 +202,7 @@ func (w *Writer) Add(p corpus.Passage, codes []string) error {
 	sort.Strings(cs)
 	d := passageDoc{
 		Text: p.Text, DocID: p.DocID, City: p.City, Region: p.Region, Section: p.Section,
-		Codes: cs, Page: float64(p.Page),
+		Codes: cs, Page: float64(p.Page), Start: float64(p.Start),
 		CityKey: strings.ToLower(p.City), RegionKey: strings.ToLower(p.Region), SectionKey: strings.ToLower(p.Section),
 	}
 	if p.Year != 0 {
@@ -317,7 +324,11 @@ func (x *Index) Close() error {
 }
 
 // Query is a search: a Bleve query string plus filters on facet fields.
-// Filters compare case-insensitively; Code and Year match exactly.
+// Filters compare case-insensitively; Code and Year match exactly. A
+// query with an empty Q and at least one filter lists every passage the
+// filters keep, in reading order (document, then position in it), like a
+// code's "retrieved segments" in NVivo or MAXQDA; hits then have no
+// snippet.
 type Query struct {
 	Q       string
 	City    string
@@ -484,12 +495,31 @@ func checkParts(q query.Query) error {
 	return nil
 }
 
-// Search runs q. A query the parser rejects gives a *QueryError.
+// Filtered reports whether q has a filter.
+func (q Query) Filtered() bool {
+	return q.City != "" || q.Region != "" || q.Code != "" || q.Section != "" || q.Year != ""
+}
+
+// FilterOnly reports whether q lists the passages its filters keep, in
+// reading order, rather than searching for words: Q is empty and a filter
+// is set.
+func (q Query) FilterOnly() bool {
+	return strings.TrimSpace(q.Q) == "" && q.Filtered()
+}
+
+// Search runs q. A query the parser rejects (an empty one without a
+// filter among them) gives a *QueryError.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	if err := ParseQuery(q.Q); err != nil {
-		return nil, err
+	filterOnly := q.FilterOnly()
+	var parts []query.Query
+	if filterOnly {
+		parts = append(parts, bleve.NewMatchAllQuery())
+	} else {
+		if err := ParseQuery(q.Q); err != nil {
+			return nil, err
+		}
+		parts = append(parts, bleve.NewQueryStringQuery(quoteHyphenated(q.Q)))
 	}
-	parts := []query.Query{bleve.NewQueryStringQuery(quoteHyphenated(q.Q))}
 	filter := func(field, val string, lower bool) {
 		if val == "" {
 			return
@@ -515,9 +545,13 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(parts...), limit, max(q.From, 0), false)
 	req.Fields = []string{"doc_id", "city", "region", "year", "section", "codes", "page"}
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.AddField("text")
-	req.SortBy([]string{"-_score", "_id"})
+	if filterOnly {
+		req.SortBy([]string{"doc_id", "start", "_id"})
+	} else {
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.AddField("text")
+		req.SortBy([]string{"-_score", "_id"})
+	}
 	for _, f := range FacetFields {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
 	}

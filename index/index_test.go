@@ -259,3 +259,71 @@ func TestShards(t *testing.T) {
 		t.Errorf("region facet = %v, want 5 and 5 across the shards", res.Facets["region"])
 	}
 }
+
+// TestFilterOnly lists the passages a filter keeps, without words to
+// search for, in reading order: by document, then by position in it,
+// whatever the passage IDs.
+func TestFilterOnly(t *testing.T) {
+	doc := func(id, docID, city string, start int, text string) corpus.Passage {
+		return corpus.Passage{ID: id, DocID: docID, City: city, Region: corpus.RegionEurope, Year: 2015, Page: 1 + start/1000,
+			Section: "S", Start: start, End: start + len(text), Text: text}
+	}
+	ps := []corpus.Passage{
+		doc("cork-zz", "cork-2015", "Cork", 10, "First passage of Cork."),
+		doc("cork-aa", "cork-2015", "Cork", 2500, "Third passage of Cork."),
+		doc("cork-mm", "cork-2015", "Cork", 900, "Second passage of Cork."),
+		doc("espoo-aa", "espoo-2015", "Espoo", 0, "Espoo's passage."),
+	}
+	codes := map[string][]string{"cork-zz": {"charter.inclusion"}, "cork-aa": {"charter.inclusion"}, "espoo-aa": {"charter.inclusion"}}
+	dir := filepath.Join(t.TempDir(), DirName)
+	if err := Build(context.Background(), dir, ps, codes); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	tests := []struct {
+		name string
+		q    Query
+		want string
+	}{
+		{"city", Query{City: "cork"}, "cork-zz,cork-mm,cork-aa"},
+		{"city and code", Query{City: "Cork", Code: "charter.inclusion"}, "cork-zz,cork-aa"},
+		{"code", Query{Code: "charter.inclusion"}, "cork-zz,cork-aa,espoo-aa"},
+		{"paged", Query{City: "Cork", Limit: 1, From: 1}, "cork-mm"},
+		{"blank query", Query{Q: "  ", Region: "europe", Limit: 2}, "cork-zz,cork-mm"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !tt.q.FilterOnly() {
+				t.Fatalf("%+v.FilterOnly() = false", tt.q)
+			}
+			res, err := x.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.PassageID)
+				if h.Snippet != "" {
+					t.Errorf("hit %s has snippet %q, want none", h.PassageID, h.Snippet)
+				}
+			}
+			if g := strings.Join(got, ","); g != tt.want {
+				t.Errorf("Search(%+v) = %s, want %s", tt.q, g, tt.want)
+			}
+		})
+	}
+	// Without a filter, an empty query is still the user's error; a
+	// misspelt filter still names the nearest value.
+	var qe *QueryError
+	if _, err := x.Search(context.Background(), Query{}); !errors.As(err, &qe) {
+		t.Errorf("Search(empty) error = %v, want *QueryError", err)
+	}
+	var fe *FilterError
+	if _, err := x.Search(context.Background(), Query{City: "Corck"}); !errors.As(err, &fe) {
+		t.Errorf("Search(city Corck) error = %v, want *FilterError", err)
+	}
+}

@@ -46,7 +46,9 @@ var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 // hues a golden angle apart, so neighbouring codes differ.
 func paletteColour(i int) string {
 	h := math.Mod(float64(i)*137.508, 360)
-	s, l := 0.65, 0.48
+	// Three lightnesses in turn, so that more colours are told apart than
+	// hues alone allow.
+	s, l := 0.65, [3]float64{0.48, 0.32, 0.66}[i%3]
 	c := (1 - math.Abs(2*l-1)) * s
 	x := c * (1 - math.Abs(math.Mod(h/60, 2)-1))
 	m := l - c/2
@@ -67,6 +69,50 @@ func paletteColour(i int) string {
 	}
 	v := func(f float64) int { return int(math.Round((f + m) * 255)) }
 	return fmt.Sprintf("#%02x%02x%02x", v(r), v(g), v(b))
+}
+
+// minColourDistance is how far apart (colourDistance) two codes' colours
+// must be when the palette allows it.
+const minColourDistance = 80
+
+// colourDistance is the "redmean" approximation of how different two
+// #rrggbb colours look: 0 for the same colour, about 765 for black and white.
+func colourDistance(a, b string) float64 {
+	var ra, ga, ba, rb, gb, bb int
+	fmt.Sscanf(a, "#%02x%02x%02x", &ra, &ga, &ba)
+	fmt.Sscanf(b, "#%02x%02x%02x", &rb, &gb, &bb)
+	rm := float64(ra+rb) / 2
+	dr, dg, db := float64(ra-rb), float64(ga-gb), float64(ba-bb)
+	return math.Sqrt((2+rm/256)*dr*dr + 4*dg*dg + (2+(255-rm)/256)*db*db)
+}
+
+// nearest is the distance from c to the nearest colour in used (+Inf when
+// used is empty).
+func nearest(c string, used map[string]bool) float64 {
+	d := math.Inf(1)
+	for u := range used {
+		d = min(d, colourDistance(c, u))
+	}
+	return d
+}
+
+// pickColour returns the first palette colour from next on that is at
+// least minColourDistance from every used colour, or, when none of the
+// next 64 is, the one of them farthest from the used ones; and the
+// palette index to go on from.
+func pickColour(next int, used map[string]bool) (string, int) {
+	best, bestAt, bestD := "", next, -1.0
+	for k := next; k < next+64; k++ {
+		c := paletteColour(k)
+		d := nearest(c, used)
+		if d >= minColourDistance {
+			return c, k + 1
+		}
+		if d > bestD {
+			best, bestAt, bestD = c, k, d
+		}
+	}
+	return best, bestAt + 1
 }
 
 // loadCodes sets the codes of the snapshot in codebook order with
@@ -91,14 +137,12 @@ func (v *view) loadCodes(auto []corpus.Coding) {
 			info.Label = v.labels[c.ID]
 		}
 		// Codebooks are written one at a time and reuse colours; on a page
-		// two codes must not share one, so a taken colour is replaced.
+		// two codes must not share one, nor two colours a reader cannot
+		// tell apart in a legend, so a taken colour, or one too near a
+		// taken one, is replaced.
 		info.Colour = strings.ToLower(info.Colour)
-		if !hexColour.MatchString(info.Colour) || used[info.Colour] {
-			for info.Colour = paletteColour(next); used[info.Colour]; {
-				next++
-				info.Colour = paletteColour(next)
-			}
-			next++
+		if !hexColour.MatchString(info.Colour) || nearest(info.Colour, used) < minColourDistance {
+			info.Colour, next = pickColour(next, used)
 		}
 		used[info.Colour] = true
 		v.codeIdx[c.ID] = len(v.codes)
@@ -631,6 +675,7 @@ type reviewView struct {
 	Orphans   []review.Orphan
 	MoreOrphs int
 	Total     progressRow
+	Labels    map[string]string // code ID → label, for the orphans
 }
 
 // progressRow is one code's line of the progress table: its auto
@@ -692,6 +737,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 		return 0
 	})
 	rv.Orphans = st.Orphans()
+	rv.Labels = v.labels
 	if len(rv.Orphans) > maxOrphansShown {
 		rv.MoreOrphs = len(rv.Orphans) - maxOrphansShown
 		rv.Orphans = rv.Orphans[:maxOrphansShown]

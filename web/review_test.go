@@ -533,6 +533,8 @@ func TestWatchSwitches(t *testing.T) {
 	// The decision on the passage that is gone is an orphan on the review page.
 	if code, page := b.do(t, "GET", "/review", "", nil); code != 200 || !strings.Contains(page, `id="orphans"`) || !strings.Contains(page, pid) {
 		t.Errorf("/review after the rerun: %d, want the orphaned decision listed", code)
+	} else if !strings.Contains(page, `<td title="charter.partnerships">Partnerships and participation</td>`) {
+		t.Errorf("/review after the rerun: the orphaned decision's code is not shown by its label")
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package web is lcity's local web UI over a workspace: search with facet
 // filters and highlighted snippets, a page per passage with its codes and
-// the matched terms marked, a page per city with its theme profile, the
-// similarity heat map, a JSON API (/api/search, /api/passages/{id}), and
+// the matched terms marked, a list of the cities, a page per city with its
+// theme profile (each code linking to the city's passages coded with it),
+// the similarity heat map, a JSON API (/api/search, /api/passages/{id}), and
 // the review of the coding: accept or reject each auto coding, code a
 // selected span by hand, write a memo, work through a queue of passages
 // left to review, and see the progress per code. Decisions go to the
@@ -58,6 +59,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -330,6 +332,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.searchPage)
 	mux.HandleFunc("GET /search", s.searchPage)
 	mux.HandleFunc("GET /passages/{id}", s.passagePage)
+	mux.HandleFunc("GET /cities", s.citiesPage)
 	mux.HandleFunc("GET /cities/{city}", s.cityPage)
 	mux.HandleFunc("GET /similarity", s.similarityPage)
 	mux.HandleFunc("GET /figures/{name}", s.figure)
@@ -404,12 +407,14 @@ func query(r *http.Request) (index.Query, error) {
 	return q, nil
 }
 
-func (s *Server) search(ctx context.Context, q index.Query) (*index.Result, int, error) {
-	if err := index.ParseQuery(q.Q); err != nil {
-		return nil, http.StatusBadRequest, err
+// search runs q on the view's index (a query with filters and no words
+// lists the passages they keep, in reading order).
+func (s *Server) search(ctx context.Context, v *view, q index.Query) (*index.Result, int, error) {
+	if !q.FilterOnly() {
+		if err := index.ParseQuery(q.Q); err != nil {
+			return nil, http.StatusBadRequest, err
+		}
 	}
-	v := s.acquire()
-	defer v.release()
 	res, err := v.snap.Index.Search(ctx, q)
 	if err != nil {
 		var qe *index.QueryError
@@ -436,11 +441,13 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	if q.Q == "" {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "q is required"})
+	if q.Q == "" && !q.FilterOnly() {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "q is required, or a filter (region, city, code, section, year) to list its passages"})
 		return
 	}
-	res, status, err := s.search(r.Context(), q)
+	v := s.acquire()
+	defer v.release()
+	res, status, err := s.search(r.Context(), v, q)
 	if err != nil {
 		writeJSON(w, status, map[string]string{"error": err.Error()})
 		return
@@ -465,17 +472,55 @@ func (s *Server) apiPassage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// facetLink is a facet value with the URL that applies it.
+// facetLink is a facet value with the URL that applies it. Code is set
+// for a value of the codes facet or the code filter, so the page shows
+// the code's label and colour (the ID in the tooltip).
 type facetLink struct {
 	Field, Term string
 	Count       int
 	URL         string
 	Active      bool
+	Code        *codeInfo
+}
+
+// Name is what the page shows of the value: a code's label, else the
+// value itself.
+func (f facetLink) Name() string {
+	if f.Code != nil {
+		return f.Code.Name()
+	}
+	return f.Term
+}
+
+// hitView is a hit with its codes as the pages show them, and the start of
+// the passage's text when the hit has no snippet (a filter-only listing).
+type hitView struct {
+	index.Hit
+	CodeInfo []codeInfo
+	Opening  string
+}
+
+// openingRunes is how much of a passage a filter-only listing shows.
+const openingRunes = 300
+
+// opening is the first openingRunes characters of a passage, cut at a
+// space, with an ellipsis when cut.
+func opening(text string) string {
+	r := []rune(strings.TrimSpace(text))
+	if len(r) <= openingRunes {
+		return string(r)
+	}
+	cut := string(r[:openingRunes])
+	if i := strings.LastIndexByte(cut, ' '); i > openingRunes/2 {
+		cut = cut[:i]
+	}
+	return cut + " …"
 }
 
 type searchView struct {
 	Q        index.Query
 	Res      *index.Result
+	Hits     []hitView
 	Error    string
 	Facets   map[string][]facetLink
 	Fields   []string
@@ -504,18 +549,39 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusBadRequest, "search.html", v)
 		return
 	}
-	if q.Q == "" {
+	if q.Q == "" && !q.FilterOnly() {
 		s.render(w, http.StatusOK, "search.html", v)
 		return
 	}
 	v.Searched = true
-	res, status, err := s.search(r.Context(), q)
+	sv := s.acquire()
+	defer sv.release()
+	res, status, err := s.search(r.Context(), sv, q)
 	if err != nil {
 		v.Error = err.Error()
 		s.render(w, status, "search.html", v)
 		return
 	}
 	v.Res = res
+	for _, h := range res.Hits {
+		hv := hitView{Hit: h}
+		for _, c := range h.Codes {
+			hv.CodeInfo = append(hv.CodeInfo, sv.code(c))
+		}
+		if h.Snippet == "" {
+			if p, _, ok, err := sv.snap.Passage(h.PassageID); ok && err == nil {
+				hv.Opening = opening(p.Text)
+			}
+		}
+		v.Hits = append(v.Hits, hv)
+	}
+	codeOf := func(f, term string) *codeInfo {
+		if f != "codes" && f != "code" {
+			return nil
+		}
+		c := sv.code(term)
+		return &c
+	}
 	base := r.URL.Query()
 	base.Del("from")
 	link := func(set map[string]string) string {
@@ -537,12 +603,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		key := param[f]
 		for _, c := range res.Facets[f] {
 			v.Facets[f] = append(v.Facets[f], facetLink{Field: f, Term: c.Term, Count: c.Count, URL: link(map[string]string{key: c.Term}),
-				Active: base.Get(key) == c.Term})
+				Active: base.Get(key) == c.Term, Code: codeOf(f, c.Term)})
 		}
 	}
 	for _, f := range index.FacetFields {
 		if val := base.Get(param[f]); val != "" {
-			v.Filters = append(v.Filters, facetLink{Field: param[f], Term: val, URL: link(map[string]string{param[f]: ""})})
+			v.Filters = append(v.Filters, facetLink{Field: param[f], Term: val, URL: link(map[string]string{param[f]: ""}), Code: codeOf(param[f], val)})
 		}
 	}
 	if q.From > 0 {
@@ -562,15 +628,78 @@ func serveJS(w http.ResponseWriter, r *http.Request) {
 }
 
 type profileRow struct {
-	CodeID, Label      string
+	Code               codeInfo
 	Passages, Matches  int
 	Rate, Share, Width float64
+	// URL lists the city's passages coded with the code, in reading order.
+	URL string
 }
 
 type cityView struct {
 	City    string
 	Docs    []corpus.Document
 	Profile []profileRow
+}
+
+// codedURL is the search page listing a city's passages coded with a code.
+func codedURL(city, code string) string {
+	return "/search?" + url.Values{"city": {city}, "code": {code}}.Encode()
+}
+
+// cityRow is one city on the /cities page: its documents summed.
+type cityRow struct {
+	City, Region, Country string
+	Years                 []int
+	Documents             int
+	Passages, Words       int
+}
+
+// YearText is the city's award years, comma-separated.
+func (c cityRow) YearText() string {
+	var parts []string
+	for _, y := range c.Years {
+		if y != 0 {
+			parts = append(parts, strconv.Itoa(y))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// cityRows sums the documents per city, sorted by city.
+func cityRows(docs []corpus.Document) []cityRow {
+	idx := map[string]int{}
+	var rows []cityRow
+	for _, d := range docs {
+		i, ok := idx[d.City]
+		if !ok {
+			i = len(rows)
+			idx[d.City] = i
+			rows = append(rows, cityRow{City: d.City, Region: d.Region, Country: d.Country})
+		}
+		r := &rows[i]
+		r.Documents++
+		r.Passages += d.Passages
+		r.Words += d.Words
+		if !slices.Contains(r.Years, d.Year) {
+			r.Years = append(r.Years, d.Year)
+			slices.Sort(r.Years)
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].City < rows[j].City })
+	return rows
+}
+
+func (s *Server) citiesPage(w http.ResponseWriter, r *http.Request) {
+	v := s.acquire()
+	defer v.release()
+	rows := cityRows(v.snap.Documents)
+	var total cityRow
+	for _, c := range rows {
+		total.Documents += c.Documents
+		total.Passages += c.Passages
+		total.Words += c.Words
+	}
+	s.render(w, http.StatusOK, "cities.html", map[string]any{"Cities": rows, "Total": total})
 }
 
 func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
@@ -598,7 +727,7 @@ func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
 			if r[col["city"]] != city {
 				continue
 			}
-			pr := profileRow{CodeID: r[col["code_id"]], Label: sv.labels[r[col["code_id"]]]}
+			pr := profileRow{Code: sv.code(r[col["code_id"]]), URL: codedURL(city, r[col["code_id"]])}
 			pr.Passages, _ = strconv.Atoi(r[col["passages"]])
 			pr.Matches, _ = strconv.Atoi(r[col["matches"]])
 			pr.Rate, _ = strconv.ParseFloat(r[col["rate_per_1k_words"]], 64)

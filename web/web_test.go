@@ -99,3 +99,81 @@ func TestLoopbackHost(t *testing.T) {
 		}
 	}
 }
+
+func TestCityRows(t *testing.T) {
+	docs := []corpus.Document{
+		{City: "Cork", Region: "Europe", Country: "Ireland", Year: 2017, Passages: 5, Words: 300},
+		{City: "Bristol", Region: "Europe", Country: "England, UK", Year: 2017, Passages: 2, Words: 100},
+		{City: "Cork", Region: "Europe", Country: "Ireland", Year: 2015, Passages: 3, Words: 200},
+	}
+	got := cityRows(docs)
+	tests := []struct {
+		city, years               string
+		documents, passages, word int
+	}{
+		{"Bristol", "2017", 1, 2, 100},
+		{"Cork", "2015, 2017", 2, 8, 500},
+	}
+	if len(got) != len(tests) {
+		t.Fatalf("cityRows = %+v, want %d cities", got, len(tests))
+	}
+	for i, tt := range tests {
+		r := got[i]
+		if r.City != tt.city || r.YearText() != tt.years || r.Documents != tt.documents || r.Passages != tt.passages || r.Words != tt.word {
+			t.Errorf("cityRows[%d] = %+v (years %q), want %+v", i, r, r.YearText(), tt)
+		}
+	}
+}
+
+func TestOpening(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"short", "  A short passage.\n", "A short passage."},
+		{"cut at a space", long, strings.TrimSpace(long[:openingRunes]) + " …"},
+		{"not inside a word", strings.Repeat("a", 200) + " " + strings.Repeat("b", 200), strings.Repeat("a", 200) + " …"},
+		{"runes, not bytes", strings.Repeat("é", openingRunes), strings.Repeat("é", openingRunes)},
+	}
+	for _, tt := range tests {
+		if got := opening(tt.in); got != tt.want {
+			t.Errorf("opening(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestPickColour: a code's colour is kept unless it is taken or too near
+// a taken one; every colour picked is then far enough from the others
+// while the palette allows it.
+func TestPickColour(t *testing.T) {
+	tests := []struct {
+		name   string
+		used   []string
+		colour string // a codebook's colour
+		keep   bool
+	}{
+		{"free", []string{"#1f77b4"}, "#ff7f0e", true},
+		{"taken", []string{"#1f77b4"}, "#1f77b4", false},
+		{"too near", []string{"#17becf"}, "#2bafca", false},
+		{"near enough apart", []string{"#d62728"}, "#2ca02c", true},
+	}
+	for _, tt := range tests {
+		used := map[string]bool{}
+		for _, u := range tt.used {
+			used[u] = true
+		}
+		keep := nearest(tt.colour, used) >= minColourDistance
+		if keep != tt.keep {
+			t.Errorf("%s: %s next to %v kept = %v, want %v", tt.name, tt.colour, tt.used, keep, tt.keep)
+		}
+	}
+	used, next := map[string]bool{}, 0
+	for i := range 24 {
+		var c string
+		c, next = pickColour(next, used)
+		if d := nearest(c, used); d < minColourDistance {
+			t.Errorf("colour %d = %s, %.0f from the nearest of %d before it, want at least %d", i, c, d, len(used), minColourDistance)
+		}
+		used[c] = true
+	}
+}
