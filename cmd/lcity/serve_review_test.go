@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/lcity/lcity/corpus"
-	"github.com/lcity/lcity/internal/testenv"
 	"github.com/lcity/lcity/review"
 	"github.com/lcity/lcity/workspace"
 )
@@ -70,17 +69,9 @@ func codePoints(text, sub string) review.Span {
 // before it). A second browser session, without the first one's cookie,
 // cannot write: without a CSRF token, nor with the first session's.
 func TestReviewInBrowser(t *testing.T) {
-	exe := testenv.Chromium(t)
 	out, p := reviewRun(t)
 	base := startServer(t, out)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
+	ctx := newBrowser(t, 120*time.Second)
 
 	const memo = "Zoë: festival, not policy 😀"
 	// Starts and ends inside runs of text that hold a non-BMP character

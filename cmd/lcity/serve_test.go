@@ -18,7 +18,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/lcity/lcity/internal/testenv"
 	"github.com/lcity/lcity/web"
 )
 
@@ -203,16 +202,8 @@ func TestCheckAddr(t *testing.T) {
 // kominkan, see Okayama, open the passage with its evidence marked, then
 // narrow a search to Asia-Pacific with the region facet.
 func TestServeInBrowser(t *testing.T) {
-	exe := testenv.Chromium(t)
 	base := startServer(t, sampleCopy(t))
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := newBrowser(t, 90*time.Second)
 
 	var results, passage string
 	var marks int
