@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/plot"
@@ -270,7 +271,12 @@ func heatmap(w io.Writer, title, unit string, rowNames, colNames, rowRegions, co
 	const cell = 17     // points per cell: room for a 10-point label
 	const barWidth = 58 // the colour bar with its ticks and unit
 	width := 200 + cell*float64(g.cols)
-	height := 190 + cell*float64(g.rows)
+	// Room under the plot for the longest rotated column name.
+	longest := vg.Length(0)
+	for _, n := range colNames {
+		longest = max(longest, p.X.Tick.Label.Width(n))
+	}
+	height := 40 + float64(longest.Points()) + cell*float64(g.rows)
 	side := func(c draw.Canvas) {
 		bar := plot.New()
 		bar.HideX()
@@ -291,6 +297,33 @@ func heatmap(w io.Writer, title, unit string, rowNames, colNames, rowRegions, co
 		}
 	}
 	return writeWithSide(w, p, math.Max(width, 320), math.Max(height, 260), 110, side)
+}
+
+// maxColumnLabel is the most characters of a code's label shown under a
+// heat-map column; a longer label is cut at a word and ends in "…" (the
+// report's tables give it whole, with the code's ID).
+const maxColumnLabel = 34
+
+// columnLabel is a heat-map column's name: the code's label, which a reader
+// knows, rather than its ID, which only the codebook explains; the ID when
+// the code has no label.
+func columnLabel(label, id string) string {
+	label = strings.TrimSpace(label)
+	if label == "" {
+		return id
+	}
+	r := []rune(label)
+	if len(r) <= maxColumnLabel {
+		return label
+	}
+	cut := maxColumnLabel - 1
+	for i := cut; i > maxColumnLabel/2; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
 }
 
 // regionRank orders regions as the report does.
@@ -335,7 +368,7 @@ func (r *Result) regionGroups() ([]string, [][]int) {
 func (r *Result) WriteHeatmapSVG(w io.Writer) error {
 	cols := make([]string, len(r.Codes))
 	for j, c := range r.Codes {
-		cols[j] = c.ID
+		cols[j] = columnLabel(c.Label, c.ID)
 	}
 	if len(r.Cities) > MaxFigureCities {
 		names, groups := r.regionGroups()

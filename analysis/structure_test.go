@@ -286,3 +286,21 @@ func TestManyCitiesFigures(t *testing.T) {
 		}
 	}
 }
+
+func TestColumnLabel(t *testing.T) {
+	for _, c := range []struct{ label, id, want string }{
+		{"Quality in learning", "keyfeatures.quality", "Quality in learning"},
+		{"", "charter.demand", "charter.demand"},
+		{"  Learning providers ", "charter.providers", "Learning providers"},
+		{"A vibrant culture of learning throughout life", "keyfeatures.culture-of-learning", "A vibrant culture of learning…"},
+		{"Governance and participation of all stakeholders", "keyfeatures.governance", "Governance and participation of…"},
+		{"Supercalifragilisticexpialidociouslylonglabel", "x.y", "Supercalifragilisticexpialidociou…"},
+	} {
+		if got := columnLabel(c.label, c.id); got != c.want {
+			t.Errorf("columnLabel(%q, %q) = %q, want %q", c.label, c.id, got, c.want)
+		}
+		if n := len([]rune(columnLabel(c.label, c.id))); n > maxColumnLabel {
+			t.Errorf("columnLabel(%q) has %d runes, more than %d", c.label, n, maxColumnLabel)
+		}
+	}
+}
