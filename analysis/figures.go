@@ -544,6 +544,7 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 	p.X.Label.Text = fmt.Sprintf("PC1 (%.0f%% of variance)", 100*r.PCA.Explained[0])
 	p.Y.Label.Text = fmt.Sprintf("PC2 (%.0f%% of variance)", 100*r.PCA.Explained[1])
 	var regions []string
+	all := &pointLabels{}
 	for _, region := range []string{corpus.RegionEurope, corpus.RegionAsiaPacific, corpus.RegionUnknown} {
 		var pts plotter.XYs
 		var labels []string
@@ -563,16 +564,14 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 		if len(r.Cities) > MaxFigureCities {
 			continue
 		}
-		ls, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
-		if err != nil {
-			return err
+		for i, pt := range pts {
+			all.points = append(all.points, pt)
+			all.names = append(all.names, labels[i])
+			all.colours = append(all.colours, regionColour(region))
 		}
-		for i := range ls.TextStyle {
-			ls.TextStyle[i].Font.Size = vg.Points(tickSize)
-			ls.TextStyle[i].Color = regionColour(region)
-		}
-		ls.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
-		p.Add(ls)
+	}
+	if len(all.points) > 0 {
+		p.Add(all)
 	}
 	p.Add(plotter.NewGrid())
 	// Room on the right and at the top for the labels of the outermost
@@ -582,4 +581,95 @@ func (r *Result) WritePCASVG(w io.Writer) error {
 	p.X.Min, p.X.Max = x0-0.05*(x1-x0), x1+0.2*(x1-x0)
 	p.Y.Min, p.Y.Max = y0-0.05*(y1-y0), y1+0.08*(y1-y0)
 	return writeWithSide(w, p, 520, 440, 110, pointLegend(regions))
+}
+
+// pointLabels names points on a scatter plot, each label put beside its
+// point where it overlaps no label already placed and no other point,
+// trying the right first, then left, above, below and the diagonals; a
+// label with no free place goes where it overlaps least. Labels are placed
+// in the order given, so the figure is the same on every run.
+type pointLabels struct {
+	points  plotter.XYs
+	names   []string
+	colours []color.Color
+}
+
+// labelGap is the room between a point and its label, in points.
+const labelGap = 4
+
+// Plot implements plot.Plotter.
+func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	at := make([]vg.Point, len(l.points))
+	sizes := make([]vg.Point, len(l.points))
+	styles := make([]draw.TextStyle, len(l.points))
+	boxes := make([]vg.Rectangle, len(l.points))
+	for i, pt := range l.points {
+		at[i] = vg.Point{X: trX(pt.X), Y: trY(pt.Y)}
+		styles[i] = draw.TextStyle{Color: l.colours[i], Font: p.X.Tick.Label.Font, Handler: p.X.Tick.Label.Handler}
+		styles[i].Font.Size = vg.Points(tickSize)
+		boxes[i] = styles[i].Rectangle(l.names[i]) // drawn at (0, 0), lower-left aligned
+		sizes[i] = vg.Point{X: boxes[i].Max.X - boxes[i].Min.X, Y: boxes[i].Max.Y - boxes[i].Min.Y}
+	}
+	for i, r := range placeLabels(at, sizes, c.Rectangle) {
+		c.FillText(styles[i], vg.Point{X: r.Min.X - boxes[i].Min.X, Y: r.Min.Y - boxes[i].Min.Y}, l.names[i])
+	}
+}
+
+// placeLabels returns a box of sizes[i] beside each point at[i], inside
+// bounds where it can be, overlapping the boxes placed before it and the
+// other points as little as possible (not at all where there is room).
+func placeLabels(at, sizes []vg.Point, bounds vg.Rectangle) []vg.Rectangle {
+	const marker = 3.5 // the points' glyph radius, with a little room
+	gap := vg.Points(labelGap)
+	placed := make([]vg.Rectangle, 0, len(at))
+	for i, p := range at {
+		w, h := sizes[i].X, sizes[i].Y
+		// Lower-left corners of the candidate boxes, relative to the point.
+		cands := []vg.Point{
+			{X: gap, Y: -h / 3},          // right
+			{X: -gap - w, Y: -h / 3},     // left
+			{X: -w / 2, Y: gap},          // above
+			{X: -w / 2, Y: -gap - h},     // below
+			{X: gap, Y: gap / 2},         // upper right
+			{X: -gap - w, Y: gap / 2},    // upper left
+			{X: gap, Y: -gap/2 - h},      // lower right
+			{X: -gap - w, Y: -gap/2 - h}, // lower left
+		}
+		best, bestCost := vg.Rectangle{}, vg.Length(-1)
+		for _, d := range cands {
+			r := vg.Rectangle{Min: vg.Point{X: p.X + d.X, Y: p.Y + d.Y}}
+			r.Max = vg.Point{X: r.Min.X + w, Y: r.Min.Y + h}
+			cost := vg.Length(0)
+			if r.Min.X < bounds.Min.X || r.Max.X > bounds.Max.X || r.Min.Y < bounds.Min.Y || r.Max.Y > bounds.Max.Y {
+				cost += 1e6 // outside the axes: only when nothing else fits
+			}
+			for _, q := range placed {
+				cost += overlap(r, q)
+			}
+			for j, q := range at {
+				if j != i {
+					cost += overlap(r, vg.Rectangle{Min: vg.Point{X: q.X - marker, Y: q.Y - marker}, Max: vg.Point{X: q.X + marker, Y: q.Y + marker}})
+				}
+			}
+			if bestCost < 0 || cost < bestCost {
+				best, bestCost = r, cost
+			}
+			if cost == 0 {
+				break
+			}
+		}
+		placed = append(placed, best)
+	}
+	return placed
+}
+
+// overlap is the area two rectangles share.
+func overlap(a, b vg.Rectangle) vg.Length {
+	w := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X)
+	h := min(a.Max.Y, b.Max.Y) - max(a.Min.Y, b.Min.Y)
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return w * h
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -302,5 +303,45 @@ func TestColumnLabel(t *testing.T) {
 		if n := len([]rune(columnLabel(c.label, c.id))); n > maxColumnLabel {
 			t.Errorf("columnLabel(%q) has %d runes, more than %d", c.label, n, maxColumnLabel)
 		}
+	}
+}
+
+func TestPlaceLabels(t *testing.T) {
+	bounds := vg.Rectangle{Max: vg.Point{X: 400, Y: 300}}
+	size := vg.Point{X: 60, Y: 10}
+	for _, c := range []struct {
+		name string
+		at   []vg.Point
+	}{
+		{"apart", []vg.Point{{X: 50, Y: 50}, {X: 200, Y: 200}}},
+		// Two points closer than a label's width: a right-hand label on
+		// each would cover the other.
+		{"side by side", []vg.Point{{X: 150, Y: 150}, {X: 170, Y: 150}}},
+		{"a cluster", []vg.Point{{X: 150, Y: 150}, {X: 160, Y: 152}, {X: 155, Y: 140}, {X: 148, Y: 160}}},
+		// A point at the right edge: its label goes left, inside.
+		{"at the edge", []vg.Point{{X: 395, Y: 150}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sizes := make([]vg.Point, len(c.at))
+			for i := range sizes {
+				sizes[i] = size
+			}
+			got := placeLabels(c.at, sizes, bounds)
+			for i, r := range got {
+				if r.Min.X < bounds.Min.X || r.Max.X > bounds.Max.X || r.Min.Y < bounds.Min.Y || r.Max.Y > bounds.Max.Y {
+					t.Errorf("label %d at %v is outside %v", i, r, bounds)
+				}
+				for j := range i {
+					if a := overlap(r, got[j]); a > 0 {
+						t.Errorf("labels %d and %d overlap by %v", i, j, a)
+					}
+				}
+				for j, p := range c.at {
+					if j != i && p.X > r.Min.X && p.X < r.Max.X && p.Y > r.Min.Y && p.Y < r.Max.Y {
+						t.Errorf("label %d at %v covers point %d at %v", i, r, j, p)
+					}
+				}
+			}
+		})
 	}
 }
