@@ -3,18 +3,26 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"html"
 	"path/filepath"
 
+	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
 	"github.com/lcity/lcity/workspace"
 )
 
 // Search runs a query on the workspace's index, holding the workspace's
 // Shared lock. A query the parser rejects, and a workspace without an
-// index, are the user's errors.
+// index, are the user's errors. A query with no words but a filter
+// (q.FilterOnly) lists the passages the filters keep in reading order, as
+// the web UI's filter-only listing does; each hit's snippet is then the
+// opening of its passage (HTML-escaped, no marks), read from
+// passages.jsonl.
 func Search(ctx context.Context, out string, q index.Query) (*index.Result, error) {
-	if err := index.ParseQuery(q.Q); err != nil {
-		return nil, usage(err)
+	if !q.FilterOnly() {
+		if err := index.ParseQuery(q.Q); err != nil {
+			return nil, usage(err)
+		}
 	}
 	l, err := openReader(out, 0)
 	if err != nil {
@@ -35,5 +43,24 @@ func Search(ctx context.Context, out string, q index.Query) (*index.Result, erro
 	if errors.As(err, &qe) || errors.As(err, &fe) {
 		return nil, usage(err)
 	}
-	return res, err
+	if err != nil || !q.FilterOnly() || len(res.Hits) == 0 {
+		return res, err
+	}
+	return res, fillOpenings(out, res.Hits)
+}
+
+// fillOpenings sets each hit's snippet to the escaped opening of its
+// passage's text.
+func fillOpenings(out string, hits []index.Hit) error {
+	at := make(map[string]int, len(hits))
+	for i, h := range hits {
+		at[h.PassageID] = i
+	}
+	_, err := workspace.ScanJSONL(filepath.Join(out, workspace.PassagesFile), func(p corpus.Passage) error {
+		if i, ok := at[p.ID]; ok {
+			hits[i].Snippet = html.EscapeString(index.Opening(p.Text))
+		}
+		return nil
+	})
+	return err
 }

@@ -500,23 +500,6 @@ type hitView struct {
 	Opening  string
 }
 
-// openingRunes is how much of a passage a filter-only listing shows.
-const openingRunes = 300
-
-// opening is the first openingRunes characters of a passage, cut at a
-// space, with an ellipsis when cut.
-func opening(text string) string {
-	r := []rune(strings.TrimSpace(text))
-	if len(r) <= openingRunes {
-		return string(r)
-	}
-	cut := string(r[:openingRunes])
-	if i := strings.LastIndexByte(cut, ' '); i > openingRunes/2 {
-		cut = cut[:i]
-	}
-	return cut + " …"
-}
-
 type searchView struct {
 	Q        index.Query
 	Res      *index.Result
@@ -570,7 +553,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if h.Snippet == "" {
 			if p, _, ok, err := sv.snap.Passage(h.PassageID); ok && err == nil {
-				hv.Opening = opening(p.Text)
+				hv.Opening = index.Opening(p.Text)
 			}
 		}
 		v.Hits = append(v.Hits, hv)

@@ -125,23 +125,6 @@ func TestCityRows(t *testing.T) {
 	}
 }
 
-func TestOpening(t *testing.T) {
-	long := strings.Repeat("word ", 100)
-	tests := []struct {
-		name, in, want string
-	}{
-		{"short", "  A short passage.\n", "A short passage."},
-		{"cut at a space", long, strings.TrimSpace(long[:openingRunes]) + " …"},
-		{"not inside a word", strings.Repeat("a", 200) + " " + strings.Repeat("b", 200), strings.Repeat("a", 200) + " …"},
-		{"runes, not bytes", strings.Repeat("é", openingRunes), strings.Repeat("é", openingRunes)},
-	}
-	for _, tt := range tests {
-		if got := opening(tt.in); got != tt.want {
-			t.Errorf("opening(%s) = %q, want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
 // TestPickColour: a code's colour is kept unless it is taken or too near
 // a taken one; every colour picked is then far enough from the others
 // while the palette allows it.

@@ -18,18 +18,23 @@ func newSearchCmd() *cobra.Command {
 	var q index.Query
 	var asJSON, kwic bool
 	c := &cobra.Command{
-		Use:   "search [flags] QUERY",
+		Use:   "search [flags] [QUERY]",
 		Short: "Search the passages (Bleve query-string syntax) with filters and facets",
 		Long: `Search the indexed passages. QUERY uses Bleve's query-string syntax:
 words, "phrases", +required, -excluded, fuzzy~, wild*cards, field:value
 (fields: text, city, region, section, codes, year). Filters narrow the hits;
 facet counts by region, city, code, section and year are printed under them.
+With a filter and no QUERY, search lists every passage the filters keep, in
+reading order, with the opening of each (lcity search --city Bristol --code
+charter.inclusion).
 A passage's codes are the reviewed coding (review.sqlite applied to
 codings.csv) as of the last run, index or analyze; a note on stderr says
 when decisions were recorded since.`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q.Q = strings.Join(args, " ")
+			if strings.TrimSpace(q.Q) == "" && !q.Filtered() {
+				return pipeline.Usagef("search needs a QUERY, a filter (--city, --region, --code, --section, --year), or both")
+			}
 			res, err := pipeline.Search(cmd.Context(), out, q)
 			if err != nil {
 				return err
@@ -67,7 +72,11 @@ when decisions were recorded since.`,
 func printHits(w io.Writer, res *index.Result, q index.Query, colour bool) {
 	fmt.Fprintf(w, "%s\n\n", hitsHeader(res, q))
 	for i, h := range res.Hits {
-		fmt.Fprintf(w, "%d. %s (%s), p. %d, %s  [%s]  score %.3f\n", q.From+i+1, h.City, h.Region, h.Page, h.Section, h.PassageID, h.Score)
+		score := fmt.Sprintf("  score %.3f", h.Score)
+		if q.FilterOnly() {
+			score = "" // every kept passage matches equally: no words were searched
+		}
+		fmt.Fprintf(w, "%d. %s (%s), p. %d, %s  [%s]%s\n", q.From+i+1, h.City, h.Region, h.Page, h.Section, h.PassageID, score)
 		fmt.Fprintf(w, "   %s\n", index.PlainSnippet(h.Snippet, colour))
 		if len(h.Codes) > 0 {
 			fmt.Fprintf(w, "   codes: %s\n", strings.Join(h.Codes, ", "))
@@ -100,6 +109,9 @@ func hitsHeader(res *index.Result, q index.Query) string {
 	where := fmt.Sprintf("for %q", q.Q)
 	if len(filters) > 0 {
 		where += " (" + strings.Join(filters, ", ") + ")"
+	}
+	if q.FilterOnly() {
+		where = "with " + strings.Join(filters, ", ") + ", in reading order"
 	}
 	from := max(q.From, 0)
 	if len(res.Hits) == 0 {

@@ -82,4 +82,34 @@ func TestSearchSample(t *testing.T) {
 			t.Errorf("search %q: exit %d %q, want 2 and %q", tt.args, code, stderr, tt.want)
 		}
 	}
+
+	// A filter and no words: every passage the filters keep, in reading
+	// order, each with its opening and no score; no words and no filter is
+	// a usage error.
+	code, stdout, stderr = lcity(t, "search", "--out", out, "--json", "--city", "Okayama", "--limit", "1000")
+	if code != 0 {
+		t.Fatalf("filter-only search: exit %d: %s", code, stderr)
+	}
+	res = index.Result{}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || uint64(len(res.Hits)) != res.Total {
+		t.Fatalf("filter-only search: %d hits of %d", len(res.Hits), res.Total)
+	}
+	for i, h := range res.Hits {
+		if h.City != "Okayama" || h.Snippet == "" || strings.Contains(h.Snippet, "<mark>") {
+			t.Errorf("filter-only hit %d = %+v, want an Okayama passage with its opening", i, h)
+		}
+		if i > 0 && h.DocID == res.Hits[i-1].DocID && h.Page < res.Hits[i-1].Page {
+			t.Errorf("filter-only hits not in reading order: page %d after page %d", h.Page, res.Hits[i-1].Page)
+		}
+	}
+	code, stdout, _ = lcity(t, "search", "--out", out, "--city", "Okayama", "--limit", "2")
+	if code != 0 || !strings.HasPrefix(stdout, "showing 1–2 of ") || !strings.Contains(stdout, "with city Okayama, in reading order") || strings.Contains(stdout, "score") {
+		t.Errorf("filter-only search text (exit %d):\n%s", code, stdout)
+	}
+	if code, _, stderr := lcity(t, "search", "--out", out); code != 2 || !strings.Contains(stderr, "search needs a QUERY, a filter") {
+		t.Errorf("search with no query and no filter: exit %d %q, want 2 and a hint", code, stderr)
+	}
 }
