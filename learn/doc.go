@@ -21,6 +21,11 @@
 // drowned by its negatives), and a passage is coded when its probability
 // is at least 0.5.
 //
+// CrossValidate gives each passage the probabilities of a model fitted
+// without it; LearningCurve repeats that with each fold's model fitted on a
+// seeded share of its training passages, to tell whether more coded
+// passages would still help.
+//
 // The classifier is written here rather than taken from a machine
 // learning library because the project needs byte-reproducible models from
 // a few hundred examples with a fixed, documented feature set; gonum

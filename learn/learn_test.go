@@ -3,6 +3,7 @@ package learn
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -144,4 +145,53 @@ func FuzzRead(f *testing.F) {
 		}
 		m.Predict(Features(corpus.Passage{Text: "a b festival"}, []corpus.Coding{{CodeID: "a"}}))
 	})
+}
+
+// TestLearningCurve checks the curve's contract on synthetic passages: the
+// full share is CrossValidate itself, the same seed draws the same shares,
+// smaller shares train on fewer passages, and bad settings are refused.
+func TestLearningCurve(t *testing.T) {
+	ex := synthetic(40)
+	codes := []string{"x.fest", "x.fam"}
+	full, err := CrossValidate(ex, codes, 5, 7, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := LearningCurve(ex, codes, 5, 7, []float64{0.25, 0.5, 1}, 2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := LearningCurve(ex, codes, 5, 7, []float64{0.25, 0.5, 1}, 2, Options{})
+	if !reflect.DeepEqual(pts, again) {
+		t.Error("the same seed gave a different curve")
+	}
+	for i, want := range []struct {
+		train, repeats int
+	}{{8, 2}, {16, 2}, {32, 1}} {
+		if pts[i].Train != want.train || len(pts[i].Probs) != want.repeats {
+			t.Errorf("point %d: %d training passages, %d repeats; want %d, %d", i, pts[i].Train, len(pts[i].Probs), want.train, want.repeats)
+		}
+	}
+	if !reflect.DeepEqual(pts[2].Probs[0], full) {
+		t.Error("the curve at 1 differs from CrossValidate")
+	}
+	if reflect.DeepEqual(pts[0].Probs[0], pts[0].Probs[1]) {
+		t.Error("two draws of a quarter of the passages gave the same probabilities")
+	}
+	for _, tt := range []struct {
+		name      string
+		fractions []float64
+		repeats   int
+	}{
+		{"zero share", []float64{0}, 1},
+		{"share above 1", []float64{1.5}, 1},
+		{"NaN share", []float64{math.NaN()}, 1},
+		{"no repeats", []float64{0.5}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := LearningCurve(ex, codes, 5, 7, tt.fractions, tt.repeats, Options{}); err == nil {
+				t.Errorf("LearningCurve(%v, %d repeats) = nil error", tt.fractions, tt.repeats)
+			}
+		})
+	}
 }

@@ -46,7 +46,27 @@ type CrossValidation struct {
 	Dictionary EvalSet `json:"dictionary"`
 	Model      EvalSet `json:"model"`
 	Union      EvalSet `json:"union"`
+	// Curve, with EvalOptions.Curve, is the learning curve.
+	Curve []CurvePoint `json:"learning_curve,omitempty"`
 }
+
+// CurvePoint is a point of the learning curve: the cross-validated mean
+// kappa of the model, and of the union, when each fold's model learns from
+// a share of its training passages only (one figure per repeat; see
+// learn.LearningCurve). A curve still rising at 1 says more gold passages
+// would help; a flat one says they would not, by themselves.
+type CurvePoint struct {
+	Fraction   float64   `json:"fraction"`
+	Train      int       `json:"train_passages"`
+	ModelKappa []float64 `json:"model_kappa"`
+	UnionKappa []float64 `json:"union_kappa"`
+}
+
+// Learning-curve settings of EvalOptions.Curve.
+var (
+	CurveFractions = []float64{0.25, 0.5, 0.75, 1}
+	CurveRepeats   = 3
+)
 
 // EvalCode is the agreement on one code.
 type EvalCode struct {
@@ -90,6 +110,10 @@ type EvalOptions struct {
 	// both list: the agreement between two readers, the ceiling of what a
 	// coder can reach.
 	Against string
+	// Curve, with Folds, adds the learning curve: the cross-validation
+	// repeated with each fold's model fitted on CurveFractions of its
+	// training passages, CurveRepeats times per fraction below 1.
+	Curve bool
 }
 
 func num(x float64) *float64 {
@@ -238,7 +262,35 @@ func crossValidate(out string, m *workspace.Manifest, g *gold, cbs []*coding.Cod
 	if err != nil {
 		return nil, err
 	}
-	var dict, model, union = map[string]coding.Table{}, map[string]coding.Table{}, map[string]coding.Table{}
+	dict, model, union := cvTables(ex, order, probs)
+	cv := &CrossValidation{Folds: opt.Folds, Seed: opt.Seed, Lambda: lambda,
+		Dictionary: evalSet(order, dict), Model: evalSet(order, model), Union: evalSet(order, union)}
+	if opt.Curve {
+		pts, err := learn.LearningCurve(ex, order, opt.Folds, opt.Seed, CurveFractions, CurveRepeats, learn.Options{Lambda: lambda})
+		if err != nil {
+			return nil, err
+		}
+		for _, pt := range pts {
+			cp := CurvePoint{Fraction: pt.Fraction, Train: pt.Train}
+			for _, probs := range pt.Probs {
+				_, model, union := cvTables(ex, order, probs)
+				mk, uk := evalSet(order, model).Overall.Kappa, evalSet(order, union).Overall.Kappa
+				if mk == nil || uk == nil {
+					return nil, fmt.Errorf("learning curve at %v: no code has a kappa", pt.Fraction)
+				}
+				cp.ModelKappa = append(cp.ModelKappa, *mk)
+				cp.UnionKappa = append(cp.UnionKappa, *uk)
+			}
+			cv.Curve = append(cv.Curve, cp)
+		}
+	}
+	return cv, nil
+}
+
+// cvTables tabulates, per code, the dictionary's, the model's and the
+// union's codings of the examples against their gold codes.
+func cvTables(ex []learn.Example, order []string, probs []map[string]float64) (dict, model, union map[string]coding.Table) {
+	dict, model, union = map[string]coding.Table{}, map[string]coding.Table{}, map[string]coding.Table{}
 	for i, e := range ex {
 		coded := map[string]bool{}
 		for _, c := range e.Dictionary {
@@ -256,8 +308,7 @@ func crossValidate(out string, m *workspace.Manifest, g *gold, cbs []*coding.Cod
 			add(union, d || mo)
 		}
 	}
-	return &CrossValidation{Folds: opt.Folds, Seed: opt.Seed, Lambda: lambda,
-		Dictionary: evalSet(order, dict), Model: evalSet(order, model), Union: evalSet(order, union)}, nil
+	return dict, model, union
 }
 
 // evalSet computes the statistics of per-code tables.

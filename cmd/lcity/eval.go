@@ -45,6 +45,12 @@ codes: the dictionary's, a model learned from the other folds' passages
 (as lcity learn fits it), and their union. --against FILE compares the gold
 file with another reader's coding of the same passages instead (the passages
 both list): the agreement between people, the ceiling for any coder.
+--curve (with --cv) adds the learning curve: the same folds, with each
+fold's model fitted on 25, 50 and 75 % of its training passages (three
+seeded draws each) and on all of them, and the model's and the union's
+mean kappa at each share. A curve still rising at 100 % says coding more
+gold passages would raise the model's agreement; a flat one says it would
+not, by itself.
 
 --gold review measures the auto-coder against the human decisions in the
 workspace's review.sqlite instead of a file (a file named review is given as
@@ -74,6 +80,9 @@ to have judged passages the auto-coder left uncoded as well.`,
 			if gold == "" {
 				return pipeline.Usagef("--gold FILE (or --coders) is required")
 			}
+			if opt.Curve && opt.Folds == 0 {
+				return pipeline.Usagef("--curve needs --cv K")
+			}
 			ev, err := pipeline.Evaluate(out, gold, opt)
 			if err != nil {
 				return err
@@ -95,6 +104,7 @@ to have judged passages the auto-coder left uncoded as well.`,
 	c.Flags().IntVar(&opt.Folds, "cv", 0, "also cross-validate the dictionary, a model learned from the gold file and their union with this many folds (e.g. 10)")
 	c.Flags().Uint64Var(&opt.Seed, "seed", 20150917, "seed of the folds of --cv")
 	c.Flags().Float64Var(&opt.Lambda, "lambda", 0, "L2 penalty of the --cv model (default 0.01)")
+	c.Flags().BoolVar(&opt.Curve, "curve", false, "with --cv: also the learning curve, the model's kappa when it learns from 25, 50, 75 and 100 % of each fold's training passages")
 	c.Flags().BoolVar(&coders, "coders", false, "instead of a gold file: Krippendorff's alpha between every coder of review.sqlite and the auto-coder, per code and overall")
 	return c
 }
@@ -134,6 +144,28 @@ func writeEval(w io.Writer, ev *pipeline.Evaluation) error {
 	}
 	fmt.Fprintf(tw, "mean / alpha\t%s / %s\t%s / %s\t%s / %s\t\t\t\t\n", f(cv.Dictionary.Overall.Kappa), f(cv.Dictionary.Overall.Alpha),
 		f(cv.Model.Overall.Kappa), f(cv.Model.Overall.Alpha), f(cv.Union.Overall.Kappa), f(cv.Union.Overall.Alpha))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(cv.Curve) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nLearning curve (the same folds; each fold's model learns from a share of its training passages, %d seeded draws per share below 100 %%): mean kappa, mean of the draws (lowest–highest)\n\n", pipeline.CurveRepeats)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "share\ttraining passages\tmodel κ\tunion κ\t")
+	spread := func(ks []float64) string {
+		lo, hi, sum := ks[0], ks[0], 0.0
+		for _, k := range ks {
+			lo, hi, sum = min(lo, k), max(hi, k), sum+k
+		}
+		if len(ks) == 1 {
+			return fmt.Sprintf("%.3f", sum)
+		}
+		return fmt.Sprintf("%.3f (%.3f–%.3f)", sum/float64(len(ks)), lo, hi)
+	}
+	for _, p := range cv.Curve {
+		fmt.Fprintf(tw, "%g %%\t%d\t%s\t%s\t\n", p.Fraction*100, p.Train, spread(p.ModelKappa), spread(p.UnionKappa))
+	}
 	return tw.Flush()
 }
 

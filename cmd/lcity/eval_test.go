@@ -125,3 +125,57 @@ func TestEvalSampleGold(t *testing.T) {
 		t.Errorf("reader A against reader B, kappa/alpha = %s; want %s", got, want)
 	}
 }
+
+// TestEvalLearningCurve pins the learning curve of the model on the sample
+// gold (eval --cv 10 --curve): the model's and the union's mean kappa when
+// each fold's model learns from 25, 50, 75 and 100 % of its training
+// passages. The figures are the evidence for how much a bigger gold set
+// would help; BENCHMARKS.md and CODEBOOK.md quote them.
+func TestEvalLearningCurve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ten cross-validations of the sample gold")
+	}
+	out := sampleRun(t)
+	gold := filepath.Join("..", "..", "corpus", "sample", "gold", "gold.csv")
+	code, stdout, stderr := lcity(t, "eval", "--out", out, "--json", "--gold", gold, "--listed-only", "--cv", "10", "--curve")
+	if code != 0 {
+		t.Fatalf("eval --curve: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		CV struct {
+			Curve []struct {
+				Fraction   float64
+				Train      int       `json:"train_passages"`
+				ModelKappa []float64 `json:"model_kappa"`
+				UnionKappa []float64 `json:"union_kappa"`
+			} `json:"learning_curve"`
+		} `json:"cross_validation"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.CV.Curve {
+		s := fmt.Sprintf("%g %d model", p.Fraction, p.Train)
+		for _, k := range p.ModelKappa {
+			s += fmt.Sprintf(" %.3f", k)
+		}
+		s += " union"
+		for _, k := range p.UnionKappa {
+			s += fmt.Sprintf(" %.3f", k)
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"0.25 77 model 0.664 0.667 0.659 union 0.679 0.679 0.678",
+		"0.5 153 model 0.678 0.685 0.683 union 0.680 0.678 0.678",
+		"0.75 230 model 0.690 0.689 0.685 union 0.678 0.680 0.678",
+		"1 306 model 0.691 union 0.680",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("learning curve:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+	if code, _, stderr := lcity(t, "eval", "--out", out, "--gold", gold, "--curve"); code != 2 || !strings.Contains(stderr, "--curve needs --cv") {
+		t.Errorf("eval --curve without --cv: exit %d %q, want 2", code, stderr)
+	}
+}
