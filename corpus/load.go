@@ -113,9 +113,11 @@ var ErrNoInputs = errors.New("no input files and no corpus.yaml")
 // the folder is passed over in silence. Left out are only what is not a
 // document of the user's: hidden files and folders (names starting with
 // "."), Office's lock files ("~$report.docx"), YAML files (lcity's
-// manifests and codebooks: `lcity init` writes both into the folder) and
-// the folder of images and scripts a browser saves beside a web page
-// ("page_files" next to page.html or page.htm).
+// manifests and codebooks: `lcity init` writes both into the folder), the
+// folder of images and scripts a browser saves beside a web page
+// ("page_files" next to page.html or page.htm) and an lcity workspace
+// written into the corpus folder (a subfolder with run.json and
+// documents.jsonl).
 func ScanFolder(dir string) (*Manifest, error) {
 	return folderManifest(os.DirFS(dir))
 }
@@ -125,6 +127,17 @@ func ScanFolder(dir string) (*Manifest, error) {
 func skipInput(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || ext == ".yaml" || ext == ".yml"
+}
+
+// lcityWorkspace tells a folder that is lcity's output (it holds run.json
+// and documents.jsonl): a workspace written into the corpus folder.
+func lcityWorkspace(fsys fs.FS, dir string) bool {
+	for _, f := range []string{"run.json", "documents.jsonl"} {
+		if _, err := fs.Stat(fsys, dir+"/"+f); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // savedPageAssets tells a browser's folder of a saved page's resources:
@@ -149,7 +162,7 @@ func folderManifest(fsys fs.FS) (*Manifest, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && (strings.HasPrefix(d.Name(), ".") || savedPageAssets(fsys, p)) {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || savedPageAssets(fsys, p) || lcityWorkspace(fsys, p)) {
 				return fs.SkipDir
 			}
 			return nil

@@ -9,8 +9,8 @@ import (
 // TestScanFolderFiles: a folder scan takes every file, whatever its
 // extension (ingest reads each by its content and fails what it cannot
 // read), except hidden files and folders, Office lock files, YAML
-// (manifests, codebooks) and a browser's folder of a saved page's
-// resources.
+// (manifests, codebooks), a browser's folder of a saved page's resources
+// and an lcity workspace.
 func TestScanFolderFiles(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -23,6 +23,9 @@ func TestScanFolderFiles(t *testing.T) {
 		{"left out",
 			[]string{"a.pdf", ".DS_Store", ".git/config", "~$report.docx", "codebook.yaml", "other.yml", "sub/b.docx"},
 			[]string{"a.pdf", "sub/b.docx"}},
+		{"a workspace inside the corpus",
+			[]string{"a.pdf", "out/run.json", "out/documents.jsonl", "out/texts/a.txt", "notes/run.json"},
+			[]string{"a.pdf", "notes/run.json"}},
 		{"saved page resources",
 			[]string{"page.html", "page_files/app.js", "page_files/logo.png", "other_files/notes.txt", "old.htm", "old_files/x.css"},
 			[]string{"old.htm", "other_files/notes.txt", "page.html"}},
