@@ -56,11 +56,13 @@ func Sample() *Corpus {
 func FocusCSV() []byte { return focusCSV }
 
 // Load opens a corpus: a manifest file, a folder with a corpus.yaml, or a
-// folder of PDF, TXT and MD files without a manifest, where each file is one
-// document, its city taken from the file name and its region unknown. In a
-// folder, a file whose city gives a document ID an earlier file (by path)
-// has is named by its file name instead ("melton.txt" beside melton.pdf);
-// two files that still give the same ID are an error.
+// folder of documents without a manifest, where each file is one
+// document, its city taken from the file name and its region unknown
+// (see ScanFolder for which files are taken; ingest picks each file's
+// reader by its content). In a folder, a file whose city gives a
+// document ID an earlier file (by path) has is named by its file name
+// instead ("melton.txt" beside melton.pdf); two files that still give
+// the same ID are an error.
 func Load(p string) (*Corpus, error) {
 	st, err := os.Stat(p)
 	if err != nil {
@@ -99,17 +101,59 @@ func readManifest(fsys fs.FS, name, display string) (*Manifest, error) {
 }
 
 // ErrNoInputs is a folder with no input files and no manifest.
-var ErrNoInputs = errors.New("no PDF, TXT or MD files and no corpus.yaml")
+var ErrNoInputs = errors.New("no input files and no corpus.yaml")
 
 // ScanFolder describes the input files of a folder as Load does when it
 // has no manifest (a corpus.yaml in it is ignored): one entry per file,
 // city from the file name, region unknown.
+//
+// Every file of the folder and its subfolders is an input, whatever its
+// extension: ingest reads PDF, Word (.docx), HTML and text files by their
+// content and fails any other file as unsupported, so that nothing put in
+// the folder is passed over in silence. Left out are only what is not a
+// document of the user's: hidden files and folders (names starting with
+// "."), Office's lock files ("~$report.docx"), YAML files (lcity's
+// manifests and codebooks: `lcity init` writes both into the folder), the
+// folder of images and scripts a browser saves beside a web page
+// ("page_files" next to page.html or page.htm) and an lcity workspace
+// written into the corpus folder (a subfolder with run.json and
+// documents.jsonl).
 func ScanFolder(dir string) (*Manifest, error) {
 	return folderManifest(os.DirFS(dir))
 }
 
-// Inputs are the extensions a corpus folder is scanned for.
-var Inputs = []string{".pdf", ".txt", ".md"}
+// skipInput tells the files of a folder that are not inputs (see
+// ScanFolder).
+func skipInput(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || ext == ".yaml" || ext == ".yml"
+}
+
+// lcityWorkspace tells a folder that is lcity's output (it holds run.json
+// and documents.jsonl): a workspace written into the corpus folder.
+func lcityWorkspace(fsys fs.FS, dir string) bool {
+	for _, f := range []string{"run.json", "documents.jsonl"} {
+		if _, err := fs.Stat(fsys, dir+"/"+f); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// savedPageAssets tells a browser's folder of a saved page's resources:
+// "X_files" beside X.html or X.htm.
+func savedPageAssets(fsys fs.FS, dir string) bool {
+	base, ok := strings.CutSuffix(dir, "_files")
+	if !ok || base == "" {
+		return false
+	}
+	for _, ext := range []string{".html", ".htm", ".HTML", ".HTM"} {
+		if _, err := fs.Stat(fsys, base+ext); err == nil {
+			return true
+		}
+	}
+	return false
+}
 
 func folderManifest(fsys fs.FS) (*Manifest, error) {
 	var m Manifest
@@ -118,16 +162,13 @@ func folderManifest(fsys fs.FS) (*Manifest, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || savedPageAssets(fsys, p) || lcityWorkspace(fsys, p)) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		ext := strings.ToLower(path.Ext(p))
-		for _, want := range Inputs {
-			if ext == want {
-				m.Entries = append(m.Entries, Entry{File: p, City: CityFromFile(p), Region: RegionUnknown})
-			}
+		if !skipInput(d.Name()) {
+			m.Entries = append(m.Entries, Entry{File: p, City: CityFromFile(p), Region: RegionUnknown})
 		}
 		return nil
 	})

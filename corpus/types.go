@@ -106,6 +106,12 @@ type Document struct {
 	// Repaired tells that the PDF's cross-reference data was missing or
 	// broken and was rebuilt by scanning the file for its objects.
 	Repaired bool `json:"repaired,omitempty"`
+	// Title is the title a web page or Word file gives itself (the
+	// page's title, the file's document properties); URL is a web page's
+	// canonical address (its rel=canonical link, og:url, or the address
+	// a browser noted when saving it). Empty for PDFs and text files.
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url,omitempty"`
 	// Text is the cleaned text of the document; passages' Start and End are
 	// byte offsets into it. It is written to texts/<id>.txt, not to
 	// documents.jsonl.

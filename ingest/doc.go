@@ -1,5 +1,7 @@
-// Package ingest turns corpus files (PDF, plain text, Markdown) into
-// documents and passages.
+// Package ingest turns corpus files (PDF, Word .docx, web pages, plain
+// text, Markdown) into documents and passages. Each file's reader is
+// chosen by its content, not its name (sniff.go; see "Web pages, Word
+// files and text" below).
 //
 // A PDF is opened with github.com/ledongthuc/pdf's object parser; an
 // encrypted one with the empty user password or the manifest entry's
@@ -99,6 +101,79 @@
 // or crashes it. In process, though, a goroutine stuck past the timeout
 // cannot be stopped, and a fatal runtime error (out of memory, a stack
 // overflow, a panic in a goroutine of a library) ends the whole program.
+//
+// # Web pages, Word files and text
+//
+// The reader is chosen by the file's first bytes: "%PDF-" (in the first
+// KiB), a zip archive holding word/document.xml, HTML markup (a doctype,
+// <html>, <head> or <body>, or a name .html/.htm with markup), else text
+// when the file is UTF-8 or UTF-16 with a byte-order mark (a text file
+// in neither is read as Windows-1252, noted). The name decides only
+// Markdown (.md, .markdown) against plain text, and keeps .pdf files with
+// the PDF reader and .docx files with the Word reader, so a damaged file
+// fails as corrupt with that reader's reason. A file that is none of
+// these, or a text file of data or code (.csv, .json, .xml, .js…), fails
+// as unsupported with a detail that says what it seems to be (an image,
+// a legacy .doc, a PowerPoint file, binary data).
+//
+// A web page's main content is found by codeberg.org/readeck/go-readability/v2,
+// a port of Mozilla's Readability (Firefox's reader view). It is the
+// maintained fork of github.com/go-shiori/go-readability, which is
+// archived and which the module proxy this project uses does not serve;
+// the fork tracks Readability.js 0.6. Readability scores blocks by text
+// and class names and keeps what sits inside the content with enough
+// prose, cookie notes among them ("cookie" is none of its words), so a
+// pre-pass (html.go) first drops what HTML5 and ARIA name as furniture
+// (nav, header outside the article, footer, aside, form, dialog, button;
+// roles navigation, banner, contentinfo, complementary, dialog, search)
+// and elements whose class or ID holds a word such as cookie, consent,
+// gdpr, share, social, newsletter or breadcrumb. Headings h1-h3 start
+// sections; the page's first h1 (else its title) heads the first section
+// when readability took it out of the content; a heading h4-h6 leads
+// into the paragraph after it ("Costs. A circle costs…"), as it is too
+// small to be a section and too short to code alone. A table row is a
+// paragraph with its cells parted by tabs. The charset comes from the
+// byte-order mark or the page's meta tag (golang.org/x/net/html/charset),
+// else UTF-8 or Windows-1252. The document records the page's title and
+// its canonical address (rel=canonical, og:url, or the "saved from url="
+// comment a browser writes when saving a page).
+//
+// A Word file is read from its parts with archive/zip and encoding/xml
+// (ECMA-376 WordprocessingML): no maintained Go library for .docx is
+// served to this project (unioffice needs a paid licence, gooxml is not
+// served) and only the text is needed. Paragraph styles named
+// "heading 1"-"heading 3" (whatever their IDs, which Word localises), or
+// with outline levels 1-3, directly or through the style they are based
+// on, start sections, as does the Title style (whose text, unless the
+// document properties give a title, is the document's title); deeper
+// levels lead into the next paragraph as in web pages. A table row is a
+// paragraph of tab-separated cells (a cell's paragraphs joined by
+// spaces). Footnotes and endnotes are numbered [1], [2]… in the order the
+// text refers to them, marked there, and appended after the text under
+// a heading "Notes", each a paragraph, as a book prints endnotes: coded
+// on their own, they do not split the paragraph that cites them. Text
+// boxes are paragraphs of their own (their fallback copy for old readers
+// is skipped), tracked insertions are read and deletions are not, field
+// codes are dropped and their results kept; headers, footers and
+// comments are not the document's text. A part that inflates past 64 MiB
+// fails as too-large (a decompression bomb; archive/zip also stops at
+// the size an archive declares, as corrupt), XML nested deeper than 512
+// elements as corrupt, a web page of more than 200,000 elements as
+// too-large.
+//
+// Markdown is parsed by goldmark (CommonMark with GitHub tables; a YAML
+// front-matter block is metadata and left out): headings of levels 1-3
+// start sections, deeper ones lead in, list items and table rows are
+// paragraphs, raw HTML is left out. In plain text, paragraphs are parted
+// by blank lines, and a paragraph of one short title-case line (at most
+// 80 characters and 12 words, no closing . , ; : or !, its words
+// capitalised but for short function words) is a heading, as in a
+// transcript's "Opening Questions". Form feeds part a text file's pages.
+//
+// Web pages and Word files have no pages: every passage is on page 1 and
+// the document has one page. Offsets refer to the extracted text as for
+// PDFs. An entry's pages: selects a text file's form-feed pages; an
+// entry's outline: fails on these files, which have no outline.
 //
 // # Supervised extraction
 //

@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/internal/workerfault"
@@ -43,13 +41,18 @@ import (
 // glyph before it (typeset ligatures came out as "offi ce"). "10": an
 // entry's missing pages or outline entry no longer says "unsupported file
 // type". "11": passage IDs are derived from the passage's text
-// (corpus.PassageIDs), not from its position.
-const Version = "11"
+// (corpus.PassageIDs), not from its position. "12": web pages (.html) and
+// Word files (.docx) are read, and every file by its content; a text
+// file's short title-case lines and Markdown's headings (by goldmark)
+// are headings, its list items and table rows paragraphs.
+const Version = "12"
 
 // Extractor names recorded in documents.jsonl.
 const (
 	ExtractorPDF  = "lcity-pdf/v" + Version
-	ExtractorText = "text/v" + Version
+	ExtractorText = "text/v" + Version // plain text and Markdown
+	ExtractorHTML = "html/v" + Version // web pages, main content by go-readability
+	ExtractorDOCX = "docx/v" + Version // Word files
 )
 
 // Defaults for Options.
@@ -200,16 +203,18 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	defer data.Close()
 	res := Result{Input: in, SHA256: sum}
 
+	k, err := sniff(in.File, data, size)
+	if err != nil {
+		return failAll(in, sum, err)
+	}
+	if k != kindPDF {
+		return extractStructured(data, size, in, sum, k)
+	}
 	var pages []page
 	var outline []outlineEntry
 	repaired := false
-	extractor := ExtractorText
-	ext := strings.ToLower(path.Ext(in.File))
-	head := make([]byte, 5)
-	data.ReadAt(head, 0)
-	switch {
-	case ext == ".pdf" || bytes.Equal(head, []byte("%PDF-")):
-		extractor = ExtractorPDF
+	extractor := ExtractorPDF
+	{
 		var notes []string
 		var err error
 		pages, outline, notes, repaired, err = extractPDF(ctx, data, size, in)
@@ -224,24 +229,11 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 			return failAll(in, sum, err)
 		}
 		res.Notes = append(res.Notes, notes...)
-	case ext == ".txt" || ext == ".md":
-		raw, err := io.ReadAll(io.NewSectionReader(data, 0, size))
-		if err != nil {
-			return failAll(in, sum, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err))
-		}
-		if !utf8.Valid(raw) {
-			raw = []byte(strings.ToValidUTF8(string(raw), "\uFFFD"))
-		}
-		pages = textPages(string(raw), ext == ".md")
-	default:
-		return failAll(in, sum, fmt.Errorf("%w: %q is not PDF, TXT or MD", corpus.ErrUnsupported, path.Ext(in.File)))
 	}
 
 	total := len(pages)
 	raw := pages
-	if extractor != ExtractorText {
-		pages = removeFurniture(pages)
-	}
+	pages = removeFurniture(pages)
 	ranges, notes := splitRanges(in.Entries, outline, total)
 	res.Notes = append(res.Notes, notes...)
 	for i, e := range in.Entries {
@@ -459,45 +451,6 @@ type readerAtCloser interface {
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
-
-// textPages turns a text file into pages (split at form feeds, as
-// pdftotext writes them) of one line per paragraph. In Markdown, lines
-// starting with # are headings.
-func textPages(s string, markdown bool) []page {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var pages []page
-	for i, chunk := range strings.Split(s, "\f") {
-		p := page{number: i + 1}
-		y := 0.0
-		var para []string
-		flush := func() {
-			if len(para) > 0 {
-				p.lines = append(p.lines, line{text: cleanLine(joinLines(para)), y: y, size: 10, brk: true})
-				y -= 30
-				para = nil
-			}
-		}
-		for _, l := range strings.Split(chunk, "\n") {
-			t := strings.TrimSpace(l)
-			switch {
-			case t == "":
-				flush()
-			case markdown && strings.HasPrefix(t, "#"):
-				flush()
-				h := cleanLine(strings.TrimLeft(t, "# "))
-				if h != "" {
-					p.lines = append(p.lines, line{text: h, y: y, size: 14, bold: true, brk: true})
-					y -= 30
-				}
-			default:
-				para = append(para, t)
-			}
-		}
-		flush()
-		pages = append(pages, p)
-	}
-	return pages
-}
 
 // pageRange is the pages of a file that belong to one entry.
 type pageRange struct {

@@ -86,6 +86,9 @@ func sampleExtraction(t *testing.T) []string {
 	for _, in := range extraFixtures {
 		jobs = append(jobs, job{os.DirFS("testdata/extraction"), in})
 	}
+	for _, in := range mixedInputs(t) {
+		jobs = append(jobs, job{os.DirFS(mixedDir), in})
+	}
 	var lines []string
 	for _, j := range jobs {
 		res := File(context.Background(), j.fsys, j.in, Options{})

@@ -89,7 +89,7 @@ func starterManifest(dir string) ([]byte, int, error) {
 		entries = m.Entries
 	}
 	if len(entries) == 0 {
-		b.WriteString("#\n# No PDF, TXT or MD files were found here: copy them into this folder and run\n" +
+		b.WriteString("#\n# No documents (PDF, Word, HTML or text files) were found here: copy them into this folder and run\n" +
 			"# `lcity init --force` again, or write the entries yourself, e.g.\n" +
 			"#   - {file: cork.pdf, city: Cork, country: Ireland, region: Europe, year: 2015}\n" +
 			"documents: []\n")

@@ -178,7 +178,7 @@ func (c *Config) ingestSettings(co *corpus.Corpus, s *workspace.Settings) {
 		}
 	}
 	s.MaxBytes, s.Timeout, s.Fallback, s.MaxMemory = c.Ingest.MaxBytes, c.Ingest.Timeout.String(), c.Ingest.Fallback, c.Ingest.MaxMemory
-	s.Extractors = []string{ingest.ExtractorPDF, ingest.ExtractorText}
+	s.Extractors = []string{ingest.ExtractorPDF, ingest.ExtractorText, ingest.ExtractorHTML, ingest.ExtractorDOCX}
 	if c.Ingest.Fallback == ingest.FallbackPdftotext {
 		s.Extractors = append(s.Extractors, ingest.ExtractorPdftotext())
 	}

@@ -35,7 +35,7 @@ CODEBOOK.md in the lcity repository documents the codebook format.`,
 				fmt.Fprintf(w, "wrote %s\n", pathIn(res.Dir, f))
 			}
 			if res.Documents == 0 {
-				fmt.Fprintf(w, "No PDF, TXT or MD files in %s yet: copy them there and run `lcity init --force %s`, or list them in %s by hand.\n", res.Dir, res.Dir, pathIn(res.Dir, "corpus.yaml"))
+				fmt.Fprintf(w, "No documents (PDF, Word, HTML or text files) in %s yet: copy them there and run `lcity init --force %s`, or list them in %s by hand.\n", res.Dir, res.Dir, pathIn(res.Dir, "corpus.yaml"))
 				return nil
 			}
 			fmt.Fprintf(w, "%d documents listed. Correct their cities, countries, regions and years in %s, then:\n", res.Documents, pathIn(res.Dir, "corpus.yaml"))

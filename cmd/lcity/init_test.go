@@ -62,7 +62,7 @@ func TestInit(t *testing.T) {
 	// An empty folder gets examples in comments and says what to do.
 	empty := t.TempDir()
 	code, stdout, _ = lcity(t, "init", empty)
-	if code != 0 || !strings.Contains(stdout, "No PDF, TXT or MD files") {
+	if code != 0 || !strings.Contains(stdout, "No documents (PDF, Word, HTML or text files)") {
 		t.Errorf("init on an empty folder: exit %d\n%s", code, stdout)
 	}
 	if code, _, stderr := lcity(t, "run", "--corpus", empty, "--out", filepath.Join(empty, "ws")); code != 2 || !strings.Contains(stderr, "no documents listed") {
