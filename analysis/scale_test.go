@@ -349,3 +349,33 @@ func BenchmarkLinkage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRegionTestPairs and BenchmarkLinkageDirect time the pairwise
+// region test and the direct clustering (the computations before issue
+// 19, kept as references) up to 1,600 cities, for ratios in one run:
+//
+//	go test ./analysis -run '^$' -bench 'RegionTest|Linkage' -benchtime 1x
+func BenchmarkRegionTestPairs(b *testing.B) {
+	for _, n := range scaleSizes[:3] {
+		r := generatedResult(n, 25, 1)
+		r.Options.Permutations = 1000
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(n * 25 * 8))
+			for b.Loop() {
+				regionTestPairs(r)
+			}
+		})
+	}
+}
+
+func BenchmarkLinkageDirect(b *testing.B) {
+	for _, n := range scaleSizes[:3] {
+		sim := generatedResult(n, 25, 1).Similarity
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(n * 25 * 8))
+			for b.Loop() {
+				directLinkage(sim)
+			}
+		})
+	}
+}
