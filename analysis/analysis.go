@@ -307,35 +307,14 @@ func (r *Result) regionTest() {
 	for i := range eu {
 		labels[i] = true
 	}
-	stat := func(lab []bool) (we, wa, bt, s float64) {
-		var nwe, nwa, nbt int
-		for a := 0; a < len(idx); a++ {
-			for b := a + 1; b < len(idx); b++ {
-				v := r.Similarity.At(idx[a], idx[b])
-				switch {
-				case lab[a] && lab[b]:
-					we += v
-					nwe++
-				case !lab[a] && !lab[b]:
-					wa += v
-					nwa++
-				default:
-					bt += v
-					nbt++
-				}
-			}
-		}
-		we, wa, bt = we/float64(nwe), wa/float64(nwa), bt/float64(nbt)
-		within := (we*float64(nwe) + wa*float64(nwa)) / float64(nwe+nwa)
-		return we, wa, bt, within - bt
-	}
-	t.WithinEurope, t.WithinAsia, t.Between, t.Statistic = stat(labels)
+	rs := newRegionSums(r.Matrix, idx)
+	t.WithinEurope, t.WithinAsia, t.Between, t.Statistic = rs.stat(labels)
 	g := rng(r.Options.Seed, "region-test")
 	perm := append([]bool(nil), labels...)
 	ge := 0
 	for k := 0; k < t.Permutations; k++ {
 		g.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		if _, _, _, s := stat(perm); s >= t.Statistic-1e-12 {
+		if _, _, _, s := rs.stat(perm); s >= t.Statistic-1e-12 {
 			ge++
 		}
 	}
@@ -353,6 +332,75 @@ func (r *Result) regionTest() {
 	if ne, na := floats.Norm(ce, 2), floats.Norm(ca, 2); ne > 0 && na > 0 {
 		t.CentroidCos = floats.Dot(ce, ca) / (ne * na)
 	}
+}
+
+// regionSums computes the region test's statistic from per-group sums of
+// unit-normalised profile rows instead of from all pairs of cities. With
+// u_i the row of city i divided by its length (a zero row stays zero, so
+// its cosine with any other row is 0, as in Cosine) and S_G = Σ_{i∈G} u_i,
+// the sum of the cosines over the pairs i < j of a group G is
+// (|S_G|² − Σ_{i∈G} |u_i|²) / 2, where |u_i|² is 1 or 0, and the sum over
+// the pairs between groups A and B is S_A · S_B. A relabelling then costs
+// O(cities × codes) instead of O(cities²) (issue 19): at 1,600 cities and
+// 10,000 permutations that is 0.4 G multiply-adds instead of 13 G. The
+// pairwise sums stay in the tests as the reference (regionStatPairs).
+type regionSums struct {
+	k    int
+	unit []float64 // len(idx) × k, row-major, in the order of idx
+	nz   []bool    // row is not zero
+	se   []float64 // scratch: S_Europe
+	sa   []float64 // scratch: S_Asia
+}
+
+func newRegionSums(m *mat.Dense, idx []int) *regionSums {
+	_, k := m.Dims()
+	rs := &regionSums{k: k, unit: make([]float64, len(idx)*k), nz: make([]bool, len(idx)), se: make([]float64, k), sa: make([]float64, k)}
+	for a, i := range idx {
+		row := m.RawRowView(i)
+		n := floats.Norm(row, 2)
+		if n == 0 {
+			continue
+		}
+		rs.nz[a] = true
+		u := rs.unit[a*k : (a+1)*k]
+		for j, v := range row {
+			u[j] = v / n
+		}
+	}
+	return rs
+}
+
+// stat returns the mean cosine within Europe (lab true), within
+// Asia-Pacific, between them, and the statistic: the mean over all
+// within-region pairs minus the mean between.
+func (rs *regionSums) stat(lab []bool) (we, wa, bt, s float64) {
+	k := rs.k
+	clear(rs.se)
+	clear(rs.sa)
+	var ne, na, ze, za int
+	for a, eu := range lab {
+		u := rs.unit[a*k : (a+1)*k]
+		if eu {
+			floats.Add(rs.se, u)
+			ne++
+			if rs.nz[a] {
+				ze++
+			}
+		} else {
+			floats.Add(rs.sa, u)
+			na++
+			if rs.nz[a] {
+				za++
+			}
+		}
+	}
+	nwe, nwa, nbt := ne*(ne-1)/2, na*(na-1)/2, ne*na
+	we = (floats.Dot(rs.se, rs.se) - float64(ze)) / 2
+	wa = (floats.Dot(rs.sa, rs.sa) - float64(za)) / 2
+	bt = floats.Dot(rs.se, rs.sa)
+	within := (we + wa) / float64(nwe+nwa)
+	we, wa, bt = we/float64(nwe), wa/float64(nwa), bt/float64(nbt)
+	return we, wa, bt, within - bt
 }
 
 func (r *Result) contrasts() {
@@ -397,23 +445,19 @@ func column(m *mat.Dense, j int, rows []int) []float64 {
 }
 
 // CliffDelta is Cliff's delta of a against b: the share of pairs where a is
-// larger minus the share where it is smaller.
+// larger minus the share where it is smaller. It is computed from the
+// pooled mid-ranks in O((|a|+|b|) log(|a|+|b|)) rather than over all
+// |a|·|b| pairs: with U = R_a − |a|(|a|+1)/2 (R_a the rank sum of a, ties
+// at their mean rank), #(a > b) − #(a < b) = 2U − |a|·|b|, an integer held
+// exactly (mid-ranks are halves), so the result equals the pairwise count.
 func CliffDelta(a, b []float64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	var gt, lt int
-	for _, x := range a {
-		for _, y := range b {
-			switch {
-			case x > y:
-				gt++
-			case x < y:
-				lt++
-			}
-		}
-	}
-	return float64(gt-lt) / float64(len(a)*len(b))
+	ra, _ := midranks(a, b)
+	na, nb := float64(len(a)), float64(len(b))
+	u := floats.Sum(ra) - na*(na+1)/2
+	return (2*u - na*nb) / (na * nb)
 }
 
 // DeltaP is the two-sided permutation p-value of Cliff's delta of a

@@ -21,6 +21,17 @@
 //		analysis.Options{Weight: analysis.WeightRate, Seed: 1})
 //	err = res.WriteSimilarity(w)
 //
+// The work grows linearly in cities at a fixed number of permutations,
+// apart from one pass over the pairs of cities (the similarity matrix and
+// what is read from it): the region test sums unit-normalised profile
+// rows per region instead of visiting all pairs in every relabelling,
+// Cliff's delta comes from rank sums, the per-code tests permute ranks in
+// O(cities), PCA is gonum's thin SVD of the cities × codes matrix, and
+// average linkage runs the direct O(n³) algorithm up to
+// DirectLinkageCities and a nearest-neighbour chain (O(n²), hand-written:
+// gonum has no hierarchical clustering) above it. The figures show regions
+// instead of cities above MaxFigureCities.
+//
 // Every random choice comes from a generator seeded from Options.Seed and
 // the test's name, so results are identical on every run; the per-code
 // and hypothesis permutation tests enumerate every relabelling when there

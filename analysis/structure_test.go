@@ -221,6 +221,7 @@ func TestReportGolden(t *testing.T) {
 	outputs := map[string]func(*bytes.Buffer) error{
 		"report.md":        func(b *bytes.Buffer) error { return res.WriteMarkdown(b, meta) },
 		"contrasts.csv":    func(b *bytes.Buffer) error { return res.WriteContrasts(b) },
+		"similarity.csv":   func(b *bytes.Buffer) error { return res.WriteSimilarity(b) },
 		"crosstab.csv":     func(b *bytes.Buffer) error { return res.WriteCrosstab(b) },
 		"cooccurrence.csv": func(b *bytes.Buffer) error { return res.WriteCoOccurrence(b) },
 		"clusters.csv":     func(b *bytes.Buffer) error { return res.WriteClusters(b) },

@@ -45,21 +45,30 @@ func (r *Result) WriteProfiles(w io.Writer) error {
 }
 
 // WriteSimilarity writes similarity.csv: the city × city cosine matrix with
-// the city names as first row and column.
+// the city names as first row and column. Rows are written as they are
+// formatted: the file has a cell per pair of cities (2.6 million at 1,600
+// cities), which held as strings before writing took 150 MB.
 func (r *Result) WriteSimilarity(w io.Writer) error {
-	head := []string{"city"}
+	cw := csv.NewWriter(w)
+	row := make([]string, 0, len(r.Cities)+1)
+	row = append(row, "city")
 	for _, c := range r.Cities {
-		head = append(head, c.Name)
+		row = append(row, c.Name)
 	}
-	rows := [][]string{head}
+	if err := cw.Write(row); err != nil {
+		return err
+	}
 	for i, c := range r.Cities {
-		row := []string{c.Name}
+		row = append(row[:0], c.Name)
 		for j := range r.Cities {
 			row = append(row, f(r.Similarity.At(i, j)))
 		}
-		rows = append(rows, row)
+		if err := cw.Write(row); err != nil {
+			return err
+		}
 	}
-	return writeCSV(w, rows)
+	cw.Flush()
+	return cw.Error()
 }
 
 // WriteContrasts writes contrasts.csv: per code, the region means, their
