@@ -353,8 +353,9 @@ const hashChunk = 1 << 20
 // Input.SHA256 takes. It checks the size first: a file larger than
 // maxBytes (DefaultMaxBytes if maxBytes <= 0) is not read and gives an
 // error wrapping corpus.ErrTooLarge. It reads in chunks of 1 MiB and stops
-// with ctx's error (wrapped) when ctx is done. A file that cannot be
-// opened or read gives an error wrapping corpus.ErrCorrupt.
+// with ctx's error (wrapped) when ctx is done. A file that does not exist
+// gives an error wrapping corpus.ErrMissing; one that cannot be opened or
+// read, corpus.ErrCorrupt.
 func HashFile(ctx context.Context, fsys fs.FS, name string, maxBytes int64) (sum string, size int64, err error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -363,6 +364,9 @@ func HashFile(ctx context.Context, fsys fs.FS, name string, maxBytes int64) (sum
 		return "", 0, fmt.Errorf("hash %s: %w", name, err)
 	}
 	f, err := fsys.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", 0, fmt.Errorf("%w: %s", corpus.ErrMissing, name)
+	}
 	if err != nil {
 		return "", 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
@@ -435,6 +439,9 @@ func readInput(fsys fs.FS, name string, max int64, known string) (ra readerAtClo
 // error the file is closed; size is the file's size when it was known.
 func openInput(fsys fs.FS, name string, max int64) (f fs.File, size int64, err error) {
 	f, err = fsys.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, fmt.Errorf("%w: %s", corpus.ErrMissing, name)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
