@@ -443,7 +443,9 @@ func readStreamLimit(v pdf.Value, limit int64) (data []byte) {
 }
 
 // simpleEncoding returns the text of each of the 256 codes of a simple
-// font without /ToUnicode.
+// font without /ToUnicode: its /Encoding's base (WinAnsi, MacRoman, else
+// the embedded font program's built-in encoding, Type 1 or CFF, else
+// StandardEncoding) with the /Differences over it.
 func simpleEncoding(fontDict pdf.Value) *[256]string {
 	var table [256]string
 	enc := fontDict.Key("Encoding")
@@ -457,7 +459,11 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 	case "MacRomanEncoding":
 		fillCharmap(&table, charmap.Macintosh)
 	default:
-		builtin := type1Encoding(fontDict.Key("FontDescriptor").Key("FontFile"))
+		fd := fontDict.Key("FontDescriptor")
+		builtin := type1Encoding(fd.Key("FontFile"))
+		if ff := fd.Key("FontFile3"); builtin == nil && ff.Kind() == pdf.Stream && ff.Key("Subtype").Name() == "Type1C" {
+			builtin = cffEncoding(readStream(ff))
+		}
 		if builtin != nil {
 			table = *builtin
 		} else {
