@@ -194,8 +194,8 @@ func (st layoutStats) isHeading(l line) bool {
 
 // blocks rebuilds headings and paragraphs from the lines of pages: a new
 // paragraph starts after a vertical gap wider than 1.3 line pitches, at an
-// indented first line after a finished sentence, or at a change between
-// heading and body style. A paragraph cut by a page or column break
+// indented first line after a finished sentence, at a bulleted line (its
+// bullet dropped), or at a change between heading and body style. A paragraph cut by a page or column break
 // continues on the next page or column when its last line did not end a
 // sentence and either the next line starts in lower case or the last line
 // ran to the right edge of its column and the next line is not indented.
@@ -243,9 +243,12 @@ func blocks(pages []page) []block {
 			if st.isHeading(l) {
 				kind = heading
 			}
-			newBlock := cur == nil || cur.kind != kind || l.brk
-			if !newBlock && kind == heading && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
-				newBlock = true // a title followed by a smaller heading
+			item, bullet := bulletItem(l.text)
+			newBlock := cur == nil || cur.kind != kind || l.brk || bullet
+			if !newBlock && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
+				// A title followed by a smaller heading; body text
+				// followed by a code box or a caption.
+				newBlock = true
 			}
 			if !newBlock && (prev == nil || l.colStart) && kind == paragraph {
 				// First line of a page or column: continue the paragraph
@@ -267,7 +270,11 @@ func blocks(pages []page) []block {
 				flush()
 				cur = &block{kind: kind, page: p.number}
 			}
-			lines = append(lines, l.text)
+			if bullet {
+				lines = append(lines, item)
+			} else {
+				lines = append(lines, l.text)
+			}
 			cur.lastPage = p.number
 			prev = &p.lines[i]
 			last, lastPage = l, p.number
@@ -275,6 +282,18 @@ func blocks(pages []page) []block {
 	}
 	flush()
 	return out
+}
+
+// bulletItem tells a line that starts a bulleted list item (a bullet
+// mark and a space, as slides and reports set them) and returns its text
+// after the mark: each item is a paragraph of its own, without its bullet.
+func bulletItem(s string) (string, bool) {
+	for _, b := range []string{"•", "▪", "◦", "●", "■", "‣", "⁃"} {
+		if rest, ok := strings.CutPrefix(s, b+" "); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return s, false
 }
 
 func endsSentence(s string) bool {

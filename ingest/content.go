@@ -65,6 +65,7 @@ type font struct {
 	simple  *[256]string      // text of each code of a simple font
 	ucs2    bool              // Type0 font whose codes are UCS-2 (Uni…-UCS2-H)
 	cids    *cidTable         // Type0 font whose codes are CIDs of an Adobe CJK collection
+	glyphs  *glyphRunes       // Type0 TrueType font read by its embedded program's cmap
 	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
 	decoded map[string]string // code → text, filled as codes appear
 	space   float64           // width of the font's space glyph, glyph space units (0: none)
@@ -98,6 +99,9 @@ func loadFont(v pdf.Value) *font {
 		f.cidW = cidWidths(desc.Key("W"))
 		if enc == "Identity-H" || enc == "Identity-V" {
 			f.cids = collectionCIDs(desc)
+			if f.toUni == nil && f.cids == nil {
+				f.glyphs = embeddedGlyphs(desc)
+			}
 		}
 		if fd := desc.Key("FontDescriptor"); !fd.IsNull() {
 			f.bold = f.bold || fd.Key("FontWeight").Float64() >= 600
@@ -174,6 +178,22 @@ func collectionCIDs(desc pdf.Value) *cidTable {
 	}
 	si := desc.Key("CIDSystemInfo")
 	return cidTableFor(nameOrString(si.Key("Registry")), nameOrString(si.Key("Ordering")))
+}
+
+// embeddedGlyphs reads the cmap of the TrueType program embedded in a
+// CIDFontType2 descendant font (truetype.go); nil for other fonts.
+func embeddedGlyphs(desc pdf.Value) *glyphRunes {
+	ff := desc.Key("FontDescriptor").Key("FontFile2")
+	if desc.Key("Subtype").Name() != "CIDFontType2" || ff.Kind() != pdf.Stream {
+		return nil
+	}
+	var cidToGID []byte
+	if m := desc.Key("CIDToGIDMap"); m.Kind() == pdf.Stream {
+		if cidToGID = readStream(m); len(cidToGID) < 2 {
+			return nil
+		}
+	}
+	return newGlyphRunes(readStream(ff), cidToGID)
 }
 
 func nameOrString(v pdf.Value) string {
@@ -253,6 +273,8 @@ func (f *font) decode(code string) string {
 		s = utf16Text(code)
 	case f.cids != nil:
 		s = f.cids.text(codeValue(code))
+	case f.glyphs != nil:
+		s = f.glyphs.lookup(codeValue(code))
 	}
 	s = strings.ReplaceAll(s, "\ufffd", "")
 	if len(f.decoded) < maxFontCodes {

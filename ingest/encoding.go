@@ -453,6 +453,14 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 	if enc.Kind() == pdf.Dict {
 		base = enc.Key("BaseEncoding").Name()
 	}
+	if pictureFont(fontDict) && enc.Kind() == pdf.Null {
+		// Every glyph of a picture font is a mark, not a letter: on
+		// slides and in reports, a list's bullet.
+		for c := range table {
+			table[c] = "•"
+		}
+		return &table
+	}
 	switch base {
 	case "WinAnsiEncoding":
 		fillCharmap(&table, charmap.Windows1252)
@@ -500,6 +508,18 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 		}
 	}
 	return &table
+}
+
+// pictureFont tells a symbolic font of pictures (Wingdings, Webdings):
+// its codes stand for no letters, and StandardEncoding would read its
+// bullet 0xA7 as "§".
+func pictureFont(fontDict pdf.Value) bool {
+	name := fontDict.Key("BaseFont").Name()
+	if i := strings.IndexByte(name, '+'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.ToLower(name)
+	return strings.HasPrefix(name, "wingdings") || strings.HasPrefix(name, "webdings")
 }
 
 // numberedGlyph returns the number of a glyph name of the families aNN,

@@ -27,6 +27,7 @@ var fontFixtures = []fixture{
 	{"testdata/fonts/word-gaps-ocr.pdf", func(t *testing.T) []byte { return ocrPDF() }},
 	{"testdata/fonts/word-gaps-ligatures.pdf", func(t *testing.T) []byte { return ligaturesPDF() }},
 	{"testdata/fonts/cff-builtin-greek.pdf", func(t *testing.T) []byte { return cffGreekPDF() }},
+	{"testdata/fonts/slides-cid-truetype.pdf", slideDeckPDF},
 }
 
 // TestFontFiles extracts each font fixture. Rows marked guard pass on
