@@ -208,18 +208,22 @@ func blocks(pages []page) []block {
 		page int
 		left float64
 	}
+	// A column of one line has no edge but that line's own end.
 	right := map[colKey]float64{}
+	count := map[colKey]int{}
 	for _, p := range pages {
 		for _, l := range p.lines {
 			if math.Abs(l.size-st.bodySize) <= 0.05*st.bodySize {
 				k := colKey{p.number, math.Round(l.colLeft)}
 				right[k] = max(right[k], l.x1)
+				count[k]++
 			}
 		}
 	}
 	full := func(pg int, l line) bool {
-		r, ok := right[colKey{pg, math.Round(l.colLeft)}]
-		return ok && l.x1 > l.x && l.x1 >= r-1.5*st.bodySize
+		k := colKey{pg, math.Round(l.colLeft)}
+		r, ok := right[k]
+		return ok && count[k] > 1 && l.x1 > l.x && l.x1 >= r-1.5*st.bodySize
 	}
 	var out []block
 	var cur *block
