@@ -228,8 +228,9 @@ func blocks(pages []page) []block {
 	var out []block
 	var cur *block
 	var lines []string
-	var last line // the line added last
-	lastPage := 0 // and its page
+	var last line   // the line added last
+	lastPage := 0   // and its page
+	lastSize := 0.0 // the font size of the paragraph's last substantial line
 	flush := func() {
 		if cur != nil && len(lines) > 0 {
 			cur.text = joinLinesIn(lines, vocab)
@@ -249,9 +250,12 @@ func blocks(pages []page) []block {
 			}
 			item, bullet := bulletItem(l.text)
 			newBlock := cur == nil || cur.kind != kind || l.brk || bullet
-			if !newBlock && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
-				// A title followed by a smaller heading; body text
-				// followed by a code box or a caption.
+			if !newBlock && kind == heading && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
+				newBlock = true // a title followed by a smaller heading
+			}
+			if !newBlock && kind == paragraph && lastSize > 0 && substantial(l.text) && math.Abs(lastSize-l.size) > 0.1*l.size {
+				// Body text followed by a code box or a caption; the short
+				// lines of superscripts and formula parts do not count.
 				newBlock = true
 			}
 			if !newBlock && (prev == nil || l.colStart) && kind == paragraph {
@@ -273,11 +277,15 @@ func blocks(pages []page) []block {
 			if newBlock {
 				flush()
 				cur = &block{kind: kind, page: p.number}
+				lastSize = 0
 			}
 			if bullet {
 				lines = append(lines, item)
 			} else {
 				lines = append(lines, l.text)
+			}
+			if substantial(l.text) {
+				lastSize = l.size
 			}
 			cur.lastPage = p.number
 			prev = &p.lines[i]
@@ -286,6 +294,13 @@ func blocks(pages []page) []block {
 	}
 	flush()
 	return out
+}
+
+// substantial tells a line of text from the short pieces that stand on
+// lines of their own in typeset text (superscripts, parts of formulas):
+// at least two words and eight characters.
+func substantial(s string) bool {
+	return utf8.RuneCountInString(s) >= 8 && strings.Contains(strings.TrimSpace(s), " ")
 }
 
 // bulletItem tells a line that starts a bulleted list item (a bullet

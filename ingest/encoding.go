@@ -694,4 +694,18 @@ var glyphNames = map[string]string{
 	"Lambda": "Λ", "Mu": "Μ", "Nu": "Ν", "Xi": "Ξ", "Omicron": "Ο", "Pi": "Π", "Rho": "Ρ",
 	"Sigma": "Σ", "Tau": "Τ", "Upsilon": "Υ", "Phi": "Φ", "Chi": "Χ", "Psi": "Ψ", "Omega": "Ω",
 	"ordfeminine": "ª", "ordmasculine": "º", "softhyphen": "", "perthousand": "‰",
+	// Mathematical symbols, as TeX's and other math fonts name them.
+	"universal": "∀", "existential": "∃", "element": "∈", "notelement": "∉", "emptyset": "∅",
+	"union": "∪", "intersection": "∩", "propersubset": "⊂", "propersuperset": "⊃",
+	"reflexsubset": "⊆", "reflexsuperset": "⊇", "logicalnot": "¬", "logicaland": "∧",
+	"logicalor": "∨", "infinity": "∞", "partialdiff": "∂", "gradient": "∇", "nabla": "∇",
+	"radical": "√", "summation": "∑", "product": "∏", "integral": "∫", "notequal": "≠",
+	"lessequal": "≤", "greaterequal": "≥", "approxequal": "≈", "equivalence": "≡",
+	"similar": "∼", "proportional": "∝", "angle": "∠", "perpendicular": "⊥", "arrowright": "→",
+	"arrowleft": "←", "arrowup": "↑", "arrowdown": "↓", "arrowboth": "↔", "arrowdblright": "⇒",
+	"arrowdblleft": "⇐", "arrowdblboth": "⇔", "dotmath": "⋅", "circleplus": "⊕",
+	"circlemultiply": "⊗", "aleph": "ℵ", "weierstrass": "℘", "Ifraktur": "ℑ", "Rfraktur": "ℜ",
+	"therefore": "∴", "mu1": "µ", "florin": "ƒ", "currency": "¤", "brokenbar": "¦",
+	"onehalf": "½", "onequarter": "¼", "threequarters": "¾", "onesuperior": "¹",
+	"twosuperior": "²", "threesuperior": "³",
 }
