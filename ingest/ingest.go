@@ -43,8 +43,13 @@ import (
 // glyph before it (typeset ligatures came out as "offi ce"). "10": an
 // entry's missing pages or outline entry no longer says "unsupported file
 // type". "11": passage IDs are derived from the passage's text
-// (corpus.PassageIDs), not from its position.
-const Version = "11"
+// (corpus.PassageIDs), not from its position. "12": a bare CFF font's
+// built-in encoding and glyph names read (Greek and math faces); a CID
+// TrueType font without /ToUnicode read by its embedded cmap; Wingdings
+// bullets, a bulleted line and a font-size change start paragraphs; a
+// one-line page does not continue onto the next; a file not there fails
+// as missing.
+const Version = "12"
 
 // Extractor names recorded in documents.jsonl.
 const (
