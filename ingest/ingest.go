@@ -48,7 +48,8 @@ import (
 // TrueType font without /ToUnicode read by its embedded cmap; Wingdings
 // bullets, a bulleted line and a font-size change start paragraphs; a
 // one-line page does not continue onto the next; a file not there fails
-// as missing.
+// as missing; a filled-in text field whose appearance shows nothing is
+// read from its value.
 const Version = "12"
 
 // Extractor names recorded in documents.jsonl.
