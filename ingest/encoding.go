@@ -708,4 +708,6 @@ var glyphNames = map[string]string{
 	"therefore": "∴", "mu1": "µ", "florin": "ƒ", "currency": "¤", "brokenbar": "¦",
 	"onehalf": "½", "onequarter": "¼", "threequarters": "¾", "onesuperior": "¹",
 	"twosuperior": "²", "threesuperior": "³",
+	// The Adobe Glyph List's variant Greek letters.
+	"phi1": "ϕ", "theta1": "ϑ", "omega1": "ϖ", "Upsilon1": "ϒ",
 }
