@@ -365,14 +365,25 @@ func joinLinesIn(lines []string, v *vocabulary) string {
 // it uses whole and the hyphenated compounds it writes within a line.
 // Fragments at a line-end hyphen and the start of the line after one are
 // left out: they may be halves of words.
+// It is collected on its first use: most pages break no word at a
+// line end.
 type vocabulary struct {
+	pages     []page
 	words     map[string]bool
 	compounds map[string]bool
 }
 
-// newVocabulary collects the vocabulary of pages.
-func newVocabulary(pages []page) *vocabulary {
-	v := &vocabulary{words: map[string]bool{}, compounds: map[string]bool{}}
+// newVocabulary returns the vocabulary of pages, collected when first
+// asked.
+func newVocabulary(pages []page) *vocabulary { return &vocabulary{pages: pages} }
+
+// collect fills the vocabulary from its pages, once.
+func (v *vocabulary) collect() {
+	if v.words != nil {
+		return
+	}
+	v.words, v.compounds = map[string]bool{}, map[string]bool{}
+	pages := v.pages
 	afterHyphen := false
 	for _, p := range pages {
 		for _, l := range p.lines {
@@ -397,7 +408,6 @@ func newVocabulary(pages []page) *vocabulary {
 			afterHyphen = strings.HasSuffix(strings.TrimSpace(l.text), "-")
 		}
 	}
-	return v
 }
 
 // keepHyphen decides a word broken at a line-end hyphen, s ending in the
@@ -423,6 +433,7 @@ func (v *vocabulary) keepHyphen(s, l string) bool {
 	if a == "" || b == "" {
 		return false
 	}
+	v.collect()
 	switch {
 	case v.compounds[a+"-"+b] || (bEnd < len(l) && l[bEnd] == '-' && v.compounds[a+"-"+strings.ToLower(firstToken(l))]):
 		return true
