@@ -2,7 +2,9 @@
 // pdftotext on every PDF of a folder: pages per second of both and the
 // token agreement (F1 of word counts, see ingest.TokenF1) per file. It
 // prints a tab-separated table and a summary line; scripts/pdfagree.sh
-// runs it.
+// runs it. A file where pdftotext writes right-to-left words with their
+// letters reversed (logicalRTL) is counted apart: pdftotext is no
+// reference there.
 //
 //	go run ./internal/pdfagree [-pdftotext PATH] [-runs N] DIR
 package main
