@@ -26,6 +26,8 @@ const (
 	// file died, or took more memory than its limit.
 	ReasonCrashed       = "crashed"
 	ReasonTooMuchMemory = "too-much-memory"
+	// ReasonMissing is an input the manifest names that is not there.
+	ReasonMissing = "missing"
 )
 
 // Sentinel errors the ingest stage wraps; callers branch on them with errors.Is
@@ -47,6 +49,9 @@ var (
 	// ErrTooMuchMemory is a worker process that ran out of its memory
 	// limit while extracting one input.
 	ErrTooMuchMemory = errors.New("extraction exceeded the memory limit")
+	// ErrMissing is an input file that does not exist (a manifest entry
+	// naming a file that is not in the corpus folder).
+	ErrMissing = errors.New("file not found")
 )
 
 // ReasonUndecodableFont and ErrUndecodableFont: text is drawn, but only in
@@ -79,6 +84,8 @@ func Reason(err error) string {
 		return ReasonCrashed
 	case errors.Is(err, ErrTooMuchMemory):
 		return ReasonTooMuchMemory
+	case errors.Is(err, ErrMissing):
+		return ReasonMissing
 	default:
 		return ReasonCorrupt
 	}

@@ -194,8 +194,8 @@ func (st layoutStats) isHeading(l line) bool {
 
 // blocks rebuilds headings and paragraphs from the lines of pages: a new
 // paragraph starts after a vertical gap wider than 1.3 line pitches, at an
-// indented first line after a finished sentence, or at a change between
-// heading and body style. A paragraph cut by a page or column break
+// indented first line after a finished sentence, at a bulleted line (its
+// bullet dropped), or at a change between heading and body style. A paragraph cut by a page or column break
 // continues on the next page or column when its last line did not end a
 // sentence and either the next line starts in lower case or the last line
 // ran to the right edge of its column and the next line is not indented.
@@ -208,24 +208,29 @@ func blocks(pages []page) []block {
 		page int
 		left float64
 	}
+	// A column of one line has no edge but that line's own end.
 	right := map[colKey]float64{}
+	count := map[colKey]int{}
 	for _, p := range pages {
 		for _, l := range p.lines {
 			if math.Abs(l.size-st.bodySize) <= 0.05*st.bodySize {
 				k := colKey{p.number, math.Round(l.colLeft)}
 				right[k] = max(right[k], l.x1)
+				count[k]++
 			}
 		}
 	}
 	full := func(pg int, l line) bool {
-		r, ok := right[colKey{pg, math.Round(l.colLeft)}]
-		return ok && l.x1 > l.x && l.x1 >= r-1.5*st.bodySize
+		k := colKey{pg, math.Round(l.colLeft)}
+		r, ok := right[k]
+		return ok && count[k] > 1 && l.x1 > l.x && l.x1 >= r-1.5*st.bodySize
 	}
 	var out []block
 	var cur *block
 	var lines []string
-	var last line // the line added last
-	lastPage := 0 // and its page
+	var last line   // the line added last
+	lastPage := 0   // and its page
+	lastSize := 0.0 // the font size of the paragraph's last substantial line
 	flush := func() {
 		if cur != nil && len(lines) > 0 {
 			cur.text = joinLinesIn(lines, vocab)
@@ -243,9 +248,15 @@ func blocks(pages []page) []block {
 			if st.isHeading(l) {
 				kind = heading
 			}
-			newBlock := cur == nil || cur.kind != kind || l.brk
+			item, bullet := bulletItem(l.text)
+			newBlock := cur == nil || cur.kind != kind || l.brk || bullet
 			if !newBlock && kind == heading && prev != nil && math.Abs(prev.size-l.size) > 0.1*l.size {
 				newBlock = true // a title followed by a smaller heading
+			}
+			if !newBlock && kind == paragraph && lastSize > 0 && substantial(l.text) && math.Abs(lastSize-l.size) > 0.1*l.size {
+				// Body text followed by a code box or a caption; the short
+				// lines of superscripts and formula parts do not count.
+				newBlock = true
 			}
 			if !newBlock && (prev == nil || l.colStart) && kind == paragraph {
 				// First line of a page or column: continue the paragraph
@@ -266,8 +277,16 @@ func blocks(pages []page) []block {
 			if newBlock {
 				flush()
 				cur = &block{kind: kind, page: p.number}
+				lastSize = 0
 			}
-			lines = append(lines, l.text)
+			if bullet {
+				lines = append(lines, item)
+			} else {
+				lines = append(lines, l.text)
+			}
+			if substantial(l.text) {
+				lastSize = l.size
+			}
 			cur.lastPage = p.number
 			prev = &p.lines[i]
 			last, lastPage = l, p.number
@@ -275,6 +294,25 @@ func blocks(pages []page) []block {
 	}
 	flush()
 	return out
+}
+
+// substantial tells a line of text from the short pieces that stand on
+// lines of their own in typeset text (superscripts, parts of formulas):
+// at least two words and eight characters.
+func substantial(s string) bool {
+	return utf8.RuneCountInString(s) >= 8 && strings.Contains(strings.TrimSpace(s), " ")
+}
+
+// bulletItem tells a line that starts a bulleted list item (a bullet
+// mark and a space, as slides and reports set them) and returns its text
+// after the mark: each item is a paragraph of its own, without its bullet.
+func bulletItem(s string) (string, bool) {
+	for _, b := range []string{"•", "▪", "◦", "●", "■", "‣", "⁃"} {
+		if rest, ok := strings.CutPrefix(s, b+" "); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return s, false
 }
 
 func endsSentence(s string) bool {
@@ -327,14 +365,25 @@ func joinLinesIn(lines []string, v *vocabulary) string {
 // it uses whole and the hyphenated compounds it writes within a line.
 // Fragments at a line-end hyphen and the start of the line after one are
 // left out: they may be halves of words.
+// It is collected on its first use: most pages break no word at a
+// line end.
 type vocabulary struct {
+	pages     []page
 	words     map[string]bool
 	compounds map[string]bool
 }
 
-// newVocabulary collects the vocabulary of pages.
-func newVocabulary(pages []page) *vocabulary {
-	v := &vocabulary{words: map[string]bool{}, compounds: map[string]bool{}}
+// newVocabulary returns the vocabulary of pages, collected when first
+// asked.
+func newVocabulary(pages []page) *vocabulary { return &vocabulary{pages: pages} }
+
+// collect fills the vocabulary from its pages, once.
+func (v *vocabulary) collect() {
+	if v.words != nil {
+		return
+	}
+	v.words, v.compounds = map[string]bool{}, map[string]bool{}
+	pages := v.pages
 	afterHyphen := false
 	for _, p := range pages {
 		for _, l := range p.lines {
@@ -359,7 +408,6 @@ func newVocabulary(pages []page) *vocabulary {
 			afterHyphen = strings.HasSuffix(strings.TrimSpace(l.text), "-")
 		}
 	}
-	return v
 }
 
 // keepHyphen decides a word broken at a line-end hyphen, s ending in the
@@ -385,6 +433,7 @@ func (v *vocabulary) keepHyphen(s, l string) bool {
 	if a == "" || b == "" {
 		return false
 	}
+	v.collect()
 	switch {
 	case v.compounds[a+"-"+b] || (bEnd < len(l) && l[bEnd] == '-' && v.compounds[a+"-"+strings.ToLower(firstToken(l))]):
 		return true

@@ -3,7 +3,9 @@ package ingest
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -65,6 +67,7 @@ type font struct {
 	simple  *[256]string      // text of each code of a simple font
 	ucs2    bool              // Type0 font whose codes are UCS-2 (Uni…-UCS2-H)
 	cids    *cidTable         // Type0 font whose codes are CIDs of an Adobe CJK collection
+	glyphs  *glyphRunes       // Type0 TrueType font read by its embedded program's cmap
 	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
 	decoded map[string]string // code → text, filled as codes appear
 	space   float64           // width of the font's space glyph, glyph space units (0: none)
@@ -98,6 +101,9 @@ func loadFont(v pdf.Value) *font {
 		f.cidW = cidWidths(desc.Key("W"))
 		if enc == "Identity-H" || enc == "Identity-V" {
 			f.cids = collectionCIDs(desc)
+			if f.toUni == nil && f.cids == nil {
+				f.glyphs = embeddedGlyphs(desc)
+			}
 		}
 		if fd := desc.Key("FontDescriptor"); !fd.IsNull() {
 			f.bold = f.bold || fd.Key("FontWeight").Float64() >= 600
@@ -174,6 +180,22 @@ func collectionCIDs(desc pdf.Value) *cidTable {
 	}
 	si := desc.Key("CIDSystemInfo")
 	return cidTableFor(nameOrString(si.Key("Registry")), nameOrString(si.Key("Ordering")))
+}
+
+// embeddedGlyphs reads the cmap of the TrueType program embedded in a
+// CIDFontType2 descendant font (truetype.go); nil for other fonts.
+func embeddedGlyphs(desc pdf.Value) *glyphRunes {
+	ff := desc.Key("FontDescriptor").Key("FontFile2")
+	if desc.Key("Subtype").Name() != "CIDFontType2" || ff.Kind() != pdf.Stream {
+		return nil
+	}
+	var cidToGID []byte
+	if m := desc.Key("CIDToGIDMap"); m.Kind() == pdf.Stream {
+		if cidToGID = readStream(m); len(cidToGID) < 2 {
+			return nil
+		}
+	}
+	return newGlyphRunes(readStream(ff), cidToGID)
 }
 
 func nameOrString(v pdf.Value) string {
@@ -253,6 +275,8 @@ func (f *font) decode(code string) string {
 		s = utf16Text(code)
 	case f.cids != nil:
 		s = f.cids.text(codeValue(code))
+	case f.glyphs != nil:
+		s = f.glyphs.lookup(codeValue(code))
 	}
 	s = strings.ReplaceAll(s, "\ufffd", "")
 	if len(f.decoded) < maxFontCodes {
@@ -334,11 +358,72 @@ func (in *interpreter) annotations(pg, res pdf.Value) {
 			// An appearance per state (check boxes): the current one.
 			ap = ap.Key(a.Key("AS").Name())
 		}
-		if ap.Kind() != pdf.Stream {
-			continue
+		before := len(in.glyphs)
+		if ap.Kind() == pdf.Stream {
+			in.form(ap, res, annotationMatrix(a, ap))
 		}
-		in.form(ap, res, annotationMatrix(a, ap))
+		if len(in.glyphs) == before {
+			in.fieldValue(a)
+		}
 	}
+}
+
+// fieldValue places the value of a filled-in text field whose appearance
+// shows no text: a form saved with /NeedAppearances leaves drawing its
+// values to the viewer, as pdftotext and every viewer do. The value is
+// put on the field's rectangle in the size of its /DA (default
+// appearance), as one run of text.
+func (in *interpreter) fieldValue(a pdf.Value) {
+	if fieldKey(a, "FT").Name() != "Tx" || len(in.glyphs) >= in.limit {
+		return
+	}
+	v := fieldKey(a, "V")
+	if v.Kind() != pdf.String {
+		return
+	}
+	text := strings.Join(strings.Fields(v.Text()), " ")
+	r := a.Key("Rect")
+	if text == "" || r.Len() != 4 {
+		return
+	}
+	x0, y0 := math.Min(r.Index(0).Float64(), r.Index(2).Float64()), math.Min(r.Index(1).Float64(), r.Index(3).Float64())
+	h := math.Abs(r.Index(3).Float64() - r.Index(1).Float64())
+	size := daFontSize(fieldKey(a, "DA").RawString())
+	if size <= 0 || size > 4*h { // 0 Tf: sized to fit
+		size = math.Min(0.7*h, 12)
+	}
+	if size <= 0 {
+		return
+	}
+	in.glyphs = append(in.glyphs, glyph{
+		s: text, x: x0 + 2, y: y0 + math.Max((h-size)/2, 0) + 0.2*size, size: size,
+		w: 0.5 * size * float64(utf8.RuneCountInString(text)), space: 0.25 * size,
+	})
+}
+
+// fieldKey is a form field's entry, inherited from its parent fields.
+func fieldKey(a pdf.Value, key string) pdf.Value {
+	for depth := 0; depth < 32 && a.Kind() == pdf.Dict; depth++ {
+		if v := a.Key(key); !v.IsNull() {
+			return v
+		}
+		a = a.Key("Parent")
+	}
+	return pdf.Value{}
+}
+
+// daFontSize is the font size of a default appearance string
+// ("0.3 g /F3 11 Tf"): the number before Tf, 0 when there is none.
+func daFontSize(da string) float64 {
+	f := strings.Fields(da)
+	for i := 1; i < len(f); i++ {
+		if f[i] == "Tf" {
+			if n, err := strconv.ParseFloat(f[i-1], 64); err == nil && n > 0 && n < 1000 {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 // pageBox is the visible area of a page: its CropBox, else its MediaBox

@@ -9,7 +9,7 @@
 // AES-256, owner passwords) is rewritten unencrypted in memory first
 // (decrypt.go). The content streams are interpreted here (content.go):
 // fonts are decoded once per file (a /ToUnicode CMap first, else glyph
-// names over the base or built-in Type 1 encoding, numbered Type 3 glyph
+// names over the base or built-in Type 1 or CFF encoding, numbered Type 3 glyph
 // names by their codes, CIDs of the Adobe CJK collections by tables made
 // from poppler-data; encoding.go, cjk.go), text in form XObjects and in
 // form-field appearances is read, text outside the crop box and glyphs

@@ -443,7 +443,9 @@ func readStreamLimit(v pdf.Value, limit int64) (data []byte) {
 }
 
 // simpleEncoding returns the text of each of the 256 codes of a simple
-// font without /ToUnicode.
+// font without /ToUnicode: its /Encoding's base (WinAnsi, MacRoman, else
+// the embedded font program's built-in encoding, Type 1 or CFF, else
+// StandardEncoding) with the /Differences over it.
 func simpleEncoding(fontDict pdf.Value) *[256]string {
 	var table [256]string
 	enc := fontDict.Key("Encoding")
@@ -451,13 +453,25 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 	if enc.Kind() == pdf.Dict {
 		base = enc.Key("BaseEncoding").Name()
 	}
+	if pictureFont(fontDict) && enc.Kind() == pdf.Null {
+		// Every glyph of a picture font is a mark, not a letter: on
+		// slides and in reports, a list's bullet.
+		for c := range table {
+			table[c] = "•"
+		}
+		return &table
+	}
 	switch base {
 	case "WinAnsiEncoding":
 		fillCharmap(&table, charmap.Windows1252)
 	case "MacRomanEncoding":
 		fillCharmap(&table, charmap.Macintosh)
 	default:
-		builtin := type1Encoding(fontDict.Key("FontDescriptor").Key("FontFile"))
+		fd := fontDict.Key("FontDescriptor")
+		builtin := type1Encoding(fd.Key("FontFile"))
+		if ff := fd.Key("FontFile3"); builtin == nil && ff.Kind() == pdf.Stream && ff.Key("Subtype").Name() == "Type1C" {
+			builtin = cffEncoding(readStream(ff))
+		}
 		if builtin != nil {
 			table = *builtin
 		} else {
@@ -494,6 +508,18 @@ func simpleEncoding(fontDict pdf.Value) *[256]string {
 		}
 	}
 	return &table
+}
+
+// pictureFont tells a symbolic font of pictures (Wingdings, Webdings):
+// its codes stand for no letters, and StandardEncoding would read its
+// bullet 0xA7 as "§".
+func pictureFont(fontDict pdf.Value) bool {
+	name := fontDict.Key("BaseFont").Name()
+	if i := strings.IndexByte(name, '+'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.ToLower(name)
+	return strings.HasPrefix(name, "wingdings") || strings.HasPrefix(name, "webdings")
 }
 
 // numberedGlyph returns the number of a glyph name of the families aNN,
@@ -668,4 +694,20 @@ var glyphNames = map[string]string{
 	"Lambda": "Λ", "Mu": "Μ", "Nu": "Ν", "Xi": "Ξ", "Omicron": "Ο", "Pi": "Π", "Rho": "Ρ",
 	"Sigma": "Σ", "Tau": "Τ", "Upsilon": "Υ", "Phi": "Φ", "Chi": "Χ", "Psi": "Ψ", "Omega": "Ω",
 	"ordfeminine": "ª", "ordmasculine": "º", "softhyphen": "", "perthousand": "‰",
+	// Mathematical symbols, as TeX's and other math fonts name them.
+	"universal": "∀", "existential": "∃", "element": "∈", "notelement": "∉", "emptyset": "∅",
+	"union": "∪", "intersection": "∩", "propersubset": "⊂", "propersuperset": "⊃",
+	"reflexsubset": "⊆", "reflexsuperset": "⊇", "logicalnot": "¬", "logicaland": "∧",
+	"logicalor": "∨", "infinity": "∞", "partialdiff": "∂", "gradient": "∇", "nabla": "∇",
+	"radical": "√", "summation": "∑", "product": "∏", "integral": "∫", "notequal": "≠",
+	"lessequal": "≤", "greaterequal": "≥", "approxequal": "≈", "equivalence": "≡",
+	"similar": "∼", "proportional": "∝", "angle": "∠", "perpendicular": "⊥", "arrowright": "→",
+	"arrowleft": "←", "arrowup": "↑", "arrowdown": "↓", "arrowboth": "↔", "arrowdblright": "⇒",
+	"arrowdblleft": "⇐", "arrowdblboth": "⇔", "dotmath": "⋅", "circleplus": "⊕",
+	"circlemultiply": "⊗", "aleph": "ℵ", "weierstrass": "℘", "Ifraktur": "ℑ", "Rfraktur": "ℜ",
+	"therefore": "∴", "mu1": "µ", "florin": "ƒ", "currency": "¤", "brokenbar": "¦",
+	"onehalf": "½", "onequarter": "¼", "threequarters": "¾", "onesuperior": "¹",
+	"twosuperior": "²", "threesuperior": "³",
+	// The Adobe Glyph List's variant Greek letters.
+	"phi1": "ϕ", "theta1": "ϑ", "omega1": "ϖ", "Upsilon1": "ϒ",
 }

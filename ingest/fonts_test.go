@@ -26,6 +26,8 @@ var fontFixtures = []fixture{
 	{"testdata/fonts/word-gaps-kerned.pdf", func(t *testing.T) []byte { return kernedPDF() }},
 	{"testdata/fonts/word-gaps-ocr.pdf", func(t *testing.T) []byte { return ocrPDF() }},
 	{"testdata/fonts/word-gaps-ligatures.pdf", func(t *testing.T) []byte { return ligaturesPDF() }},
+	{"testdata/fonts/cff-builtin-greek.pdf", func(t *testing.T) []byte { return cffGreekPDF() }},
+	{"testdata/fonts/slides-cid-truetype.pdf", slideDeckPDF},
 }
 
 // TestFontFiles extracts each font fixture. Rows marked guard pass on
@@ -49,6 +51,7 @@ func TestFontFiles(t *testing.T) {
 		{"word-gaps-kerned.pdf", "Learning cities celebrate", true},
 		{"word-gaps-ocr.pdf", "placed underneath the aperture of the lens", false},
 		{"word-gaps-ligatures.pdf", "The office of the efficient fluent city", false},
+		{"cff-builtin-greek.pdf", "ΠΟΛΗ ΜΑΘΗΣΗΣ", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -240,4 +243,99 @@ func ligaturesPDF() []byte {
 		obj("<</Type /FontDescriptor /FontName /TestBook /Flags 34 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /MissingWidth 556>>"),
 	}
 	return onePage(font, "BT /F1 10 Tf 72 700 Td [<01> -18 (e) -250 (o) <02> -12 (ce) -250 (of) -250 (the) -250 (e) <02> (cient) -250 <03> -10 (uent) -250 (city)] TJ ET")
+}
+
+// cffIndex writes a CFF INDEX of items with 2-byte offsets.
+func cffIndex(items ...[]byte) []byte {
+	if len(items) == 0 {
+		return []byte{0, 0}
+	}
+	b := []byte{byte(len(items) >> 8), byte(len(items)), 2}
+	off := 1
+	b = append(b, byte(off>>8), byte(off))
+	for _, it := range items {
+		off += len(it)
+		b = append(b, byte(off>>8), byte(off))
+	}
+	for _, it := range items {
+		b = append(b, it...)
+	}
+	return b
+}
+
+// cffInt writes a DICT operand in its 5-byte form, so that a DICT's
+// size does not depend on the offsets in it.
+func cffInt(v int) []byte { return []byte{29, byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+
+// greekCFF assembles a bare CFF font program (Type 1C) whose glyphs carry
+// Adobe glyph names (space, then Greek capitals) and whose built-in
+// encoding puts them at the Latin codes of a Symbol-style layout (P for
+// Pi, Q for Theta): charset format 0, encoding format 0 with one
+// supplement (code 'C' also draws Sigma). Every glyph is an empty
+// outline.
+func greekCFF() []byte {
+	glyphs := []struct {
+		name string
+		code byte
+	}{{"space", ' '}, {"Pi", 'P'}, {"Omicron", 'O'}, {"Lambda", 'L'}, {"Eta", 'H'}, {"Mu", 'M'}, {"Alpha", 'A'}, {"Theta", 'Q'}, {"Sigma", 'S'}}
+	var strs [][]byte
+	var charset = []byte{0}
+	encoding := []byte{0x80, byte(len(glyphs))}
+	var charstrings [][]byte
+	charstrings = append(charstrings, []byte{14}) // .notdef: endchar
+	sigma := 0
+	for _, g := range glyphs {
+		sid := 1 // space is a standard string
+		if g.name != "space" {
+			sid = 391 + len(strs)
+			strs = append(strs, []byte(g.name))
+		}
+		if g.name == "Sigma" {
+			sigma = sid
+		}
+		charset = append(charset, byte(sid>>8), byte(sid))
+		encoding = append(encoding, g.code)
+		charstrings = append(charstrings, []byte{14})
+	}
+	encoding = append(encoding, 1, 'C', byte(sigma>>8), byte(sigma))
+	private := []byte{139, 20} // defaultWidthX 0
+
+	head := []byte{1, 0, 4, 2}
+	name := cffIndex([]byte("TestGreek"))
+	stringIndex := cffIndex(strs...)
+	globalSubrs := cffIndex()
+	topSize := len(cffIndex(make([]byte, 5*5+4))) // five operands, four operators
+	start := len(head) + len(name) + topSize + len(stringIndex) + len(globalSubrs)
+	charsetOff := start
+	encodingOff := charsetOff + len(charset)
+	charstringsOff := encodingOff + len(encoding)
+	charstringIndex := cffIndex(charstrings...)
+	privateOff := charstringsOff + len(charstringIndex)
+	var top []byte
+	top = append(append(top, cffInt(charsetOff)...), 15)
+	top = append(append(top, cffInt(encodingOff)...), 16)
+	top = append(append(top, cffInt(charstringsOff)...), 17)
+	top = append(append(append(top, cffInt(len(private))...), cffInt(privateOff)...), 18)
+	var b []byte
+	for _, part := range [][]byte{head, name, cffIndex(top), stringIndex, globalSubrs, charset, encoding, charstringIndex, private} {
+		b = append(b, part...)
+	}
+	return b
+}
+
+// cffGreekPDF writes a page in a simple font whose embedded program is
+// greekCFF, with no /Encoding and no /ToUnicode: only the font program's
+// built-in encoding and glyph names say that "POLH MAQHSHC" is Greek.
+func cffGreekPDF() []byte {
+	cff := greekCFF()
+	var widths strings.Builder
+	for c := 32; c <= 90; c++ {
+		widths.WriteString(" 600")
+	}
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /Type1 /BaseFont /ABCDEF+TestGreek /FirstChar 32 /LastChar 90 /Widths [" + widths.String() + "] /FontDescriptor 5 0 R>>"),
+		obj("<</Type /FontDescriptor /FontName /ABCDEF+TestGreek /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile3 6 0 R>>"),
+		stm("/Subtype /Type1C", string(cff)),
+	}
+	return onePage(font, "BT /F1 12 Tf 72 700 Td (POLH MAQHSHC) Tj ET")
 }

@@ -29,6 +29,11 @@ func FuzzFile(f *testing.F) {
 	}
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
 	f.Add([]byte("not a pdf at all"))
+	// Issue 17's cases: a bare CFF font, a form field drawn from its
+	// value, rotated one-line pages.
+	f.Add(cffGreekPDF())
+	f.Add(formPDF("Ana Müller", ""))
+	f.Add(rotatedPDF(2, 90, "0 1 -1 0 300 200", "Learning city"))
 	addHostileSeeds(f)
 	reasons := []string{corpus.ReasonEncrypted, corpus.ReasonCorrupt, corpus.ReasonNoText,
 		corpus.ReasonTooLarge, corpus.ReasonTimeout, corpus.ReasonUnsupported, corpus.ReasonUndecodableFont}

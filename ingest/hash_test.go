@@ -84,7 +84,7 @@ func TestHashFile(t *testing.T) {
 		{name: "exactly maxBytes", file: "small.txt", maxBytes: int64(len(small)), wantReads: -1},
 		{name: "multi-MiB file", file: "big.txt", maxBytes: 0, wantReads: -1},
 		{name: "maxBytes+1 bytes", file: "small.txt", maxBytes: int64(len(small)) - 1, wantErr: corpus.ErrTooLarge, wantReads: 0},
-		{name: "missing file", file: "none.txt", maxBytes: 0, wantErr: corpus.ErrCorrupt, wantReads: 0},
+		{name: "missing file", file: "none.txt", maxBytes: 0, wantErr: corpus.ErrMissing, wantReads: 0},
 		{name: "cancelled before", file: "big.txt", maxBytes: 0, wantErr: context.Canceled, wantReads: 0,
 			ctx: func(*countFS) context.Context { return cancelled }},
 		{name: "cancelled while hashing", file: "big.txt", maxBytes: 0, wantErr: context.Canceled, wantReads: 1,

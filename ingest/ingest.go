@@ -44,7 +44,13 @@ import (
 // (corpus.PassageIDs), not from its position. "12": web pages (.html) and
 // Word files (.docx) are read, and every file by its content; a text
 // file's short title-case lines and Markdown's headings (by goldmark)
-// are headings, its list items and table rows paragraphs.
+// are headings, its list items and table rows paragraphs; a bare CFF
+// font's built-in encoding and glyph names read (Greek and math faces); a
+// CID TrueType font without /ToUnicode read by its embedded cmap;
+// Wingdings bullets, a bulleted line and a font-size change start
+// paragraphs; a one-line page does not continue onto the next; a file not
+// there fails as missing; a filled-in text field whose appearance shows
+// nothing is read from its value.
 const Version = "12"
 
 // Extractor names recorded in documents.jsonl.
@@ -345,8 +351,9 @@ const hashChunk = 1 << 20
 // Input.SHA256 takes. It checks the size first: a file larger than
 // maxBytes (DefaultMaxBytes if maxBytes <= 0) is not read and gives an
 // error wrapping corpus.ErrTooLarge. It reads in chunks of 1 MiB and stops
-// with ctx's error (wrapped) when ctx is done. A file that cannot be
-// opened or read gives an error wrapping corpus.ErrCorrupt.
+// with ctx's error (wrapped) when ctx is done. A file that does not exist
+// gives an error wrapping corpus.ErrMissing; one that cannot be opened or
+// read, corpus.ErrCorrupt.
 func HashFile(ctx context.Context, fsys fs.FS, name string, maxBytes int64) (sum string, size int64, err error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -355,6 +362,9 @@ func HashFile(ctx context.Context, fsys fs.FS, name string, maxBytes int64) (sum
 		return "", 0, fmt.Errorf("hash %s: %w", name, err)
 	}
 	f, err := fsys.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", 0, fmt.Errorf("%w: %s", corpus.ErrMissing, name)
+	}
 	if err != nil {
 		return "", 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
@@ -427,6 +437,9 @@ func readInput(fsys fs.FS, name string, max int64, known string) (ra readerAtClo
 // error the file is closed; size is the file's size when it was known.
 func openInput(fsys fs.FS, name string, max int64) (f fs.File, size int64, err error) {
 	f, err = fsys.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, fmt.Errorf("%w: %s", corpus.ErrMissing, name)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}

@@ -188,3 +188,35 @@ func TestJoinLinesVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// TestParagraphFontSize checks where a change of font size starts a
+// paragraph: at a code box or caption after body text, not at the short
+// lines of superscripts and formula parts set among the body lines.
+func TestParagraphFontSize(t *testing.T) {
+	ln := func(y, size float64, s string) line {
+		return line{text: s, x: 72, x1: 72 + float64(len(s))*size/2, y: y, size: size, colLeft: 72}
+	}
+	tests := []struct {
+		name  string
+		lines []line
+		want  []string
+	}{
+		{"code box after body", []line{ln(700, 12, "Volunteers teach digital skills"), ln(686, 12, "in every library of the city"), ln(672, 9, "go run ./cmd/lcity")},
+			[]string{"Volunteers teach digital skills in every library of the city", "go run ./cmd/lcity"}},
+		{"superscript among body lines", []line{ln(700, 12, "The sphere can be deformed"), ln(693, 8, "2"), ln(686, 12, "into the cube but not into")},
+			[]string{"The sphere can be deformed 2 into the cube but not into"}},
+		{"superscript first", []line{ln(707, 8, "2"), ln(700, 12, "The sphere can be deformed"), ln(686, 12, "into the cube but not into")},
+			[]string{"2 The sphere can be deformed into the cube but not into"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, b := range blocks([]page{{number: 1, lines: tt.lines}}) {
+				got = append(got, b.text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("blocks = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -114,10 +114,11 @@ func TestFileFailures(t *testing.T) {
 	tests := []struct {
 		name   string
 		file   string
-		data   []byte
+		data   []byte // nil: the file is not there
 		opt    Options
 		reason string
 	}{
+		{"missing from the folder", "gone.pdf", nil, Options{}, corpus.ReasonMissing},
 		{"truncated", "cut.pdf", book[:len(book)/2], Options{}, corpus.ReasonCorrupt},
 		{"not a pdf", "fake.pdf", []byte("this is not a PDF at all"), Options{}, corpus.ReasonUnsupported},
 		{"too large", "big.pdf", book, Options{MaxBytes: 100}, corpus.ReasonTooLarge},
@@ -126,7 +127,10 @@ func TestFileFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{tt.file: {Data: tt.data}}
+			fsys := fstest.MapFS{}
+			if tt.data != nil {
+				fsys[tt.file] = &fstest.MapFile{Data: tt.data}
+			}
 			in := Input{File: tt.file, Source: tt.file, Entries: []corpus.Entry{{File: tt.file, City: "Cork"}}}
 			res := File(context.Background(), fsys, in, tt.opt)
 			if len(res.Docs) != 0 || len(res.Failures) != 1 {

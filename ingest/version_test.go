@@ -63,10 +63,21 @@ func TestExtractionVersion(t *testing.T) {
 // extraFixtures are extracted after the sample corpus: the sample's
 // single-column pages leave column detection unguarded. two-column.pdf is
 // synthetic text written by go run ./cmd/lcity-gen --docs 1 --pages 3
-// --two-column.
+// --two-column. The font fixtures guard the CFF built-in encoding and
+// slide decks (CID TrueType without /ToUnicode, bullets); the missing file,
+// its failure reason. Files are named under testdata.
 var extraFixtures = []Input{{
-	File: "two-column.pdf", Source: "testdata/extraction/two-column.pdf",
+	File: "extraction/two-column.pdf", Source: "testdata/extraction/two-column.pdf",
 	Entries: []corpus.Entry{{File: "two-column.pdf", City: "Gen City 1", Region: corpus.RegionEurope, Year: 2015}},
+}, {
+	File: "fonts/cff-builtin-greek.pdf", Source: "testdata/fonts/cff-builtin-greek.pdf",
+	Entries: []corpus.Entry{{File: "cff-builtin-greek.pdf", City: "Athens", Region: corpus.RegionEurope, Year: 2015}},
+}, {
+	File: "fonts/slides-cid-truetype.pdf", Source: "testdata/fonts/slides-cid-truetype.pdf",
+	Entries: []corpus.Entry{{File: "slides-cid-truetype.pdf", City: "Melton", Region: corpus.RegionAsiaPacific, Year: 2015}},
+}, {
+	File: "fonts/not-there.pdf", Source: "testdata/fonts/not-there.pdf",
+	Entries: []corpus.Entry{{File: "not-there.pdf", City: "Nowhere", Region: corpus.RegionEurope, Year: 2015}},
 }}
 
 // sampleExtraction extracts the sample corpus and the extra fixtures and
@@ -84,7 +95,7 @@ func sampleExtraction(t *testing.T) []string {
 		jobs = append(jobs, job{c.FS, in})
 	}
 	for _, in := range extraFixtures {
-		jobs = append(jobs, job{os.DirFS("testdata/extraction"), in})
+		jobs = append(jobs, job{os.DirFS("testdata"), in})
 	}
 	for _, in := range mixedInputs(t) {
 		jobs = append(jobs, job{os.DirFS(mixedDir), in})

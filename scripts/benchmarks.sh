@@ -289,9 +289,15 @@ bash -c "$agree_cmd" > "$work/agree.txt"
 	echo '```'
 	echo
 	# Columns: file pages lcity-words pdftotext-words F1 lcity-pages/s pdftotext-pages/s note.
+	# A note saying pdftotext reverses right-to-left words leaves the file
+	# out of the count: pdftotext's own text is wrong there.
 	awk '
 		/^ *file +pages/ { table = 1; next }
 		table && NF == 0 { table = 0 }
+		table && $4 > 0 && /pdftotext writes right-to-left/ {
+			wrong = wrong (wrong ? ", " : "") $1 " (" $5 ")"
+			next
+		}
 		table && $4 > 0 {
 			n++
 			if ($5 < 0.9) misses = misses (misses ? ", " : "") $1 " (" $5 ")"
@@ -300,20 +306,30 @@ bash -c "$agree_cmd" > "$work/agree.txt"
 		table && $1 == "GeoTopo-komprimiert.pdf" { geo = sprintf("%s against %s pages/s on GeoTopo, the one long file (%d pages)", $6, $7, $2) }
 		/^pages\/s over those files/ { sub(/.*: /, ""); speed = $0 }
 		END {
-			printf "* Goal: F1 ≥ 0.9 on at least 90 %% of the %d files where pdftotext extracts text.\n", n
-			printf "  %s: F1 ≥ 0.9 on %d of %d (%.0f %%). Below 0.9: %s.\n", (ok >= 0.9 * n ? "Reached" : "Not reached"), ok, n, 100 * ok / n, (misses ? misses : "none")
-			if (min != "") printf "  Lowest F1 among the others: %s (%s).\n", min, minf
+			printf "* Goal: F1 ≥ 0.9 on at least 95 %% of the %d files where pdftotext extracts text and its text is right.\n", n
+			printf "  %s: F1 ≥ 0.9 on %d of %d (%.0f %%). Below 0.9: %s.\n", (ok >= 0.95 * n ? "Reached" : "Not reached"), ok, n, 100 * ok / n, (misses ? misses : "none")
+			if (min != "") printf "  Lowest F1 among them: %s (%s).\n", min, minf
+			printf "  Left out, pdftotext wrong there: %s.\n", (wrong ? wrong : "none")
 			printf "* Goal: throughput at least pdftotext'"'"'s, over the same files: %s;\n  %s.\n", speed, geo
 		}' "$work/agree.txt"
 	cat <<'EOF'
 * The `habibi*.pdf` files are Arabic: pdftotext writes the word حَبيبي with its letters
-  reversed (visual order, يبيبَح) and lcity writes it in logical order (checked in
-  `ingest.TestRealWorldText`), so pdftotext is no reference for them.
-  `ingest.TestAgreementWithPdftotext` excepts them, requires F1 ≥ 0.9 on every other file,
-  and fails unless it compared every file where pdftotext extracts text (at least the 23
-  of this folder when it was pinned).
-* GeoTopo's remaining misses are mathematics: Greek letters in Type 1C (CFF) fonts whose
-  built-in encoding lcity does not read come out as Latin letters (γ as g).
+  reversed (visual order: `pdftotext habibi.pdf -` gives U+202B, yeh, beh, yeh, beh,
+  fatha, hah, U+202C) and lcity writes it in reading order (hah, fatha, beh, yeh, beh,
+  yeh; checked in `ingest.TestRealWorldText`). pdfagree recognises this itself: when
+  putting pdftotext's right-to-left runs back in reading order raises the F1 (to 1.000 on
+  all three), pdftotext is wrong on that file, and the row's note says so.
+  `internal/pdfagree.TestSharedAgreement` holds the tool to the goal and to exactly these
+  three files; `ingest.TestAgreementWithPdftotext` requires F1 ≥ 0.9 on every other one.
+* GeoTopo is a LaTeX book whose text and math are set in Type 1C fonts: since issue 17
+  lcity reads their built-in CFF encodings (∈ ∅ ⊆ ∀ φ where it wrote 2 ; n 8 or nothing).
+  The words that still differ are formulas: lcity writes a superscript apart ("R 2",
+  "R n", on their own baselines), pdftotext glues it ("R2", "Rn"); pdftotext writes TeX's
+  negation slash as "6" ("Ai 6= ∅") and Δ as U+2206, which is no word; lcity drops the
+  slash.
+* libreoffice-form.pdf: the form was saved with /NeedAppearances and empty appearance
+  streams; its two filled-in values ("Alice", "Bob") are read from the fields' values
+  since issue 17, as pdftotext does.
 
 EOF
 } >&3
