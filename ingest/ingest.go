@@ -43,8 +43,9 @@ import (
 // glyph before it (typeset ligatures came out as "offi ce"). "10": an
 // entry's missing pages or outline entry no longer says "unsupported file
 // type". "11": passage IDs are derived from the passage's text
-// (corpus.PassageIDs), not from its position.
-const Version = "11"
+// (corpus.PassageIDs), not from its position. "12": fonts with predefined
+// CJK CMaps other than Identity (90ms-RKSJ-H, UniGB-UTF16-H …) give text.
+const Version = "12"
 
 // Extractor names recorded in documents.jsonl.
 const (
