@@ -30,6 +30,18 @@ func FuzzFile(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
 	f.Add([]byte("not a pdf at all"))
 	addHostileSeeds(f)
+	// Fonts read through predefined CJK CMaps (variable-length codes).
+	cmapPDFs, err := filepath.Glob(filepath.Join("testdata", "fonts", "cmap-*.pdf"))
+	if err != nil || len(cmapPDFs) == 0 {
+		f.Fatalf("testdata/fonts/cmap-*.pdf: %v, %d files", err, len(cmapPDFs))
+	}
+	for _, p := range cmapPDFs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	reasons := []string{corpus.ReasonEncrypted, corpus.ReasonCorrupt, corpus.ReasonNoText,
 		corpus.ReasonTooLarge, corpus.ReasonTimeout, corpus.ReasonUnsupported, corpus.ReasonUndecodableFont}
 	f.Fuzz(func(t *testing.T, data []byte) {
