@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -99,4 +100,185 @@ func (t *cidTable) text(cid int) string {
 	rs := append([]rune(nil), runs[i].text...)
 	rs[len(rs)-1] += rune(cid - runs[i].cid)
 	return string(rs)
+}
+
+// Predefined CMaps. A Type0 font's /Encoding may name one of the CJK
+// CMaps every PDF reader knows (PDF 32000-1, Table 118) instead of giving
+// its own. Of these, lcity reads:
+//
+//   - the Unicode ones (Uni…-UCS2-H/V, Uni…-UTF16-H/V, with -HW- too),
+//     whose codes are the text in UTF-16 (unicodeCMap);
+//   - the others of that table (Shift-JIS, EUC, GBK, Big Five, UHC… in
+//     cidmaps/cmaps, made by internal/cidmapgen from poppler-data): the
+//     code gives a CID of the CMap's Adobe collection, whose text is in
+//     that collection's table above. A vertical CMap (-V) is read with its
+//     horizontal table: it differs only in the CIDs of a few punctuation
+//     marks set upright, which name the same characters.
+//
+// Other predefined CMaps (the 78-, Hojo-, HK… and UTF-8/UTF-32 families)
+// are not read: no text comes out of fonts that use them, unless they
+// carry a /ToUnicode.
+//
+//go:embed cidmaps/cmaps/*.bin
+var cmapFiles embed.FS
+
+// cmapRun maps n consecutive codes of one length from code on to
+// consecutive CIDs from cid on.
+type cmapRun struct {
+	code, n, cid uint32
+}
+
+// predefinedCMap is a decoded predefined CMap.
+type predefinedCMap struct {
+	cids   *cidTable    // the CID → Unicode table of its collection
+	spaces [][2][]byte  // codespace ranges
+	runs   [5][]cmapRun // by code length (1 to 4), in order of code
+}
+
+var (
+	predefinedMu    sync.Mutex
+	predefinedCMaps = map[string]*predefinedCMap{}
+)
+
+// predefinedCMapFor returns the predefined CMap an /Encoding names, nil
+// when lcity has no table of it (see above).
+func predefinedCMapFor(name string) *predefinedCMap {
+	if strings.HasSuffix(name, "-V") {
+		name = strings.TrimSuffix(name, "V") + "H"
+	} else if name == "V" {
+		name = "H"
+	}
+	if name == "" || strings.ContainsAny(name, "/.") {
+		return nil
+	}
+	predefinedMu.Lock()
+	defer predefinedMu.Unlock()
+	if m, ok := predefinedCMaps[name]; ok {
+		return m
+	}
+	m := loadPredefinedCMap(name)
+	predefinedCMaps[name] = m
+	return m
+}
+
+// cmapOrderings are the collections in the order internal/cidmapgen
+// numbers them.
+var cmapOrderings = []string{"CNS1", "GB1", "Japan1", "Korea1"}
+
+func loadPredefinedCMap(name string) *predefinedCMap {
+	data, err := cmapFiles.ReadFile("cidmaps/cmaps/" + name + ".bin")
+	if err != nil {
+		return nil
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil
+	}
+	r := bytes.NewReader(raw)
+	ord, err := binary.ReadUvarint(r)
+	if err != nil || ord >= uint64(len(cmapOrderings)) {
+		return nil
+	}
+	m := &predefinedCMap{cids: cidTables[cmapOrderings[ord]]}
+	nsp, err := binary.ReadUvarint(r)
+	if err != nil || nsp > 64 {
+		return nil
+	}
+	for range nsp {
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n < 1 || n > 4 {
+			return nil
+		}
+		b := make([]byte, 2*n)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil
+		}
+		m.spaces = append(m.spaces, [2][]byte{b[:n], b[n:]})
+	}
+	ends := [5]uint32{}
+	for r.Len() > 0 {
+		var v [4]uint64
+		for i := range v {
+			if v[i], err = binary.ReadUvarint(r); err != nil {
+				return nil
+			}
+		}
+		n := v[0]
+		if n < 1 || n > 4 {
+			return nil
+		}
+		run := cmapRun{code: ends[n] + uint32(v[1]), n: uint32(v[2]), cid: uint32(v[3])}
+		m.runs[n] = append(m.runs[n], run)
+		ends[n] = run.code + run.n
+	}
+	return m
+}
+
+// codeLen is the length of the code at the start of s by the CMap's
+// codespace ranges; a byte in none of them is a code of its own.
+func (m *predefinedCMap) codeLen(s string) int {
+	for _, sp := range m.spaces {
+		n := len(sp[0])
+		if n > len(s) {
+			continue
+		}
+		in := true
+		for i := 0; i < n; i++ {
+			if s[i] < sp[0][i] || s[i] > sp[1][i] {
+				in = false
+				break
+			}
+		}
+		if in {
+			return n
+		}
+	}
+	return 1
+}
+
+// cid returns the CID of a code, false when the CMap does not map it.
+func (m *predefinedCMap) cid(code string) (int, bool) {
+	if len(code) < 1 || len(code) > 4 {
+		return 0, false
+	}
+	c := uint32(0)
+	for i := 0; i < len(code); i++ {
+		c = c<<8 | uint32(code[i])
+	}
+	runs := m.runs[len(code)]
+	i := sort.Search(len(runs), func(i int) bool { return runs[i].code+runs[i].n > c })
+	if i == len(runs) || runs[i].code > c {
+		return 0, false
+	}
+	return int(runs[i].cid + c - runs[i].code), true
+}
+
+// text returns the text of a code ("" when the CMap or the collection's
+// table has none).
+func (m *predefinedCMap) text(code string) string {
+	cid, ok := m.cid(code)
+	if !ok || m.cids == nil {
+		return ""
+	}
+	return m.cids.text(cid)
+}
+
+// unicodeCMap reports whether a predefined CMap's codes are UTF-16BE
+// text: Uni…-UCS2-… and Uni…-UTF16-… (horizontal or vertical, -HW- too).
+func unicodeCMap(name string) bool {
+	return strings.HasPrefix(name, "Uni") && (strings.Contains(name, "-UCS2-") || strings.Contains(name, "-UTF16-")) &&
+		(strings.HasSuffix(name, "-H") || strings.HasSuffix(name, "-V"))
+}
+
+// utf16CodeLen is the length of the UTF-16BE code at the start of s: 4
+// for a high surrogate followed by a low one, else 2.
+func utf16CodeLen(s string) int {
+	if len(s) >= 4 && s[0] >= 0xd8 && s[0] <= 0xdb && s[2] >= 0xdc && s[2] <= 0xdf {
+		return 4
+	}
+	return 2
 }

@@ -65,7 +65,8 @@ type font struct {
 	scale   float64           // glyph space to text space (0.001, or a Type3 FontMatrix)
 	toUni   *cmap             // the /ToUnicode CMap, if any
 	simple  *[256]string      // text of each code of a simple font
-	ucs2    bool              // Type0 font whose codes are UCS-2 (Uni…-UCS2-H)
+	ucs2    bool              // Type0 font whose codes are UTF-16 (Uni…-UCS2-H, -UTF16-V…: unicodeCMap)
+	pcmap   *predefinedCMap   // Type0 font whose codes are read by a predefined CJK CMap (cjk.go)
 	cids    *cidTable         // Type0 font whose codes are CIDs of an Adobe CJK collection
 	glyphs  *glyphRunes       // Type0 TrueType font read by its embedded program's cmap
 	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
@@ -91,7 +92,10 @@ func loadFont(v pdf.Value) *font {
 	case "Type0":
 		f.codeLen = 2
 		enc := v.Key("Encoding").Name()
-		f.ucs2 = strings.HasSuffix(enc, "UCS2-H")
+		f.ucs2 = strings.HasSuffix(enc, "UCS2-H") || unicodeCMap(enc)
+		if !f.ucs2 && enc != "Identity-H" && enc != "Identity-V" {
+			f.pcmap = predefinedCMapFor(enc)
+		}
 		f.cmapLen = enc != "Identity-H" && f.toUni != nil && len(f.toUni.spaces) > 0
 		f.dw = 1000
 		desc := v.Key("DescendantFonts").Index(0)
@@ -244,6 +248,9 @@ func (f *font) width(code string) float64 {
 		for i := 0; i < len(code); i++ {
 			cid = cid<<8 | int(code[i])
 		}
+		if f.pcmap != nil {
+			cid, _ = f.pcmap.cid(code)
+		}
 		if w, ok := f.cidW[cid]; ok {
 			return w
 		}
@@ -273,6 +280,8 @@ func (f *font) decode(code string) string {
 		s = f.simple[code[0]]
 	case f.ucs2:
 		s = utf16Text(code)
+	case f.pcmap != nil:
+		s = f.pcmap.text(code)
 	case f.cids != nil:
 		s = f.cids.text(codeValue(code))
 	case f.glyphs != nil:
@@ -287,6 +296,12 @@ func (f *font) decode(code string) string {
 
 // nextCode is the length of the glyph code at the start of s.
 func (f *font) nextCode(s string) int {
+	switch {
+	case f.pcmap != nil:
+		return f.pcmap.codeLen(s)
+	case f.ucs2:
+		return utf16CodeLen(s)
+	}
 	if f.cmapLen {
 		return f.toUni.codeLen(s, f.codeLen)
 	}

@@ -16,8 +16,11 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/secure/precis"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -229,7 +232,11 @@ func rc4Crypt(key, data []byte) []byte {
 func (sp *stdParams) authenticate(password string) (*security, bool) {
 	var key []byte
 	if sp.r >= 5 {
-		key = sp.aes256Key([]byte(password)[:min(len(password), 127)])
+		for _, pw := range aes256Passwords(password) {
+			if key = sp.aes256Key(pw); key != nil {
+				break
+			}
+		}
 	} else {
 		key = sp.rc4Key(latin1(password))
 	}
@@ -237,6 +244,66 @@ func (sp *stdParams) authenticate(password string) (*security, bool) {
 		return nil, false
 	}
 	return &security{key: key, keyLen: sp.keyLen, str: sp.str, stm: sp.stm, encryptMetadata: sp.encryptMetadata}, true
+}
+
+// aes256Passwords are the forms of a password tried on an AES-256 (R5,
+// R6) file, each as UTF-8 cut to 127 bytes, in this order and without
+// repeats: the password as given; prepared with SASLprep (RFC 4013), which
+// ISO 32000-2 (7.6.4.3.3) asks writers to apply; and prepared with the
+// OpaqueString profile of PRECIS (RFC 8265), which replaced SASLprep. A
+// writer that prepares (Acrobat does) derives the key from the prepared
+// form, one that does not (qpdf) from the bytes typed, and a reader
+// cannot tell which from the file; so it tries each, at the cost of two
+// more hashes (Algorithm 2.B) when a password is wrong or typed in
+// another form. The two profiles differ where it matters to a person
+// typing: SASLprep folds compatibility forms (NFKC: full-width letters,
+// ligatures) and drops soft hyphens and zero-width characters, while
+// OpaqueString only composes (NFC) and maps non-ASCII spaces.
+func aes256Passwords(password string) [][]byte {
+	cut := func(s string) []byte {
+		b := []byte(s)
+		return b[:min(len(b), 127)]
+	}
+	out := [][]byte{cut(password)}
+	add := func(s string) {
+		b := cut(s)
+		for _, o := range out {
+			if bytes.Equal(o, b) {
+				return
+			}
+		}
+		out = append(out, b)
+	}
+	add(saslprep(password))
+	if p, err := precis.OpaqueString.String(password); err == nil {
+		add(p)
+	}
+	return out
+}
+
+// saslprep maps and normalises a password as SASLprep (RFC 4013, 2.1–2.2)
+// does: characters commonly mapped to nothing (RFC 3454, table B.1) are
+// removed, non-ASCII spaces (C.1.2) become U+0020, and the result is in
+// NFKC. Its prohibition and bidirectional checks are left out: they only
+// refuse passwords, and a password a writer refused cannot have made the
+// key, so trying it costs one hash and opens nothing it should not.
+// (No maintained Go package implements SASLprep alone; x/text has PRECIS,
+// its successor, used in aes256Passwords too.)
+func saslprep(pw string) string {
+	var b strings.Builder
+	for _, r := range pw {
+		switch {
+		case r == 0x00AD, r == 0x034F, r == 0x1806, r >= 0x180B && r <= 0x180D,
+			r >= 0x200B && r <= 0x200D, r == 0x2060, r >= 0xFE00 && r <= 0xFE0F, r == 0xFEFF:
+			// B.1 (U+200B is in C.1.2 too; removing it, as B.1 says, is
+			// what other implementations do)
+		case r == 0x00A0, r == 0x1680, r >= 0x2000 && r <= 0x200A, r == 0x202F, r == 0x205F, r == 0x3000:
+			b.WriteByte(' ') // C.1.2
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFKC.String(b.String())
 }
 
 // rc4Key returns the file key for R2–R4 (Algorithms 2, 6 and 7), or nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -18,6 +19,9 @@ import (
 const (
 	fixtureUser  = "lcity-user"
 	fixtureOwner = "lcity-owner"
+	// fixtureUnicode is the user password of aes-256-unicode-user.pdf, as
+	// SASLprep and OpaqueString leave it (é composed).
+	fixtureUnicode = "Caf\u00e9 user"
 )
 
 // encryptedFixtures are the files under testdata/encrypted, each made from
@@ -41,6 +45,7 @@ var encryptedFixtures = []struct {
 	{"aes-256-r5-user.pdf", []string{"--encrypt", fixtureUser, fixtureOwner, "256", "--force-R5"}, true},
 	{"aes-128-cleartext-metadata.pdf", []string{"--encrypt", "", fixtureOwner, "128", "--use-aes=y", "--cleartext-metadata"}, false},
 	{"aes-256-cleartext-metadata.pdf", []string{"--encrypt", "", fixtureOwner, "256", "--cleartext-metadata"}, true},
+	{"aes-256-unicode-user.pdf", []string{"--encrypt", fixtureUnicode, fixtureOwner, "256"}, true},
 }
 
 // qpdfArgs is the whole qpdf command line that makes an encrypted fixture.
@@ -102,8 +107,11 @@ func TestEncryptedFixtures(t *testing.T) {
 func shellWords(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		if a == "" {
+		switch {
+		case a == "":
 			a = `""`
+		case strings.Contains(a, " "):
+			a = "'" + a + "'"
 		}
 		q[i] = a
 	}
@@ -142,12 +150,22 @@ func TestEncryptedFiles(t *testing.T) {
 		{"aes-256-user.pdf", "nope", "encrypted PDF: wrong password"},
 		{"aes-256-r5-user.pdf", fixtureUser, text},
 		{"aes-256-r5-user.pdf", "nope", "encrypted PDF: wrong password"},
+		// R6 passwords are tried as typed, after SASLprep and after
+		// OpaqueString (aes256Passwords).
+		{"aes-256-unicode-user.pdf", fixtureUnicode, text},
+		{"aes-256-unicode-user.pdf", "Cafe\u0301 user", text},                                // é decomposed: both
+		{"aes-256-unicode-user.pdf", "Caf\u00e9\u00a0user", text},                            // no-break space: both
+		{"aes-256-unicode-user.pdf", "Ca\u00adf\u00e9 user", text},                           // soft hyphen: SASLprep drops it
+		{"aes-256-unicode-user.pdf", "\uff23af\u00e9 user", text},                            // full-width C: SASLprep's NFKC
+		{"aes-256-unicode-user.pdf", "\u1d04af\u00e9 user", "encrypted PDF: wrong password"}, // small capital C is another letter
+		{"aes-256-unicode-user.pdf", "cafe user", "encrypted PDF: wrong password"},
+		{"aes-256-unicode-user.pdf", fixtureOwner, text},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+tt.password, func(t *testing.T) {
 			yaml := "documents:\n  - file: " + tt.file + "\n    city: Espoo\n"
 			if tt.password != "" {
-				yaml += "    password: " + tt.password + "\n"
+				yaml += "    password: " + strconv.Quote(tt.password) + "\n"
 			}
 			m, err := corpus.ParseManifest(strings.NewReader(yaml), "corpus.yaml")
 			if err != nil {

@@ -10,8 +10,9 @@
 // (decrypt.go). The content streams are interpreted here (content.go):
 // fonts are decoded once per file (a /ToUnicode CMap first, else glyph
 // names over the base or built-in Type 1 or CFF encoding, numbered Type 3 glyph
-// names by their codes, CIDs of the Adobe CJK collections by tables made
-// from poppler-data; encoding.go, cjk.go), text in form XObjects and in
+// names by their codes, CIDs of the Adobe CJK collections and the codes of
+// the predefined CJK CMaps (Shift-JIS, GBK, Big Five, UHC, UTF-16 …) by
+// tables made from poppler-data; encoding.go, cjk.go), text in form XObjects and in
 // form-field appearances is read, text outside the crop box and glyphs
 // printed twice are dropped, and rotated text is turned upright. Glyphs are
 // grouped into lines by baseline, word spaces are put back from the gaps

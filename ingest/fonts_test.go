@@ -8,6 +8,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // fontFixtures are the generated PDFs under testdata/fonts (SOURCES there
@@ -21,6 +28,27 @@ var fontFixtures = []fixture{
 	{"testdata/fonts/cid-gb1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "GB1", "杭州学习型城市") }},
 	{"testdata/fonts/cid-cns1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "CNS1", "學習型城市") }},
 	{"testdata/fonts/cid-korea1.pdf", func(t *testing.T) []byte { return cjkPDF(t, "Korea1", "수원 평생학습도시") }},
+	{"testdata/fonts/cmap-90ms-rksj-h.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "90ms-RKSJ-H", "Japan1", encodeWith(t, japanese.ShiftJIS, "岡山市の学習都市 Okayama"))
+	}},
+	{"testdata/fonts/cmap-gbk-euc-h.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "GBK-EUC-H", "GB1", encodeWith(t, simplifiedchinese.GBK, "杭州学习型城市"))
+	}},
+	{"testdata/fonts/cmap-eten-b5-v.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "ETen-B5-V", "CNS1", encodeWith(t, traditionalchinese.Big5, "學習型城市"))
+	}},
+	{"testdata/fonts/cmap-kscms-uhc-h.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "KSCms-UHC-H", "Korea1", encodeWith(t, korean.EUCKR, "수원 평생학습도시"))
+	}},
+	{"testdata/fonts/cmap-unijis-utf16-h.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "UniJIS-UTF16-H", "Japan1", encodeWith(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "𠮷野の学習"))
+	}},
+	{"testdata/fonts/cmap-unigb-ucs2-v.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "UniGB-UCS2-V", "GB1", encodeWith(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "学习型城市"))
+	}},
+	{"testdata/fonts/cmap-78-euc-h.pdf", func(t *testing.T) []byte {
+		return cmapPDF(t, "78-EUC-H", "Japan1", encodeWith(t, japanese.EUCJP, "学習"))
+	}},
 	{"testdata/fonts/tounicode-bad-range.pdf", func(t *testing.T) []byte { return badRangePDF() }},
 	{"testdata/fonts/word-gaps-slides.pdf", func(t *testing.T) []byte { return slidesPDF() }},
 	{"testdata/fonts/word-gaps-kerned.pdf", func(t *testing.T) []byte { return kernedPDF() }},
@@ -46,6 +74,13 @@ func TestFontFiles(t *testing.T) {
 		{"cid-gb1.pdf", "杭州学习型城市", false},
 		{"cid-cns1.pdf", "學習型城市", false},
 		{"cid-korea1.pdf", "수원 평생학습도시", false},
+		{"cmap-90ms-rksj-h.pdf", "岡山市の学習都市 Okayama", false},
+		{"cmap-gbk-euc-h.pdf", "杭州学习型城市", false},
+		{"cmap-eten-b5-v.pdf", "學習型城市", false},
+		{"cmap-kscms-uhc-h.pdf", "수원 평생학습도시", false},
+		{"cmap-unijis-utf16-h.pdf", "𠮷野の学習", false},
+		{"cmap-unigb-ucs2-v.pdf", "学习型城市", false},
+		{"cmap-78-euc-h.pdf", "", true}, // a predefined CMap lcity has no table of: no text
 		{"tounicode-bad-range.pdf", "learning cities", false},
 		{"word-gaps-slides.pdf", "Lifelong learning for all in Melton", false},
 		{"word-gaps-kerned.pdf", "Learning cities celebrate", true},
@@ -145,6 +180,29 @@ func cjkPDF(t *testing.T, ordering, text string) []byte {
 		obj("<</Type /FontDescriptor /FontName /TestCJK /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80>>"),
 	}
 	return onePage(font, "BT /F1 12 Tf 72 700 Td <"+hex.String()+"> Tj ET")
+}
+
+// encodeWith encodes text in a legacy CJK encoding (or UTF-16BE) of
+// x/text, independently of lcity's tables.
+func encodeWith(t *testing.T, enc encoding.Encoding, text string) []byte {
+	t.Helper()
+	b, err := enc.NewEncoder().Bytes([]byte(text))
+	if err != nil {
+		t.Fatalf("encode %q: %v", text, err)
+	}
+	return b
+}
+
+// cmapPDF writes a page in a CID font of an Adobe CJK collection whose
+// /Encoding is the predefined CMap cmapName, showing the bytes codes, no
+// /ToUnicode, not embedded.
+func cmapPDF(t *testing.T, cmapName, ordering string, codes []byte) []byte {
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /Type0 /BaseFont /TestCJK /Encoding /" + cmapName + " /DescendantFonts [5 0 R]>>"),
+		obj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType0 /BaseFont /TestCJK /CIDSystemInfo <</Registry (Adobe) /Ordering (%s) /Supplement 2>> /FontDescriptor 6 0 R /DW 1000 /W [1 95 500 231 326 500]>>", ordering)),
+		obj("<</Type /FontDescriptor /FontName /TestCJK /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80>>"),
+	}
+	return onePage(font, fmt.Sprintf("BT /F1 12 Tf 72 700 Td <%X> Tj ET", codes))
 }
 
 // badRangePDF writes a page in a two-byte font whose ToUnicode CMap starts

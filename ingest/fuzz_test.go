@@ -35,6 +35,18 @@ func FuzzFile(f *testing.F) {
 	f.Add(formPDF("Ana Müller", ""))
 	f.Add(rotatedPDF(2, 90, "0 1 -1 0 300 200", "Learning city"))
 	addHostileSeeds(f)
+	// Fonts read through predefined CJK CMaps (variable-length codes).
+	cmapPDFs, err := filepath.Glob(filepath.Join("testdata", "fonts", "cmap-*.pdf"))
+	if err != nil || len(cmapPDFs) == 0 {
+		f.Fatalf("testdata/fonts/cmap-*.pdf: %v, %d files", err, len(cmapPDFs))
+	}
+	for _, p := range cmapPDFs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	reasons := []string{corpus.ReasonEncrypted, corpus.ReasonCorrupt, corpus.ReasonNoText,
 		corpus.ReasonTooLarge, corpus.ReasonTimeout, corpus.ReasonUnsupported, corpus.ReasonUndecodableFont}
 	f.Fuzz(func(t *testing.T, data []byte) {

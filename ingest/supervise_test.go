@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -481,5 +483,55 @@ func TestSupervisorPrestart(t *testing.T) {
 	}
 	if _, err := s.File(context.Background(), faultFS(), input("good.txt"), Options{}); !errors.Is(err, errClosed) {
 		t.Errorf("File after Close = %v, want %v", err, errClosed)
+	}
+}
+
+// TestWorkerEnv: a worker starts with the collector off and is told the
+// supervisor's GOGC, whatever the supervisor's environment held.
+func TestWorkerEnv(t *testing.T) {
+	tests := []struct {
+		env  []string
+		want []string
+	}{
+		{[]string{"PATH=/bin"}, []string{"PATH=/bin", WorkerEnv + "=1", "GOGC=off", workerGOGCEnv + "="}},
+		{[]string{"GOGC=50", "HOME=/h"}, []string{"HOME=/h", WorkerEnv + "=1", "GOGC=off", workerGOGCEnv + "=50"}},
+		{[]string{WorkerEnv + "=0", workerGOGCEnv + "=7", "GOGC=off"}, []string{WorkerEnv + "=1", "GOGC=off", workerGOGCEnv + "=off"}},
+	}
+	for _, tt := range tests {
+		if got := workerEnv(tt.env); !slices.Equal(got, tt.want) {
+			t.Errorf("workerEnv(%q) = %q, want %q", tt.env, got, tt.want)
+		}
+	}
+}
+
+// TestRestoreGC: ServeWorker gives the runtime back the supervisor's GOGC
+// (100 when it had none or an unreadable one) and the environment too.
+func TestRestoreGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	tests := []struct {
+		given   string
+		wantPct int
+		wantEnv string
+	}{
+		{"", 100, ""},
+		{"50", 50, "50"},
+		{"off", -1, "off"},
+		{"lots", 100, "lots"},
+	}
+	for _, tt := range tests {
+		t.Setenv(WorkerEnv, "1")
+		t.Setenv("GOGC", "off")
+		t.Setenv(workerGOGCEnv, tt.given)
+		debug.SetGCPercent(-1)
+		restoreGC()
+		if got := debug.SetGCPercent(100); got != tt.wantPct {
+			t.Errorf("GC percent after restoreGC with GOGC %q = %d, want %d", tt.given, got, tt.wantPct)
+		}
+		if got := os.Getenv("GOGC"); got != tt.wantEnv {
+			t.Errorf("GOGC after restoreGC with GOGC %q = %q, want %q", tt.given, got, tt.wantEnv)
+		}
+		if _, ok := os.LookupEnv(workerGOGCEnv); ok {
+			t.Errorf("%s still set after restoreGC", workerGOGCEnv)
+		}
 	}
 }

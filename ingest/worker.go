@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/lcity/lcity/corpus"
@@ -34,6 +35,9 @@ const (
 	// WorkerEnv is set to "1" in a worker's environment, for programs that
 	// cannot take WorkerArg, such as test binaries (see IsWorker).
 	WorkerEnv = "LCITY_INGEST_WORKER"
+	// workerGOGCEnv holds the supervisor's GOGC ("" when unset) for the
+	// worker, which starts with GOGC=off (see workerEnv).
+	workerGOGCEnv = "LCITY_INGEST_WORKER_GOGC"
 )
 
 // protocolMagic opens a worker's hello; it changes with the protocol.
@@ -84,6 +88,7 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 		os.Stdout = os.Stderr
 		defer func() { os.Stdout = f }()
 	}
+	restoreGC()
 	base := addressSpace()
 	applied := int64(-1)
 	br := bufio.NewReaderSize(r, 1<<16)
@@ -117,6 +122,35 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 			return fmt.Errorf("ingest worker: answer: %w", err)
 		}
 	}
+}
+
+// restoreGC sets the garbage collector back to what the supervisor
+// runs with, when this process was started with it off for its package
+// initialisation (workerEnv): GOGC's value, or 100 when it was unset or
+// not a number.
+func restoreGC() {
+	if os.Getenv(WorkerEnv) != "1" || os.Getenv("GOGC") != "off" {
+		return
+	}
+	v, ok := os.LookupEnv(workerGOGCEnv)
+	if !ok {
+		return
+	}
+	pct := 100
+	if v == "off" {
+		pct = -1
+	} else if n, err := strconv.Atoi(v); err == nil {
+		pct = n
+	}
+	debug.SetGCPercent(pct)
+	// Programs the worker starts (the fallback extractor) get the
+	// supervisor's setting too.
+	if v == "" {
+		os.Unsetenv("GOGC")
+	} else {
+		os.Setenv("GOGC", v)
+	}
+	os.Unsetenv(workerGOGCEnv)
 }
 
 // writeFrame writes v, gob-encoded, as one frame in one Write.

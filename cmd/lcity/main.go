@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lcity/lcity/ingest"
 	"github.com/lcity/lcity/pipeline"
 )
 
@@ -30,6 +31,15 @@ const (
 )
 
 func main() {
+	// A worker process of supervised extraction goes straight to its
+	// loop: it needs none of the commands' flags and help.
+	if len(os.Args) == 2 && os.Args[1] == ingest.WorkerArg {
+		if err := ingest.ServeWorker(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "lcity:", err)
+			os.Exit(exitEnv)
+		}
+		os.Exit(exitOK)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
