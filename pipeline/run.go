@@ -55,6 +55,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Shard.Count > 0 {
+		return runShard(ctx, cfg, l)
+	}
 	co, cbs, hyp := l.corpus, l.codebooks, l.hyp
 	defer cfg.prestart(co)()
 	acbs, err := analysisCodebooks(cbs, cfg.Analysis.Codebooks)
@@ -135,6 +138,7 @@ func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*c
 	m.Settings = s
 	m.Inputs, _ = in.records()
 	m.Notes = got.Notes
+	m.Shard = nil
 	m.Codebooks = workspace.CodebookRecords(l.codebooks)
 	m.Counts = workspace.Counts{Documents: len(got.Docs), Passages: got.Passages, Codings: got.Codings, Failures: len(got.Failures)}
 	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
@@ -173,6 +177,7 @@ func runLearning(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []
 	m.Settings = s
 	m.Inputs, _ = in.records()
 	m.Notes = got.Notes
+	m.Shard = nil
 	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
 	coded := &Result{}
 	if err := w.code(ctx, cfg, l.codebooks, l.plan, coded); err != nil {
