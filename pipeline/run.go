@@ -51,6 +51,9 @@ func (r *Result) Err() error {
 // up to date. It returns ErrPartial (with the Result) when some inputs
 // failed; every other document is processed and written.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if err := cfg.Shard.check(&cfg); err != nil {
+		return nil, err
+	}
 	l, err := cfg.load(needCorpus | needCodebooks | needHypotheses)
 	if err != nil {
 		return nil, err

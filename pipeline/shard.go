@@ -66,6 +66,21 @@ func ParseShard(s string) (Shard, error) {
 // String is the shard as "I/N".
 func (s Shard) String() string { return strconv.Itoa(s.Index) + "/" + strconv.Itoa(s.Count) }
 
+// check reports a shard that cannot be run with cfg: one out of range,
+// or one with a model, which needs every gold passage (--gold) or is not
+// supported in parts (--model).
+func (s Shard) check(cfg *Config) error {
+	switch {
+	case s == Shard{}:
+		return nil
+	case s.Index < 1 || s.Index > s.Count:
+		return Usagef("shard %s: want I/N with 1 ≤ I ≤ N", s)
+	case cfg.Coding.Gold != "" || cfg.Coding.Model != "":
+		return Usagef("--shard codes with the codebooks only: learn a model (--gold) or apply one (--model) on the merged workspace")
+	}
+	return nil
+}
+
 // shardListing is one input file as the corpus listing records it.
 type shardListing struct {
 	Source  string         `json:"source"`
@@ -140,9 +155,6 @@ func shardCorpus(co *corpus.Corpus, sh Shard) (*corpus.Corpus, workspace.Shard, 
 // runShard is Run with cfg.Shard set: extract and code one slice of the
 // corpus into a partial workspace.
 func runShard(ctx context.Context, cfg Config, l *loaded) (*Result, error) {
-	if cfg.Coding.Gold != "" || cfg.Coding.Model != "" {
-		return nil, Usagef("--shard codes with the codebooks only: learn a model (--gold) or apply one (--model) on the merged workspace")
-	}
 	sub, rec, err := shardCorpus(l.corpus, cfg.Shard)
 	if err != nil {
 		return nil, err
