@@ -110,12 +110,14 @@ func TestMergeCommand(t *testing.T) {
 		{[]string{"merge", out, p1}, exitUsage, "shard 2/2 missing"},
 		{[]string{"merge", out, p1, want}, exitUsage, "is not a partial workspace"},
 		{[]string{"index", "--out", p1}, exitUsage, "partial workspace of shard 1/2"},
+		// verify reruns a part as the shard it is.
+		{[]string{"verify", filepath.Join(p2, "run.json")}, exitOK, "a rerun reproduces them"},
 		{[]string{"merge", out, p2, p1}, exitOK, "merged 2 parts: 17 documents"},
 	}
 	for _, tt := range tests {
-		code, _, stderr := lcity(t, tt.args...)
-		if code != tt.code || !strings.Contains(stderr, tt.want) {
-			t.Errorf("lcity %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		code, stdout, stderr := lcity(t, tt.args...)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("lcity %v: exit %d, output %q; want exit %d and %q", tt.args, code, stdout+stderr, tt.code, tt.want)
 		}
 	}
 	sameAsRun(t, want, out)
