@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,8 +127,8 @@ func TestMergeCommand(t *testing.T) {
 // TestSlurmArrayJob runs scripts/slurm/lcity-array.sh for real: it starts
 // munged and a one-node Slurm cluster (slurmctld and slurmd, with a
 // slurm.conf of its own in a temporary folder, on free ports), submits the
-// array job for the sample in 3 shards with --wait, and compares the
-// merged workspace with a plain run. The Slurm and MUNGE programs are
+// array job with --wait for the sample in 3 shards and for a generated
+// corpus in 4, and compares each merged workspace with a plain run. The Slurm and MUNGE programs are
 // needed (under CI a missing one fails the test; .ci/run installs Debian's
 // slurm-wlm and munge). slurmd launches jobs as their user, so it needs
 // root: as another user the test skips saying so, as it does when the
@@ -151,36 +152,68 @@ func TestSlurmArrayJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := filepath.Join(root, "scripts", "slurm", "lcity-array.sh")
+	// A generated corpus of 8 short reports (cmd/lcity-gen), beside the
+	// sample.
+	gen := filepath.Join(t.TempDir(), "gen")
+	goTool := testenv.Tool(t, "go", "golang-go")
+	if out, err := exec.Command(goTool, "run", filepath.Join(root, "cmd", "lcity-gen"), "--docs", "8", "--pages", "3", "--out", gen).CombinedOutput(); err != nil {
+		t.Fatalf("lcity-gen: %v\n%s", err, out)
+	}
+	genRun := filepath.Join(t.TempDir(), "gen-run")
+	if code, _, stderr := lcity(t, "run", "--corpus", gen, "--out", genRun); code != 0 {
+		t.Fatalf("run --corpus %s: exit %d: %s", gen, code, stderr)
+	}
 	c := startSlurm(t)
-
-	want := sampleRun(t)
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	work := t.TempDir()
-	// Permutations as in the sample's run: the defaults.
-	cmd := exec.Command(script, "--wait", "3", "out")
-	cmd.Dir = work
-	cmd.Env = append(c.env(), "LCITY="+self, cliChildEnv+"=1")
-	start := time.Now()
-	outb, err := cmd.CombinedOutput()
-	t.Logf("lcity-array.sh --wait 3 out: %s\n%s", time.Since(start).Round(time.Millisecond), outb)
-	if err != nil {
-		logs, _ := filepath.Glob(filepath.Join(work, "out.parts", "slurm-*.out"))
-		for _, l := range logs {
-			b, _ := os.ReadFile(l)
-			t.Logf("%s:\n%s", filepath.Base(l), b)
-		}
-		t.Fatalf("lcity-array.sh: %v\n%s", err, c.logs())
+	jobs := []struct {
+		name string
+		n    int
+		want string
+		args []string
+	}{
+		{"sample", 3, sampleRun(t), nil},
+		{"generated", 4, genRun, []string{"--corpus", gen}},
 	}
-	for i := 1; i <= 3; i++ {
-		m, err := workspace.ReadManifest(filepath.Join(work, "out.parts", "shard-"+strconv.Itoa(i)))
-		if err != nil || m.Shard == nil || m.Shard.Index != i || m.Shard.Count != 3 {
-			t.Errorf("out.parts/shard-%d: %v, %+v, want the partial workspace of shard %d/3", i, err, m, i)
-		}
+	// Both submitted at once: the node runs their tasks side by side.
+	errs := make([]error, len(jobs))
+	works := make([]string, len(jobs))
+	var wg sync.WaitGroup
+	for k, j := range jobs {
+		works[k] = t.TempDir()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(script, append([]string{"--wait", strconv.Itoa(j.n), "out"}, j.args...)...)
+			cmd.Dir = works[k]
+			cmd.Env = append(c.env(), "LCITY="+self, cliChildEnv+"=1")
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			t.Logf("%s: lcity-array.sh --wait %d out %v: %s\n%s", j.name, j.n, j.args, time.Since(start).Round(time.Millisecond), out)
+			errs[k] = err
+		}()
 	}
-	sameAsRun(t, want, filepath.Join(work, "out"))
+	wg.Wait()
+	for k, j := range jobs {
+		work := works[k]
+		if errs[k] != nil {
+			logs, _ := filepath.Glob(filepath.Join(work, "out.parts", "slurm-*.out"))
+			for _, l := range logs {
+				b, _ := os.ReadFile(l)
+				t.Logf("%s:\n%s", filepath.Base(l), b)
+			}
+			t.Fatalf("%s: lcity-array.sh: %v\n%s", j.name, errs[k], c.logs())
+		}
+		for i := 1; i <= j.n; i++ {
+			m, err := workspace.ReadManifest(filepath.Join(work, "out.parts", "shard-"+strconv.Itoa(i)))
+			if err != nil || m.Shard == nil || m.Shard.Index != i || m.Shard.Count != j.n {
+				t.Errorf("%s: out.parts/shard-%d: %v, %+v, want the partial workspace of shard %d/%d", j.name, i, err, m, i, j.n)
+			}
+		}
+		sameAsRun(t, j.want, filepath.Join(work, "out"))
+	}
 }
 
 // slurm is a one-node cluster started by a test.
@@ -296,7 +329,9 @@ SelectTypeParameters=CR_Core
 MpiDefault=none
 SwitchType=switch/none
 ReturnToService=2
-NodeName=%[1]s NodeAddr=127.0.0.1 CPUs=2 RealMemory=2000 State=UNKNOWN
+# Four slots whatever the machine has: the test's tasks are small.
+SlurmdParameters=config_overrides
+NodeName=%[1]s NodeAddr=127.0.0.1 CPUs=4 RealMemory=2000 State=UNKNOWN
 PartitionName=test Nodes=%[1]s Default=YES MaxTime=INFINITE State=UP
 `, host, dir, freePort(t), freePort(t), sock)
 	confFile := filepath.Join(dir, "slurm.conf")
