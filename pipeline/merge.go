@@ -82,7 +82,12 @@ func Merge(ctx context.Context, cfg Config, parts []string) (*Result, error) {
 	if err := w.clear(workspace.StageIngest, workspace.StageCode, workspace.StageIndex, workspace.StageAnalyze); err != nil {
 		return nil, err
 	}
-	*w.m = workspace.Manifest{Tool: "lcity", Version: Version, GoVersion: runtime.Version(), Review: w.m.Review}
+	*w.m = workspace.Manifest{Tool: "lcity", Version: Version, GoVersion: runtime.Version()}
+	// Until the merge is done, run.json records an empty workspace, not
+	// the outputs just removed.
+	if err := w.save(); err != nil {
+		return nil, err
+	}
 	m := w.m
 	m.Settings = s
 	m.Codebooks = first.Codebooks

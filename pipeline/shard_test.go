@@ -427,3 +427,32 @@ func FuzzMergeBlocks(f *testing.F) {
 		}
 	})
 }
+
+// TestMergeReplacesWorkspace merges into a folder that already holds
+// another workspace (a part of another corpus, with its texts, cache and
+// shard record): what it held is gone, and the result is the run's.
+func TestMergeReplacesWorkspace(t *testing.T) {
+	want := sample(t)
+	old := testConfig(filepath.Join(t.TempDir(), "out"))
+	old.Corpus.Path = textCorpus(t, nil)
+	old.Shard = Shard{1, 2}
+	if _, err := Run(context.Background(), old); err != nil {
+		t.Fatal(err)
+	}
+	base := testConfig("")
+	merged := shardAndMerge(t, base, 2)
+	// The extraction cache keeps the entries of earlier runs, in a merge as
+	// in a run (stale ones are never read): compare the rest.
+	if err := os.RemoveAll(filepath.Join(old.Out, workspace.CacheDir)); err != nil {
+		t.Fatal(err)
+	}
+	// Merge again, into the old workspace.
+	var parts []string
+	for i := 1; i <= 2; i++ {
+		parts = append(parts, filepath.Join(filepath.Dir(merged), fmt.Sprintf("part%d", i)))
+	}
+	if _, err := Merge(context.Background(), testConfig(old.Out), parts); err != nil {
+		t.Fatal(err)
+	}
+	sameWorkspace(t, want, old.Out)
+}
