@@ -44,7 +44,9 @@ import (
 // all the passages, so merge makes them once; a part's index would be
 // discarded, and its analysis of one slice of the cities would mislead.
 // lcity index and lcity analyze refuse a partial workspace for that
-// reason.
+// reason, and lcity code and learn too: a part coded again would no
+// longer record the run the other parts record (run --shard again
+// instead; the extraction cache spares the extraction).
 
 // Shard selects one of Count slices of the corpus (Index is 1-based). The
 // zero Shard is the whole corpus.

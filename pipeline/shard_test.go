@@ -379,7 +379,7 @@ func TestMergeRefuses(t *testing.T) {
 		})
 	}
 	// A stage that needs the whole corpus refuses a part.
-	for name, stage := range map[string]func(context.Context, Config) (*Result, error){"Index": Index, "Analyze": Analyze} {
+	for name, stage := range map[string]func(context.Context, Config) (*Result, error){"Index": Index, "Analyze": Analyze, "Code": Code} {
 		_, err := stage(context.Background(), testConfig(p1))
 		var u *UsageError
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), "partial workspace of shard 1/3") {

@@ -112,6 +112,9 @@ func Code(ctx context.Context, cfg Config) (*Result, error) {
 // says so, write codings.csv and the codebook copies, remove the analysis
 // of earlier codings, and record it all.
 func (w *writer) code(ctx context.Context, cfg *Config, cbs []*coding.Codebook, plan *codingPlan, res *Result) error {
+	if err := refusePartial(cfg.Out, w.m); err != nil {
+		return err // its run.json would no longer record the run the other parts record
+	}
 	c, modelOuts, err := plan.coder(cfg, w.m)
 	if err != nil {
 		return err
