@@ -40,6 +40,9 @@ type Config struct {
 	Workers int
 	// Force makes Run run even when the workspace is up to date.
 	Force bool
+	// Shard, when set, makes Run extract and code one slice of the corpus
+	// into a partial workspace for Merge (see shard.go).
+	Shard Shard
 	// LockWait is how long a writer waits for the workspace's readers
 	// (0: it tries once).
 	LockWait time.Duration

@@ -51,9 +51,15 @@ func (r *Result) Err() error {
 // up to date. It returns ErrPartial (with the Result) when some inputs
 // failed; every other document is processed and written.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if err := cfg.Shard.check(&cfg); err != nil {
+		return nil, err
+	}
 	l, err := cfg.load(needCorpus | needCodebooks | needHypotheses)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Shard.Count > 0 {
+		return runShard(ctx, cfg, l)
 	}
 	co, cbs, hyp := l.corpus, l.codebooks, l.hyp
 	defer cfg.prestart(co)()
@@ -135,6 +141,7 @@ func runStream(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []*c
 	m.Settings = s
 	m.Inputs, _ = in.records()
 	m.Notes = got.Notes
+	m.Shard = nil
 	m.Codebooks = workspace.CodebookRecords(l.codebooks)
 	m.Counts = workspace.Counts{Documents: len(got.Docs), Passages: got.Passages, Codings: got.Codings, Failures: len(got.Failures)}
 	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
@@ -173,6 +180,7 @@ func runLearning(ctx context.Context, cfg *Config, w *writer, l *loaded, acbs []
 	m.Settings = s
 	m.Inputs, _ = in.records()
 	m.Notes = got.Notes
+	m.Shard = nil
 	m.SetOutputs(workspace.StageIngest, got.outputs[workspace.StageIngest])
 	coded := &Result{}
 	if err := w.code(ctx, cfg, l.codebooks, l.plan, coded); err != nil {

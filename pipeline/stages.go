@@ -51,6 +51,7 @@ func Ingest(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	m := w.m
+	m.Shard = nil
 	cfg.ingestSettings(co, &m.Settings)
 	m.Inputs, _ = in.records()
 	m.Notes = got.Notes
@@ -111,6 +112,9 @@ func Code(ctx context.Context, cfg Config) (*Result, error) {
 // says so, write codings.csv and the codebook copies, remove the analysis
 // of earlier codings, and record it all.
 func (w *writer) code(ctx context.Context, cfg *Config, cbs []*coding.Codebook, plan *codingPlan, res *Result) error {
+	if err := refusePartial(cfg.Out, w.m); err != nil {
+		return err // its run.json would no longer record the run the other parts record
+	}
 	c, modelOuts, err := plan.coder(cfg, w.m)
 	if err != nil {
 		return err
@@ -218,6 +222,9 @@ func Index(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer w.close()
+	if err := refusePartial(cfg.Out, w.m); err != nil {
+		return nil, err
+	}
 	var rec workspace.ReviewRecord
 	if res.Passages, rec, err = reindex(ctx, &cfg, w.m); err != nil {
 		return nil, err
@@ -281,6 +288,9 @@ func Analyze(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer w.close()
 	m := w.m
+	if err := refusePartial(cfg.Out, m); err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(filepath.Join(cfg.Out, workspace.CodingsFile)); errors.Is(err, fs.ErrNotExist) {
 		if _, err := os.Stat(filepath.Join(cfg.Out, workspace.PassagesFile)); err == nil {
 			return nil, Usagef("%s is not coded yet: run `lcity code --out %s` first", cfg.Out, cfg.Out)

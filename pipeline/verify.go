@@ -240,6 +240,9 @@ func RecordedConfig(m *workspace.Manifest) (Config, error) {
 	if s.Hypotheses != "" && s.Hypotheses != analysis.DefaultHypothesesSource {
 		cfg.Analysis.Hypotheses = s.Hypotheses
 	}
+	if sh := m.Shard; sh != nil {
+		cfg.Shard = Shard{Index: sh.Index, Count: sh.Count}
+	}
 	return cfg, nil
 }
 

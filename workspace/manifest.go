@@ -56,6 +56,22 @@ type Manifest struct {
 	// the human review (review.sqlite) its outputs rest on; absent when the
 	// workspace had no decisions.
 	Review map[string]ReviewRecord `json:"review,omitempty"`
+	// Shard marks a partial workspace, made by `lcity run --shard I/N`
+	// from one slice of the corpus and meant for `lcity merge`; absent in
+	// a whole workspace.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is the record of a partial workspace: which slice of which corpus
+// it holds.
+type Shard struct {
+	Index int `json:"index"` // 1..Count
+	Count int `json:"count"`
+	// Corpus is the SHA-256 of the whole corpus's listing (every input's
+	// path, size and manifest entries), so that merge can tell that parts
+	// were cut from the same corpus; Inputs the number of its input files.
+	Corpus string `json:"corpus_sha256"`
+	Inputs int    `json:"inputs"`
 }
 
 // ReviewRecord is the state of the review store a stage used: the

@@ -109,7 +109,7 @@ lcity process, disk full, internal error); 130 interrupted.`,
 	root.AddCommand(
 		newInitCmd(), newRunCmd(), newIngestCmd(), newIndexCmd(), newCodeCmd(), newLearnCmd(), newAnalyzeCmd(),
 		newSearchCmd(), newKwicCmd(), newCodebookCmd(), newEvalCmd(), newExportCmd(), newVerifyCmd(), newDiffCmd(), newServeCmd(),
-		newImportCmd(), newWorkerCmd(),
+		newImportCmd(), newMergeCmd(), newWorkerCmd(),
 	)
 	// Unknown commands and wrong argument counts are usage errors too.
 	for _, c := range root.Commands() {
