@@ -56,6 +56,16 @@ type passageDoc struct {
 	SectionKey string `json:"section_key"`
 }
 
+// Mapping returns the index mapping Writer uses, and Document what
+// Writer.Add indexes for a passage with its codes: for a tool that indexes
+// the same documents with Bleve directly, the yardstick of the indexing
+// benchmarks (internal/benchtools barebleve).
+func Mapping() (mapping.IndexMapping, error) { return newMapping() }
+
+// Document returns what Writer.Add indexes for p with its codes; see
+// Mapping.
+func Document(p corpus.Passage, codes []string) any { return newPassageDoc(p, codes) }
+
 // newPassageDoc is what Add indexes for p with its codes (sorted).
 func newPassageDoc(p corpus.Passage, codes []string) passageDoc {
 	cs := append([]string(nil), codes...)
