@@ -165,23 +165,50 @@ func withoutSentences(docs []Doc) []Doc {
 }
 
 // BenchmarkSegment measures sentence segmentation of the sample's
-// passages, one segmentDocs call per input file as File makes it; MB/s is
-// passage text bytes per second.
+// passages, one call per input file as File makes it: segmentDocs (the
+// shared segmenter and the mapping of sentences onto passages), and the
+// splitting alone by the shared segmenter and by prose.NewDocument, which
+// builds a new one per call, in the same run. MB/s is passage text bytes
+// per second.
+//
+//	go test ./ingest -run XXX -bench BenchmarkSegment -benchtime 10x -count 3
 func BenchmarkSegment(b *testing.B) {
 	files := samplePassages(b)
 	var n int64
+	var texts []string
 	for _, docs := range files {
+		texts = append(texts, joinedText(docs))
 		for _, d := range docs {
 			for _, p := range d.Passages {
 				n += int64(len(p.Text))
 			}
 		}
 	}
-	b.SetBytes(n)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, docs := range files {
-			segmentDocs(withoutSentences(docs))
+	b.Run("segmentDocs", func(b *testing.B) {
+		b.SetBytes(n)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, docs := range files {
+				segmentDocs(withoutSentences(docs))
+			}
 		}
-	}
+	})
+	b.Run("split/shared", func(b *testing.B) {
+		b.SetBytes(n)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, t := range texts {
+				sentenceTexts(t)
+			}
+		}
+	})
+	b.Run("split/prose.NewDocument", func(b *testing.B) {
+		b.SetBytes(n)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, t := range texts {
+				proseSentences(b, t)
+			}
+		}
+	})
 }
