@@ -262,6 +262,8 @@ grep_mbs=$(awk -v m="$text_mb" -v s="$grep_s" 'BEGIN { printf "%.1f", m / s }')
 } >&3
 # Measured by hand (its commands are in the section), not by this script.
 kept "Coding as a single pass (issue 19)" "see issue 19" >&3
+# Measured by hand too (BenchmarkSegment, BenchmarkBuild, pdfagree.sh).
+kept "Segmentation and indexing (issue 19)" "see issue 19" >&3
 
 # ---------------------------------------------------------------- extraction
 echo "benchmarks: extraction against pdftotext" >&2
