@@ -30,11 +30,13 @@ import (
 const DirName = "index.bleve"
 
 // BatchSize is the number of passages per Bleve batch. Each batch becomes
-// a segment that Bleve merges later, so larger batches mean fewer merges:
-// on 6,000 sample passages (BenchmarkBuild) 2,000 took 25 % less CPU and
-// 33 % fewer allocations than 500, while a batch still holds only a few MB
-// of text.
-const BatchSize = 2000
+// a segment that Bleve merges later, so larger batches mean fewer merges
+// but more memory while one is built: on 6,000 sample passages
+// (BenchmarkBuild) 1,000 took about 25 % less CPU than 500 and 2,000 little
+// less than 1,000, while lcity index on 4,129 generated passages peaked at
+// 90–105 MB with 500 (and the old mapping), 108–115 MB with 1,000 and
+// 146–166 MB with 2,000.
+const BatchSize = 1000
 
 // passageDoc is what is stored in Bleve for one passage. Display fields
 // keep their case for facets; the *_key fields are lower-cased for filters.
