@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/jdkato/prose/v2"
-
 	"github.com/lcity/lcity/corpus"
 )
 
@@ -74,8 +72,9 @@ func hasParagraph(bs []block) bool {
 }
 
 // segmentDocs fills in the sentence spans of the passages of docs with one
-// run of prose's segmenter: its model is loaded on every call (about 35 ms),
-// so a book of many cities pays for it once.
+// run of prose's segmenter over all of them, so that a sentence that the
+// segmenter would run across a passage break is cut there the same way
+// whatever the book holds.
 func segmentDocs(docs []Doc) {
 	var all []corpus.Passage
 	for _, d := range docs {
@@ -104,8 +103,8 @@ func countWords(s string) int {
 
 // segment fills in each passage's sentence spans (offsets into its
 // document's text) with prose's sentence segmenter, run once over all the
-// passages: its model is loaded per call, so one call keeps it off the
-// per-passage path. Tagging and entity extraction stay off.
+// passages joined by blank lines. The segmenter is built once per process
+// (sentences.go).
 func segment(passages []corpus.Passage) {
 	if len(passages) == 0 {
 		return
@@ -117,19 +116,11 @@ func segment(passages []corpus.Passage) {
 		}
 		joined.WriteString(p.Text)
 	}
-	doc, err := prose.NewDocument(joined.String(),
-		prose.WithTagging(false), prose.WithExtraction(false), prose.WithTokenization(false))
-	if err != nil {
-		for i := range passages {
-			passages[i].Sentences = []corpus.Span{{Start: passages[i].Start, End: passages[i].End}}
-		}
-		return
-	}
 	// Map each sentence back onto the passages by searching forward, and
 	// cut sentences at passage boundaries.
 	pi, off := 0, 0 // current passage and offset within its text
-	for _, s := range doc.Sentences() {
-		rest := strings.TrimSpace(s.Text)
+	for _, s := range sentenceTexts(joined.String()) {
+		rest := s
 		for rest != "" && pi < len(passages) {
 			p := &passages[pi]
 			pt := p.Text[off:]

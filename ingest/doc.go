@@ -33,7 +33,10 @@
 // (a one-entry file too, when its outline has several top-level entries;
 // see splitRanges).
 // Each paragraph becomes a passage whose Start and End are byte offsets
-// into the document's cleaned text; sentence spans come from prose/v2.
+// into the document's cleaned text; sentence spans come from prose/v2's
+// segmenter, built once per process and shared (sentences.go: prose
+// exports no way to build it once, so its constructor is linked by name and
+// checked against prose.NewDocument by a test and a fuzz target).
 //
 // HashFile hashes an input within the size limit and stops on
 // cancellation; a caller that already needs the digest (for an up-to-date

@@ -6,12 +6,15 @@
 #   code    vs grep -F -i -o -f over the same text with the codebooks' terms,
 #           its matches counted with wc -l (GNU grep writing to /dev/null
 #           stops at the first match, which would time nothing)
-#   index   vs a bare Bleve batch indexer of the same passages
+#   index   vs a bare Bleve batch indexer of the same passages and codes
+#           with lcity's mapping (benchtools barebleve)
+# Each stage and its anchor run as whole processes, alternated, REPS times
+# (default 3); the medians count.
 # Needs Go, pdftotext (poppler-utils) and GNU time (/usr/bin/time).
 # Prints Markdown tables, each after the provenance line BENCHMARKS.md
 # requires; scripts/benchmarks.sh runs it for its Scale section.
 #
-#   scripts/bench.sh [--append] [N ...]      (default N: 100 400 1600; PAGES=40)
+#   scripts/bench.sh [--append] [N ...]      (default N: 100 400 1600; PAGES=40, REPS=3)
 #
 # --append also appends the tables, under a heading of their own, to
 # BENCHMARKS.md.
@@ -24,13 +27,14 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100 400 1600)
 pages=${PAGES:-40}
 workers=${WORKERS:-$(nproc)}
+reps=${REPS:-3}
 work=${WORK:-/tmp/lcity-bench}
 mkdir -p "$work"
 command -v pdftotext >/dev/null || { echo "bench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
 
 # The command as a reader reruns it, with the settings that shape the figures.
-command_line="PAGES=$pages WORKERS=$workers scripts/bench.sh ${sizes[*]}"
+command_line="PAGES=$pages WORKERS=$workers REPS=$reps scripts/bench.sh ${sizes[*]}"
 started=$(provenance "$command_line")
 load_start=$(load)
 
@@ -43,6 +47,11 @@ timed() {
 	/usr/bin/time -f "%e %M" -o "$work/time.out" "$@" > "$work/cmd.out" 2>&1 || { cat "$work/cmd.out" >&2; return 1; }
 	read -r secs rss < "$work/time.out"
 	rss_mb=$((rss / 1024))
+}
+
+# median: the median of the numbers on stdin, one a line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 runs="$work/runs.txt"
@@ -59,16 +68,38 @@ for n in "${sizes[@]}"; do
 		first=0
 		ratio_n=$n
 		st="$work/stages$n"
-		rm -rf "$st"
-		timed "$work/lcity" ingest --corpus "$corpus" --out "$st" --workers "$workers"; ingest_s=$secs
-		timed sh -c "find -L '$corpus' -name '*.pdf' -print0 | xargs -0 -P $workers -n 8 sh -c 'for f; do pdftotext -q \"\$f\" - ; done' sh > /dev/null"; pdftotext_s=$secs
-		timed "$work/lcity" code --out "$st" --workers "$workers"; code_s=$secs
-		bytes=$(cat "$st"/texts/*.txt | wc -c)
 		"$work/benchtools" terms > "$work/terms.txt"
-		timed sh -c "cat '$st'/texts/*.txt | grep -F -i -o -f '$work/terms.txt' | wc -l"; grep_s=$secs
-		read -r grep_matches < "$work/cmd.out"
-		timed "$work/lcity" index --out "$st"; index_s=$secs
-		read -r passages bare_s _ < <("$work/benchtools" barebleve "$st")
+		# Each stage against its anchor as whole processes, alternated
+		# (lcity first on odd rounds, the anchor first on even ones) so that
+		# a change in the machine's load falls on both; medians of $reps.
+		: > "$work/t.ingest"; : > "$work/t.pdftotext"; : > "$work/t.code"; : > "$work/t.grep"; : > "$work/t.index"; : > "$work/t.bare"
+		for r in $(seq "$reps"); do
+			for pair in ingest code index; do
+				for side in $( ((r % 2)) && echo "lcity anchor" || echo "anchor lcity"); do
+					case $pair/$side in
+					ingest/lcity)
+						rm -rf "$st"
+						timed "$work/lcity" ingest --corpus "$corpus" --out "$st" --workers "$workers"; echo "$secs" >> "$work/t.ingest" ;;
+					ingest/anchor)
+						timed sh -c "find -L '$corpus' -name '*.pdf' -print0 | xargs -0 -P $workers -n 8 sh -c 'for f; do pdftotext -q \"\$f\" - ; done' sh > /dev/null"; echo "$secs" >> "$work/t.pdftotext" ;;
+					code/lcity)
+						timed "$work/lcity" code --out "$st" --workers "$workers"; echo "$secs" >> "$work/t.code" ;;
+					code/anchor)
+						timed sh -c "cat '$st'/texts/*.txt | grep -F -i -o -f '$work/terms.txt' | wc -l"; echo "$secs" >> "$work/t.grep"
+						read -r grep_matches < "$work/cmd.out" ;;
+					index/lcity)
+						timed "$work/lcity" index --out "$st"; echo "$secs" >> "$work/t.index" ;;
+					index/anchor)
+						timed "$work/benchtools" barebleve "$st"; echo "$secs" >> "$work/t.bare"
+						read -r passages _ < "$work/cmd.out" ;;
+					esac
+				done
+			done
+		done
+		ingest_s=$(median < "$work/t.ingest"); pdftotext_s=$(median < "$work/t.pdftotext")
+		code_s=$(median < "$work/t.code"); grep_s=$(median < "$work/t.grep")
+		index_s=$(median < "$work/t.index"); bare_s=$(median < "$work/t.bare")
+		bytes=$(cat "$st"/texts/*.txt | wc -c)
 	fi
 done
 mb=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}')
@@ -102,13 +133,14 @@ table="$work/table.md"
 		printf "at most ×1.2 and under 500 MB: %s.\n", (mg <= 1.2 && m < 500 ? "met" : "not met")
 	}' "$runs"
 	echo
-	echo "Stages on the $ratio_n-report corpus ($((ratio_n * pages)) pages, $mb MB of text, $passages passages), same run:"
+	echo "Stages on the $ratio_n-report corpus ($((ratio_n * pages)) pages, $mb MB of text, $passages passages), same run,"
+	echo "each against its anchor as whole processes, alternated, median of $reps:"
 	echo
 	echo "| stage | lcity | anchor | ratio (goal) |"
 	echo "|---|---:|---:|---:|"
 	awk -v a="$ingest_s" -v b="$pdftotext_s" -v p=$((ratio_n * pages)) 'BEGIN{printf "| ingest, pages/s | %.0f | pdftotext: %.0f | %.2f (>= 1.0) |\n", p/a, p/b, b/a}'
 	awk -v a="$code_s" -v b="$grep_s" -v m="$mb" 'BEGIN{printf "| code, MB/s | %.1f | grep -F -i -o: %.1f | %.2f (>= 0.5) |\n", m/a, m/b, b/a}'
-	awk -v a="$index_s" -v b="$bare_s" -v p="$passages" 'BEGIN{printf "| index, passages/s | %.0f | bare Bleve: %.0f | time %.2f× (<= 1.2) |\n", p/a, p/b, a/b}'
+	awk -v a="$index_s" -v b="$bare_s" -v p="$passages" 'BEGIN{printf "| index, passages/s | %.0f | bare Bleve, same mapping: %.0f | time %.2f× (<= 1.1) |\n", p/a, p/b, a/b}'
 	echo
 	echo "lcity code and index include reading the workspace files and writing theirs; pdftotext"
 	echo "output goes to /dev/null; grep's $grep_matches matches are counted with \`wc -l\`, so it reads the whole text."

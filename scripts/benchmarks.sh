@@ -263,6 +263,8 @@ grep_mbs=$(awk -v m="$text_mb" -v s="$grep_s" 'BEGIN { printf "%.1f", m / s }')
 # Measured by hand (its commands are in the section), not by this script.
 kept "Coding as a single pass (issue 19)" "see issue 19" >&3
 kept "Analysis that scales (issue 19)" "see issue 19" >&3
+# Measured by hand too (BenchmarkSegment, BenchmarkBuild, pdfagree.sh).
+kept "Segmentation and indexing (issue 19)" "see issue 19" >&3
 
 # ---------------------------------------------------------------- extraction
 echo "benchmarks: extraction against pdftotext" >&2
@@ -274,9 +276,9 @@ agree_cmd="RUNS=$runs scripts/pdfagree.sh"
 	echo "hyphenation mended, running headers kept) against \`pdftotext -enc UTF-8 FILE -\`"
 	echo "($(pdftotext -v 2>&1 | head -n 1)): F1 of word counts (\`ingest.TokenF1\`: lower-cased NFKC"
 	echo "words, order ignored, so a different column order costs nothing while glued, split, lost"
-	echo "or doubled words do), and pages per second, the fastest of $runs runs each, one process at a"
-	echo "time. pdftotext's time includes starting the process, as it does when a pipeline runs it"
-	echo "per file."
+	echo "or doubled words do), and pages per second of whole processes: \`lcity ingest --workers 1\`"
+	echo "on a folder holding only the file against \`pdftotext FILE -\`, alternated, the median of"
+	echo "$runs runs each, both including process start-up; CPU seconds (user + system) beside them."
 	echo
 	provenance "$agree_cmd"
 	loadnote

@@ -4,7 +4,7 @@
 // in BENCHMARKS.md says at which commit and with which command it was made.
 //
 //	go run ./internal/benchtools terms                # the embedded codebooks' terms as grep -F patterns
-//	go run ./internal/benchtools barebleve WORKSPACE  # index passages.jsonl with bare Bleve, print the time
+//	go run ./internal/benchtools barebleve WORKSPACE  # index passages.jsonl (and codes) with bare Bleve and lcity's mapping, print the time
 //	go run ./internal/benchtools benchtable < OUT     # go test -bench output as a Markdown table
 //	go run ./internal/benchtools metric NAME UNIT < OUT  # one value of go test -bench output
 //	go run ./internal/benchtools check BENCHMARKS.md  # every table and result block has a provenance line
@@ -108,9 +108,12 @@ func terms() error {
 	return nil
 }
 
-// bareBleve indexes the workspace's passages with Bleve's default mapping
-// in batches of index.BatchSize, the least any Bleve indexer does, and
-// prints passages, seconds and passages per second.
+// bareBleve indexes the workspace's passages, with their codes from
+// codings.csv when there is one, with a plain bleve.New and Batch loop in
+// batches of index.BatchSize, using lcity's own mapping and documents
+// (index.Mapping, index.Document): the same work as lcity index, reading
+// the same files, without lcity's Writer (shards, the review, the
+// manifest). It prints passages, seconds and passages per second.
 func bareBleve(ws string) error {
 	dir, err := os.MkdirTemp("", "barebleve-*")
 	if err != nil {
@@ -118,7 +121,21 @@ func bareBleve(ws string) error {
 	}
 	defer os.RemoveAll(dir)
 	start := time.Now()
-	idx, err := bleve.New(filepath.Join(dir, "idx"), bleve.NewIndexMapping())
+	codes := map[string][]string{}
+	if _, err := os.Stat(filepath.Join(ws, workspace.CodingsFile)); err == nil {
+		_, err = workspace.ScanCodings(filepath.Join(ws, workspace.CodingsFile), func(c corpus.Coding) error {
+			codes[c.PassageID] = append(codes[c.PassageID], c.CodeID)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	m, err := index.Mapping()
+	if err != nil {
+		return err
+	}
+	idx, err := bleve.New(filepath.Join(dir, "idx"), m)
 	if err != nil {
 		return err
 	}
@@ -126,7 +143,7 @@ func bareBleve(ws string) error {
 	n := 0
 	_, err = workspace.ScanJSONL(filepath.Join(ws, workspace.PassagesFile), func(p corpus.Passage) error {
 		n++
-		if err := b.Index(p.ID, map[string]any{"text": p.Text, "city": p.City, "region": p.Region}); err != nil {
+		if err := b.Index(p.ID, index.Document(p, codes[p.ID])); err != nil {
 			return err
 		}
 		if b.Size() >= index.BatchSize {

@@ -38,7 +38,7 @@ func TestSharedAgreement(t *testing.T) {
 	var rows []row
 	wrong := map[string]bool{}
 	for _, f := range files {
-		r := measure(f, tool, 1)
+		r := measure(f, "", tool, t.TempDir(), 1)
 		rows = append(rows, r)
 		if r.ptWrong != "" {
 			wrong[r.file] = true
