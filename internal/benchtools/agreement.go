@@ -35,3 +35,35 @@ func agreement(r io.Reader, w io.Writer, label string) error {
 	row("union of dictionary and model (cross-validated)", cv.Union)
 	return nil
 }
+
+// curve reads the JSON of lcity eval --cv --curve and prints the learning
+// curve as Markdown table rows: the share of the training folds, the
+// training passages, the model's mean kappa (the mean of the repeats, with
+// their lowest and highest when there are several) and the union's.
+func curve(r io.Reader, w io.Writer) error {
+	var ev pipeline.Evaluation
+	if err := json.NewDecoder(r).Decode(&ev); err != nil {
+		return fmt.Errorf("eval JSON: %w", err)
+	}
+	if ev.CV == nil || len(ev.CV.Curve) == 0 {
+		return fmt.Errorf("eval JSON has no learning curve (run eval with --cv and --curve)")
+	}
+	spread := func(ks []float64) string {
+		if len(ks) == 0 {
+			return "NA"
+		}
+		lo, hi, sum := ks[0], ks[0], 0.0
+		for _, k := range ks {
+			lo, hi, sum = min(lo, k), max(hi, k), sum+k
+		}
+		mean := sum / float64(len(ks))
+		if len(ks) == 1 {
+			return fmt.Sprintf("%.3f", mean)
+		}
+		return fmt.Sprintf("%.3f (%.3f–%.3f)", mean, lo, hi)
+	}
+	for _, p := range ev.CV.Curve {
+		fmt.Fprintf(w, "| %.0f %% | %d | %s | %s |\n", 100*p.Fraction, p.Train, spread(p.ModelKappa), spread(p.UnionKappa))
+	}
+	return nil
+}

@@ -90,3 +90,21 @@ func TestFigures(t *testing.T) {
 		})
 	}
 }
+
+func TestCurve(t *testing.T) {
+	in := `{"cross_validation": {"folds": 10, "learning_curve": [
+		{"fraction": 0.25, "train_passages": 77, "model_kappa": [0.659, 0.667, 0.663], "union_kappa": [0.679, 0.679, 0.679]},
+		{"fraction": 1, "train_passages": 306, "model_kappa": [0.691], "union_kappa": [0.68]}]}}`
+	var b bytes.Buffer
+	if err := curve(strings.NewReader(in), &b); err != nil {
+		t.Fatal(err)
+	}
+	want := "| 25 % | 77 | 0.663 (0.659–0.667) | 0.679 (0.679–0.679) |\n" +
+		"| 100 % | 306 | 0.691 | 0.680 |\n"
+	if b.String() != want {
+		t.Errorf("curve =\n%s\nwant\n%s", b.String(), want)
+	}
+	if err := curve(strings.NewReader(`{"cross_validation": {"folds": 10}}`), &b); err == nil {
+		t.Error("curve of an evaluation without a curve: no error")
+	}
+}

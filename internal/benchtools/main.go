@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	const usage = "usage: benchtools terms | barebleve WORKSPACE | benchtable | metric NAME UNIT | check FILE | agreement LABEL"
+	const usage = "usage: benchtools terms | barebleve WORKSPACE | benchtable | metric NAME UNIT | check FILE | agreement LABEL | curve"
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
@@ -59,6 +59,8 @@ func main() {
 			break
 		}
 		err = agreement(os.Stdin, os.Stdout, os.Args[2])
+	case "curve":
+		err = curve(os.Stdin, os.Stdout)
 	case "check":
 		if len(os.Args) != 3 {
 			err = fmt.Errorf("usage: benchtools check FILE")
