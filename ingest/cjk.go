@@ -221,23 +221,7 @@ func loadPredefinedCMap(name string) *predefinedCMap {
 // codeLen is the length of the code at the start of s by the CMap's
 // codespace ranges; a byte in none of them is a code of its own.
 func (m *predefinedCMap) codeLen(s string) int {
-	for _, sp := range m.spaces {
-		n := len(sp[0])
-		if n > len(s) {
-			continue
-		}
-		in := true
-		for i := 0; i < n; i++ {
-			if s[i] < sp[0][i] || s[i] > sp[1][i] {
-				in = false
-				break
-			}
-		}
-		if in {
-			return n
-		}
-	}
-	return 1
+	return codespaceLen(m.spaces, s, 1)
 }
 
 // cid returns the CID of a code, false when the CMap does not map it.

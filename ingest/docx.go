@@ -194,9 +194,8 @@ type docxReader struct {
 	styles  map[string]int // paragraph style ID → heading level
 	noteNum map[string]int // "f1", "e3" → number in order of reference
 	refs    []string       // note keys in order of reference
-	out     []block
-	lead    string
-	title   string // the first Title paragraph
+	blockList
+	title string // the first Title paragraph
 }
 
 // readStyles records the heading level of each paragraph style: its name
@@ -283,17 +282,6 @@ func (r *docxReader) level(p *para) int {
 		return l
 	}
 	return styleLevel(p.style)
-}
-
-func (r *docxReader) add(k blockKind, t string) {
-	t = cleanLine(t)
-	if t == "" {
-		return
-	}
-	if k == paragraph && r.lead != "" {
-		t, r.lead = r.lead+" "+t, ""
-	}
-	r.out = append(r.out, block{kind: k, text: t, page: 1, lastPage: 1})
 }
 
 func (r *docxReader) readBody(b []byte) error {

@@ -131,7 +131,15 @@ func clipRange(r *cmapRange) bool {
 // codeLen is the length of the code at the start of s by the codespace
 // ranges (each byte within its range), or def when none matches.
 func (m *cmap) codeLen(s string, def int) int {
-	for _, sp := range m.spaces {
+	return codespaceLen(m.spaces, s, def)
+}
+
+// codespaceLen is the length of the first codespace range in spaces (lo
+// and hi of equal length) that the start of s falls in, byte by byte, or
+// def when none does. ToUnicode CMaps and the predefined CJK CMaps share
+// it.
+func codespaceLen(spaces [][2][]byte, s string, def int) int {
+	for _, sp := range spaces {
 		n := len(sp[0])
 		if n > len(s) {
 			continue

@@ -304,20 +304,27 @@ func blockElement(n *html.Node) bool {
 
 // htmlWalker turns the content tree into blocks.
 type htmlWalker struct {
+	blockList
+	buf strings.Builder
+}
+
+// blockList collects the blocks of a document without pages (a web page, a
+// Word file): every block is on page 1, and a minor heading (lead) is
+// joined to the front of the paragraph after it.
+type blockList struct {
 	out  []block
-	buf  strings.Builder
 	lead string // minor headings waiting for the paragraph they lead into
 }
 
-func (w *htmlWalker) add(k blockKind, t string) {
+func (b *blockList) add(k blockKind, t string) {
 	t = cleanLine(t)
 	if t == "" {
 		return
 	}
-	if k == paragraph && w.lead != "" {
-		t, w.lead = w.lead+" "+t, ""
+	if k == paragraph && b.lead != "" {
+		t, b.lead = b.lead+" "+t, ""
 	}
-	w.out = append(w.out, block{kind: k, text: t, page: 1, lastPage: 1})
+	b.out = append(b.out, block{kind: k, text: t, page: 1, lastPage: 1})
 }
 
 func (w *htmlWalker) flush() {
