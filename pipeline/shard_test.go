@@ -16,6 +16,7 @@ import (
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/index"
 	"github.com/lcity/lcity/ingest"
+	"github.com/lcity/lcity/internal/testenv"
 	"github.com/lcity/lcity/workspace"
 )
 
@@ -145,28 +146,7 @@ func sameWorkspace(t *testing.T, a, b string) {
 	if _, ok := fa[workspace.RunFile]; !ok {
 		t.Fatalf("%s has no %s", a, workspace.RunFile)
 	}
-	var names []string
-	for n := range fa {
-		names = append(names, n)
-	}
-	for n := range fb {
-		if _, ok := fa[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		x, okA := fa[n]
-		y, okB := fb[n]
-		switch {
-		case !okA:
-			t.Errorf("%s: only in the merged workspace", n)
-		case !okB:
-			t.Errorf("%s: missing from the merged workspace", n)
-		case !bytes.Equal(x, y):
-			t.Errorf("%s differs:\n%s", n, firstDiff(x, y))
-		}
-	}
+	testenv.SameFiles(t, fa, fb, "the run", "the merged workspace")
 	for _, q := range []index.Query{
 		{Q: "learning", Limit: 1000},
 		{Q: "partnership OR festival", Limit: 1000},
@@ -185,27 +165,9 @@ func sameWorkspace(t *testing.T, a, b string) {
 		ja, _ := json.Marshal(ra)
 		jb, _ := json.Marshal(rb)
 		if !bytes.Equal(ja, jb) {
-			t.Errorf("Search(%+v) differs:\n%s", q, firstDiff(ja, jb))
+			t.Errorf("Search(%+v) differs:\n%s", q, testenv.FirstDiff(ja, jb, "run", "merged"))
 		}
 	}
-}
-
-// firstDiff shows the first line where a and b differ.
-func firstDiff(a, b []byte) string {
-	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := 0; i < len(la) || i < len(lb); i++ {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d:\n  run:    %.300s\n  merged: %.300s", i+1, x, y)
-		}
-	}
-	return "(same lines)"
 }
 
 // TestShardMergeIsRun is the contract of --shard and merge: the parts of

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,29 +19,7 @@ import (
 // index (whose internal files are not byte-stable), by relative path.
 func workspaceFiles(t *testing.T, out string) map[string][]byte {
 	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(out, p)
-		if d.IsDir() {
-			if rel == workspace.IndexDir {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.Name() == ".lcity.lock" {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return testenv.Files(t, out, workspace.IndexDir, workspace.LockFile)
 }
 
 // noWorkersLeft fails the test when a worker process of this one still

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,55 +23,8 @@ import (
 // search --json` the same.
 func sameAsRun(t *testing.T, want, got string) {
 	t.Helper()
-	files := func(dir string) map[string][]byte {
-		m := map[string][]byte{}
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(dir, p)
-			rel = filepath.ToSlash(rel)
-			if d.IsDir() {
-				if rel == workspace.IndexDir {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.Name() == ".lcity.lock" {
-				return nil
-			}
-			b, err := os.ReadFile(p)
-			m[rel] = b
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	a, b := files(want), files(got)
-	var names []string
-	for n := range a {
-		names = append(names, n)
-	}
-	for n := range b {
-		if _, ok := a[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		x, okA := a[n]
-		y, okB := b[n]
-		switch {
-		case !okA:
-			t.Errorf("%s: in the merged workspace, not in the run's", n)
-		case !okB:
-			t.Errorf("%s: missing from the merged workspace", n)
-		case !bytes.Equal(x, y):
-			t.Errorf("%s: differs from the run's", n)
-		}
-	}
+	a := testenv.Files(t, want, workspace.IndexDir, workspace.LockFile)
+	testenv.SameFiles(t, a, testenv.Files(t, got, workspace.IndexDir, workspace.LockFile), "the run", "the merged workspace")
 	if len(a) < 30 {
 		t.Errorf("compared only %d files", len(a))
 	}

@@ -278,11 +278,11 @@ func loadCMap(dir, name string, depth int) (*CMap, error) {
 // CMap; use loads the CMap its usecmap names.
 func ParseCMap(r io.Reader, use func(string) (*CMap, error)) (*CMap, error) {
 	cm := &CMap{CIDs: map[int]map[uint32]int{}}
-	set := func(code []byte, cid int) {
-		if cm.CIDs[len(code)] == nil {
-			cm.CIDs[len(code)] = map[uint32]int{}
+	set := func(b []byte, cid int) {
+		if cm.CIDs[len(b)] == nil {
+			cm.CIDs[len(b)] = map[uint32]int{}
 		}
-		cm.CIDs[len(code)][uint32(codeOf(code))] = cid
+		cm.CIDs[len(b)][uint32(code(b))] = cid
 	}
 	sc := bufio.NewScanner(r)
 	section := ""
@@ -332,7 +332,7 @@ func ParseCMap(r io.Reader, use func(string) (*CMap, error)) (*CMap, error) {
 		case section == "begincodespacerange" && len(vals) == 2 && num < 0 && len(vals[0]) == len(vals[1]):
 			cm.Spaces = append(cm.Spaces, [2][]byte{vals[0], vals[1]})
 		case section == "begincidrange" && len(vals) == 2 && num >= 0 && len(vals[0]) == len(vals[1]):
-			lo, hi := codeOf(vals[0]), codeOf(vals[1])
+			lo, hi := code(vals[0]), code(vals[1])
 			if hi < lo || hi-lo > 0xffff {
 				return nil, fmt.Errorf("bad range %q", line)
 			}
@@ -352,14 +352,6 @@ func ParseCMap(r io.Reader, use func(string) (*CMap, error)) (*CMap, error) {
 		return nil, errors.New("no codespace or no mappings")
 	}
 	return cm, nil
-}
-
-func codeOf(b []byte) int {
-	v := 0
-	for _, c := range b {
-		v = v<<8 | int(c)
-	}
-	return v
 }
 
 func codeBytes(c uint32, n int) []byte {

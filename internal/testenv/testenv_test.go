@@ -140,3 +140,26 @@ func TestToolInSubprocess(t *testing.T) {
 		}
 	}
 }
+
+func TestFilesAndSameFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"a.txt": "x\ny\n", "sub/b.txt": "b", "skip/c.txt": "c", ".lock": ""} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := Files(t, dir, "skip", ".lock")
+	if len(got) != 2 || string(got["a.txt"]) != "x\ny\n" || string(got["sub/b.txt"]) != "b" {
+		t.Fatalf("Files = %q, want a.txt and sub/b.txt only", got)
+	}
+	if !SameFiles(t, got, Files(t, dir, "skip", ".lock"), "first", "second") {
+		t.Error("SameFiles of a tree with itself: not the same")
+	}
+	if d := FirstDiff([]byte("x\ny\n"), []byte("x\nz\n"), "a", "b"); !strings.Contains(d, "line 2:") || !strings.Contains(d, "a: y") || !strings.Contains(d, "b: z") {
+		t.Errorf("FirstDiff = %q, want line 2 with both sides", d)
+	}
+}
