@@ -56,11 +56,20 @@ func fillOpenings(out string, hits []index.Hit) error {
 	for i, h := range hits {
 		at[h.PassageID] = i
 	}
+	left := len(at)
 	_, err := workspace.ScanJSONL(filepath.Join(out, workspace.PassagesFile), func(p corpus.Passage) error {
 		if i, ok := at[p.ID]; ok {
 			hits[i].Snippet = html.EscapeString(index.Opening(p.Text))
+			if left--; left == 0 {
+				return errAllFound // the rest of the file is not needed
+			}
 		}
 		return nil
 	})
+	if errors.Is(err, errAllFound) {
+		return nil
+	}
 	return err
 }
+
+var errAllFound = errors.New("all passages found")
