@@ -351,6 +351,19 @@ bash -c "$agree_cmd" > "$work/agree.txt"
 EOF
 } >&3
 
+# ---------------------------------------------------------------- ingest anchors
+echo "benchmarks: ingest against pdftotext and PyMuPDF" >&2
+{
+	echo "## Ingest against pdftotext and PyMuPDF (issues 17 and 19)"
+	echo
+	echo "Whole processes, as a user runs them: \`lcity ingest\` (worker processes, the default) and"
+	echo "\`lcity ingest --in-process\` against \`pdftotext\` and PyMuPDF on the embedded sample books"
+	echo "and on one generated 1,000-page book (\`cmd/lcity-gen\`, one city, running headers)."
+	echo
+	WORK="$work/ingestbench" REPS="$runs" scripts/ingestbench.sh
+	echo
+} >&3
+
 # ---------------------------------------------------------------- scale
 if [ -n "${SCALE:-}" ]; then
 	echo "benchmarks: scale ($SCALE)" >&2

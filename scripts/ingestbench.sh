@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Ingest against its anchors (issues 17 and 19), whole processes, alternated:
+#   lcity ingest (supervised, as users run it) and lcity ingest --in-process
+#   pdftotext FILE /dev/null, one process per file
+#   PyMuPDF (python3-fitz), one process for all files, when installed
+# on two inputs: the embedded sample books and one generated long book
+# (cmd/lcity-gen, PAGES pages, default 1000). Reports the median wall and
+# CPU seconds (user + system, children included) of REPS runs (default 5)
+# and pages per second. Prints a Markdown table after the provenance line
+# BENCHMARKS.md requires; scripts/benchmarks.sh runs it.
+#
+#   scripts/ingestbench.sh          (PAGES=1000 REPS=5 WORK=/tmp/lcity-ingestbench)
+#
+# Needs Go, pdftotext (poppler-utils) and GNU time; PyMuPDF is optional
+# (apt-get install python3-fitz; it is looked for in /usr/bin/python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/provenance.sh
+pages=${PAGES:-1000}
+reps=${REPS:-5}
+work=${WORK:-/tmp/lcity-ingestbench}
+mkdir -p "$work"
+command -v pdftotext >/dev/null || { echo "ingestbench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "ingestbench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
+mupdf=0
+/usr/bin/python3 -c 'import fitz' 2>/dev/null && mupdf=1
+
+go build -o "$work/lcity" ./cmd/lcity
+go build -o "$work/lcity-gen" ./cmd/lcity-gen
+long="$work/long$pages"
+[ -f "$long/corpus.yaml" ] || "$work/lcity-gen" --docs 1 --pages "$pages" --out "$long" >&2
+sample="$work/sample"
+rm -rf "$sample"
+mkdir -p "$sample"
+cp corpus/sample/*.pdf "$sample/"
+provenance "PAGES=$pages REPS=$reps scripts/ingestbench.sh"
+echo "One-minute load average at the start: $(load) (the machine may be shared with other work)."
+echo
+
+# timed NAME CMD...: runs CMD, appends "wall cpu" to $work/t.NAME.
+timed() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@" > /dev/null 2> "$work/cmd.err" || { cat "$work/cmd.err" >&2; return 1; }
+	awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$work/time.out" >> "$work/t.$name"
+}
+
+# median COLUMN NAME: the median of a column of $work/t.NAME.
+median() {
+	awk -v c="$1" '{ print $c }' "$work/t.$2" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+echo "| input | pages | command | wall s | CPU s | pages/s (wall) | wall ÷ pdftotext |"
+echo "|---|---:|---|---:|---:|---:|---:|"
+for input in sample long; do
+	dir="$sample"
+	[ $input = long ] && dir="$long"
+	files=("$dir"/*.pdf)
+	n=0
+	for f in "${files[@]}"; do
+		n=$((n + $(pdfinfo "$f" | awk '/^Pages:/ { print $2 }')))
+	done
+	corpus_flag=(--corpus "$dir")
+	[ $input = sample ] && corpus_flag=() # the embedded sample, as `lcity ingest` runs it
+	sides=(lcity inproc pdftotext)
+	[ $mupdf = 1 ] && sides+=(mupdf)
+	for s in "${sides[@]}"; do : > "$work/t.$s"; done
+	for r in $(seq "$reps"); do
+		# Rotate the order each round so a change in load falls on every side.
+		for i in $(seq 0 $((${#sides[@]} - 1))); do
+			s=${sides[$(((i + r) % ${#sides[@]}))]}
+			rm -rf "$work/ws"
+			case $s in
+			lcity) timed $s "$work/lcity" ingest "${corpus_flag[@]}" --out "$work/ws" ;;
+			inproc) timed $s "$work/lcity" ingest --in-process "${corpus_flag[@]}" --out "$work/ws" ;;
+			pdftotext) timed $s sh -c 'for f; do pdftotext -q "$f" /dev/null; done' sh "${files[@]}" ;;
+			mupdf) timed $s /usr/bin/python3 scripts/mupdf_text.py "${files[@]}" ;;
+			esac
+		done
+	done
+	base=$(median 1 pdftotext)
+	label="the two sample books"
+	[ $input = long ] && label="generated book"
+	for s in "${sides[@]}"; do
+		case $s in
+		lcity) what='`lcity ingest`' ;;
+		inproc) what='`lcity ingest --in-process`' ;;
+		pdftotext) what='`pdftotext FILE /dev/null` per file' ;;
+		mupdf) what='PyMuPDF `page.get_text()`, one process' ;;
+		esac
+		w=$(median 1 $s)
+		c=$(median 2 $s)
+		awk -v l="$label" -v n="$n" -v what="$what" -v w="$w" -v c="$c" -v b="$base" \
+			'BEGIN { printf "| %s | %d | %s | %.3f | %.3f | %.0f | %.2f |\n", l, n, what, w, c, n / w, w / b }'
+	done
+done
+echo
+echo "Medians of $reps alternated runs; CPU is user + system time of the process and of the"
+echo "workers it waited for. \`lcity ingest\` also cleans the text, splits it by city, cuts"
+echo "passages, segments sentences and writes the workspace; the anchors only extract."
+[ $mupdf = 1 ] || echo "PyMuPDF was not installed (apt-get install python3-fitz), so it has no row."
