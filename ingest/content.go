@@ -345,10 +345,10 @@ func (f *pdfFile) pageGlyphs(pg pdf.Page) (gs []glyph, undecoded int) {
 	// The glyph buffer is reused from page to page: lines keep no glyphs.
 	in := &interpreter{f: f, seen: map[uint64]bool{}, limit: maxGlyphsPerPage, glyphs: f.glyphBuf[:0]}
 	defer func() { f.glyphBuf = in.glyphs[:0] }()
-	res := inherited(pg.V, "Resources")
+	res := f.inherited(pg.V, "Resources")
 	in.run(pg.V.Key("Contents"), res, identity)
 	in.annotations(pg.V, res)
-	box, ok := pageBox(pg.V)
+	box, ok := f.pageBox(pg.V)
 	return visible(in.glyphs, box, ok), in.undecoded
 }
 
@@ -443,7 +443,7 @@ func daFontSize(da string) float64 {
 
 // pageBox is the visible area of a page: its CropBox, else its MediaBox
 // (both inherited through the page tree), as x0, y0, x1, y1.
-func pageBox(pg pdf.Value) (box [4]float64, ok bool) {
+func (f *pdfFile) pageBox(pg pdf.Value) (box [4]float64, ok bool) {
 	for _, key := range []string{"CropBox", "MediaBox"} {
 		v := pg
 		for depth := 0; depth < 32 && v.Kind() == pdf.Dict; depth++ {
@@ -451,7 +451,7 @@ func pageBox(pg pdf.Value) (box [4]float64, ok bool) {
 				x0, y0, x1, y1 := b.Index(0).Float64(), b.Index(1).Float64(), b.Index(2).Float64(), b.Index(3).Float64()
 				return [4]float64{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)}, x1 != x0 && y1 != y0
 			}
-			v = v.Key("Parent")
+			v = f.parent(v)
 		}
 	}
 	return box, false
