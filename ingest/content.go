@@ -559,7 +559,7 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 	var stack []textState
 	fonts := res.Key("Font")
 	byName := map[string]*font{} // resolving a font resource parses it from the file
-	lx := &cmapLexer{b: contentBytes(strm)}
+	lx := &cmapLexer{b: contentBytes(strm), noNumText: true}
 	var args []cmapToken
 	for {
 		t, ok := lx.next()
