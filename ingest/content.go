@@ -71,7 +71,11 @@ type font struct {
 	glyphs  *glyphRunes       // Type0 TrueType font read by its embedded program's cmap
 	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
 	decoded map[string]string // code → text, filled as codes appear
-	space   float64           // width of the font's space glyph, glyph space units (0: none)
+	// byteText and byteDone hold the text of one-byte codes, the codes of
+	// every simple font, as they appear (decoded holds longer codes).
+	byteText [256]string
+	byteDone [256]bool
+	space    float64 // width of the font's space glyph, glyph space units (0: none)
 }
 
 // maxFontCodes bounds the decode cache of one font.
@@ -266,6 +270,9 @@ func (f *font) width(code string) float64 {
 // decode returns the text of one glyph code: by /ToUnicode, else by the
 // simple font's encoding, else as UCS-2; "" when the font does not tell.
 func (f *font) decode(code string) string {
+	if len(code) == 1 && f.byteDone[code[0]] {
+		return f.byteText[code[0]]
+	}
 	if s, ok := f.decoded[code]; ok {
 		return s
 	}
@@ -288,6 +295,10 @@ func (f *font) decode(code string) string {
 		s = f.glyphs.lookup(codeValue(code))
 	}
 	s = strings.ReplaceAll(s, "\ufffd", "")
+	if len(code) == 1 {
+		f.byteText[code[0]], f.byteDone[code[0]] = s, true
+		return s
+	}
 	if len(f.decoded) < maxFontCodes {
 		f.decoded[code] = s
 	}
@@ -695,11 +706,12 @@ func (in *interpreter) show(g *textState, s string) {
 		}
 		if text != "" && len(in.glyphs) < in.limit {
 			x, y := trm[4], trm[5]
-			size := math.Hypot(trm[2], trm[3])
+			size := hypot(trm[2], trm[3])
+			adv := hypot(trm[0], trm[1])
 			in.glyphs = append(in.glyphs, glyph{
 				s: text, x: x, y: y, size: size,
-				w:     w0 * math.Hypot(trm[0], trm[1]),
-				space: f.space * f.scale * math.Hypot(trm[0], trm[1]),
+				w:     w0 * adv,
+				space: f.space * f.scale * adv,
 				dx:    trm[0], dy: trm[1],
 				bold:      f.bold,
 				invisible: g.render == 3 || g.render == 7,
@@ -711,6 +723,19 @@ func (in *interpreter) show(g *textState, s string) {
 		}
 		g.tm = mat{1, 0, 0, 1, tx * g.scale, 0}.then(g.tm)
 	}
+}
+
+// hypot is math.Hypot(a, b), without its work when the text is upright
+// (one of the two is 0, the other is the result, exactly as math.Hypot
+// computes it).
+func hypot(a, b float64) float64 {
+	switch {
+	case b == 0 && !math.IsNaN(a):
+		return math.Abs(a)
+	case a == 0 && !math.IsNaN(b):
+		return math.Abs(b)
+	}
+	return math.Hypot(a, b)
 }
 
 // font returns the decoded font of a font dictionary, loading it once per

@@ -114,7 +114,15 @@ func assembleLines(gs []glyph) []line {
 	for i := range gs {
 		gs[i].streamSeq = int32(i)
 	}
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].y > gs[j].y })
+	slices.SortStableFunc(gs, func(a, b glyph) int {
+		if a.y > b.y {
+			return -1
+		}
+		if b.y > a.y {
+			return 1
+		}
+		return 0
+	})
 
 	// Cluster by baseline: a glyph joins the current line when its baseline
 	// is within 40% of the font size of the line's first baseline.
@@ -134,11 +142,14 @@ func assembleLines(gs []glyph) []line {
 	lines := make([]line, 0, len(groups))
 	var widths []float64 // scratch for the median glyph width of each line
 	for gi, grp := range groups {
-		sort.SliceStable(grp, func(i, j int) bool {
-			if grp[i].x != grp[j].x {
-				return grp[i].x < grp[j].x
+		slices.SortStableFunc(grp, func(a, b glyph) int {
+			if a.x != b.x {
+				if a.x < b.x {
+					return -1
+				}
+				return 1 // b.x < a.x, or a NaN (sort.SliceStable's less said false)
 			}
-			return grp[i].streamSeq < grp[j].streamSeq
+			return int(a.streamSeq - b.streamSeq)
 		})
 		start := 0
 		for i := 1; i <= len(grp); i++ {
@@ -290,7 +301,15 @@ func findGutter(lines []line) (float64, bool) {
 
 func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	var b strings.Builder
-	sizes := map[float64]int{}
+	n := 0
+	for _, g := range grp {
+		n += len(g.s) + 1
+	}
+	b.Grow(n)
+	// sizes counts the letters of each font size (to the half point); a
+	// line has one or a few, so a slice searched in order does.
+	var sizesBuf [4]sizeCount
+	sizes := sizesBuf[:0]
 	bold := true
 	visible := 0
 	runStart := grp[0].x
@@ -326,7 +345,7 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 		b.WriteString(g.s)
 		if strings.TrimSpace(g.s) != "" {
 			visible++
-			sizes[math.Round(g.size*2)/2] += utf8.RuneCountInString(g.s)
+			sizes = addSize(sizes, math.Round(g.size*2)/2, utf8.RuneCountInString(g.s))
 			if !g.bold {
 				bold = false
 			}
@@ -338,13 +357,30 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	}
 	var size float64
 	best := -1
-	for s, n := range sizes {
-		if n > best || (n == best && s > size) {
-			size, best = s, n
+	for _, sc := range sizes {
+		if sc.n > best || (sc.n == best && sc.size > size) {
+			size, best = sc.size, sc.n
 		}
 	}
 	last := grp[len(grp)-1]
 	return line{text: text, x: grp[0].x, y: grp[0].y, x1: last.x + math.Max(last.w, 0), size: size, bold: bold}, true
+}
+
+type sizeCount struct {
+	size float64
+	n    int
+}
+
+// addSize adds n letters of font size to sizes. Sizes are compared as map
+// keys are: NaN is never equal, so each NaN has its own entry.
+func addSize(sizes []sizeCount, size float64, n int) []sizeCount {
+	for i := range sizes {
+		if sizes[i].size == size {
+			sizes[i].n += n
+			return sizes
+		}
+	}
+	return append(sizes, sizeCount{size, n})
 }
 
 // wordGap is the smallest gap after glyph prev that separates words: 0.22
@@ -385,9 +421,35 @@ func medianWidth(grp []glyph, scratch *[]float64) float64 {
 	return ws[len(ws)/2]
 }
 
+// cleanASCII tells whether cleanLine would return s as it is: printable
+// ASCII, which NFKC keeps, with single spaces between words only.
+func cleanASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+		if c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
 // cleanLine normalises a line: NFKC (ligatures, compatibility forms), soft
 // hyphens and control characters removed, runs of spaces collapsed.
 func cleanLine(s string) string {
+	if cleanASCII(s) {
+		return s
+	}
+	return normaliseLine(s)
+}
+
+// normaliseLine is cleanLine without its shortcut for clean ASCII.
+func normaliseLine(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	space := false

@@ -220,3 +220,23 @@ func TestParagraphFontSize(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanLineShortcut holds cleanLine's shortcut for clean ASCII to the
+// full normalisation: on every string of up to five bytes over spaces,
+// letters, controls and non-ASCII, both give the same text.
+func TestCleanLineShortcut(t *testing.T) {
+	alphabet := []string{" ", "a", "Z", "~", "\t", "\x7f", "\u00ad", "ﬁ", "\x01"}
+	var try func(s string, n int)
+	try = func(s string, n int) {
+		if got, want := cleanLine(s), normaliseLine(s); got != want {
+			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, a := range alphabet {
+			try(s+a, n-1)
+		}
+	}
+	try("", 5)
+}
