@@ -114,7 +114,7 @@ func assembleLines(gs []glyph) []line {
 	for i := range gs {
 		gs[i].streamSeq = int32(i)
 	}
-	slices.SortStableFunc(gs, func(a, b glyph) int {
+	byY := func(a, b glyph) int {
 		if a.y > b.y {
 			return -1
 		}
@@ -122,7 +122,10 @@ func assembleLines(gs []glyph) []line {
 			return 1
 		}
 		return 0
-	})
+	}
+	if !sortedNoNaN(gs, byY, func(g glyph) float64 { return g.y }) {
+		slices.SortStableFunc(gs, byY)
+	}
 
 	// Cluster by baseline: a glyph joins the current line when its baseline
 	// is within 40% of the font size of the line's first baseline.
@@ -142,7 +145,7 @@ func assembleLines(gs []glyph) []line {
 	lines := make([]line, 0, len(groups))
 	var widths []float64 // scratch for the median glyph width of each line
 	for gi, grp := range groups {
-		slices.SortStableFunc(grp, func(a, b glyph) int {
+		byX := func(a, b glyph) int {
 			if a.x != b.x {
 				if a.x < b.x {
 					return -1
@@ -150,7 +153,10 @@ func assembleLines(gs []glyph) []line {
 				return 1 // b.x < a.x, or a NaN (sort.SliceStable's less said false)
 			}
 			return int(a.streamSeq - b.streamSeq)
-		})
+		}
+		if !sortedNoNaN(grp, byX, func(g glyph) float64 { return g.x }) {
+			slices.SortStableFunc(grp, byX)
+		}
 		start := 0
 		for i := 1; i <= len(grp); i++ {
 			if i < len(grp) {
@@ -167,6 +173,20 @@ func assembleLines(gs []glyph) []line {
 		}
 	}
 	return orderColumns(lines, 0)
+}
+
+// sortedNoNaN tells whether gs is already in the order of cmp and key
+// has no NaN: then a stable sort would leave it as it is (most pages draw
+// their lines from the top and each line from the left), and moving the
+// glyphs is saved. With a NaN the order is no strict weak order, and only
+// the sort itself tells where glyphs end up.
+func sortedNoNaN(gs []glyph, cmp func(a, b glyph) int, key func(glyph) float64) bool {
+	for i := range gs {
+		if math.IsNaN(key(gs[i])) || (i > 0 && cmp(gs[i], gs[i-1]) < 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // gutterGap is the horizontal gap, in font sizes, that cuts a baseline
