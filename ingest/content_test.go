@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -405,6 +406,47 @@ func TestLexerTokens(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("noNumText %v: tokens\n%q\nwant\n%q", noNumText, got, want)
+		}
+	}
+}
+
+// TestMatrixShortcuts holds advance and renderMatrix to the general
+// product they write out: the same bits (any NaN for a NaN), on matrices
+// with negative zeros, infinities, NaNs and products that overflow.
+func TestMatrixShortcuts(t *testing.T) {
+	inf, nan, neg0 := math.Inf(1), math.NaN(), math.Copysign(0, -1)
+	ms := []mat{
+		identity,
+		{neg0, 0, 0, neg0, 0, 0},
+		{0, 1, -1, 0, 300, 400},
+		{12, neg0, neg0, 12, 72.5, 700.25},
+		{1e300, 1e300, -1e300, 1e300, 1e308, -1e308},
+		{inf, 0, 0, 1, 0, 0},
+		{1, nan, 0, 1, 5, 5},
+		{0.1, 0.2, 0.3, 0.4, 0.5, 0.6},
+	}
+	same := func(a, b mat) bool {
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, n := range ms {
+		for _, tx := range []float64{0, neg0, 3.75, -1e308, inf, nan} {
+			if got, want := advance(tx, n), (mat{1, 0, 0, 1, tx, 0}).then(n); !same(got, want) {
+				t.Errorf("advance(%v, %v) = %v, want %v", tx, n, got, want)
+			}
+		}
+		for _, ctm := range ms {
+			for _, size := range []float64{neg0, 10, 1e200} {
+				g := &textState{ctm: ctm, tm: n, size: size, scale: 0.9, rise: -2}
+				want := (mat{g.size * g.scale, 0, 0, g.size, 0, g.rise}).then(g.tm).then(g.ctm)
+				if got := renderMatrix(g); !same(got, want) {
+					t.Errorf("renderMatrix(tm %v, ctm %v, size %v) = %v, want %v", n, ctm, size, got, want)
+				}
+			}
 		}
 	}
 }
