@@ -61,7 +61,7 @@ type page struct {
 // first.
 func orientedLines(gs []glyph) []line {
 	quarter := func(g glyph) int {
-		if g.dx == 0 && g.dy == 0 {
+		if g.dy == 0 && g.dx >= 0 { // upright (Atan2 of ±0 and a positive x is ±0)
 			return 0
 		}
 		return int(math.Round(math.Atan2(g.dy, g.dx)/(math.Pi/2))+4) % 4
