@@ -486,7 +486,7 @@ func (f *pdfFile) pageBox(pg pdf.Value) (box [4]float64, ok bool) {
 				x0, y0, x1, y1 := b.Index(0).Float64(), b.Index(1).Float64(), b.Index(2).Float64(), b.Index(3).Float64()
 				return [4]float64{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)}, x1 != x0 && y1 != y0
 			}
-			v = f.parent(v)
+			v = f.key(v, "Parent")
 		}
 	}
 	return box, false
@@ -592,7 +592,7 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 	}
 	g := textState{ctm: ctm, scale: 1, tm: identity, tlm: identity}
 	var stack []textState
-	fonts := res.Key("Font")
+	fonts := in.f.key(res, "Font")
 	byName := map[string]*font{} // resolving a font resource parses it from the file
 	lx := &cmapLexer{b: contentBytes(strm), noNumText: true}
 	var args []cmapToken
@@ -651,7 +651,7 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			if len(args) == 2 && args[0].kind == tokName {
 				ft, ok := byName[args[0].s]
 				if !ok {
-					ft = in.f.font(fonts.Key(args[0].s))
+					ft = in.f.font(in.f.key(fonts, args[0].s))
 					byName[args[0].s] = ft
 				}
 				g.font = ft
@@ -699,7 +699,7 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			}
 		case "Do":
 			if len(args) == 1 && args[0].kind == tokName {
-				x := res.Key("XObject").Key(args[0].s)
+				x := in.f.key(in.f.key(res, "XObject"), args[0].s)
 				if x.Key("Subtype").Name() == "Form" {
 					in.form(x, res, g.ctm)
 				}

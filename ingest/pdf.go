@@ -31,10 +31,11 @@ type pdfFile struct {
 	// tree (the library's Reader.Page walks it from the root per call).
 	leaves []pdf.Value
 	fonts  map[uint64]*font
-	// parents holds the page-tree nodes met as a /Parent, by object: the
-	// library parses an object from the file at every reference, and a
-	// flat page tree's one node lists every page (quadratic in pages).
-	parents map[uint64]pdf.Value
+	// objs holds objects resolved through key, by object number: the
+	// library parses an object from the file at every reference, and
+	// every page refers to its page-tree node (in a flat tree one node
+	// lists every page: quadratic in pages), its resources and fonts.
+	objs map[uint64]pdf.Value
 	// glyphBuf is the glyph slice of the last page, reused for the next.
 	glyphBuf []glyph
 	// repaired tells that the cross-reference data was rebuilt by
@@ -123,7 +124,7 @@ func openPrepared(p prepared, password string) (*pdfFile, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	f := &pdfFile{r: r, fonts: map[uint64]*font{}, parents: map[uint64]pdf.Value{}, repaired: p.repaired, repairNote: p.why}
+	f := &pdfFile{r: r, fonts: map[uint64]*font{}, objs: map[uint64]pdf.Value{}, repaired: p.repaired, repairNote: p.why}
 	f.ids, f.leaves = pageTree(r.Trailer().Key("Root").Key("Pages"))
 	f.pages = len(f.leaves)
 	if f.pages == 0 {
@@ -384,26 +385,32 @@ func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
 // Page.Resources follows them without end, and a /Parent may loop).
 func (f *pdfFile) inherited(v pdf.Value, key string) pdf.Value {
 	for depth := 0; depth < 32 && v.Kind() == pdf.Dict; depth++ {
-		if x := v.Key(key); !x.IsNull() {
+		if x := f.key(v, key); !x.IsNull() {
 			return x
 		}
-		v = f.parent(v)
+		v = f.key(v, "Parent")
 	}
 	return pdf.Value{}
 }
 
-// parent is v.Key("Parent"), each node object resolved once per file.
-func (f *pdfFile) parent(v pdf.Value) pdf.Value {
-	id := refID(v, "Parent")
+// maxCachedObjs bounds the objects key keeps per file.
+const maxCachedObjs = 1 << 16
+
+// key is v.Key(k), an indirect object resolved once per file: resolving
+// reads the same bytes every time, so the value is the same.
+func (f *pdfFile) key(v pdf.Value, k string) pdf.Value {
+	id := refID(v, k)
 	if id == 0 {
-		return v.Key("Parent")
+		return v.Key(k)
 	}
-	if p, ok := f.parents[id]; ok {
-		return p
+	if x, ok := f.objs[id]; ok {
+		return x
 	}
-	p := v.Key("Parent")
-	f.parents[id] = p
-	return p
+	x := v.Key(k)
+	if len(f.objs) < maxCachedObjs {
+		f.objs[id] = x
+	}
+	return x
 }
 
 // refID is the object number and generation of the indirect reference

@@ -227,11 +227,11 @@ func TestRefID(t *testing.T) {
 		if refID(leaf, "Parent") == 0 {
 			t.Errorf("page %d: refID(Parent) = 0, want the page tree node", i+1)
 		}
-		if got, want := objID(f.parent(leaf)), objID(leaf.Key("Parent")); got != want {
+		if got, want := objID(f.key(leaf, "Parent")), objID(leaf.Key("Parent")); got != want {
 			t.Errorf("page %d: parent = object %d, want %d", i+1, got, want)
 		}
 	}
-	if len(f.parents) != 1 {
-		t.Errorf("%d page-tree nodes cached, want the one node of fpdf's flat tree", len(f.parents))
+	if len(f.objs) != 1 {
+		t.Errorf("%d page-tree nodes cached, want the one node of fpdf's flat tree", len(f.objs))
 	}
 }
