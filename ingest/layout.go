@@ -123,7 +123,7 @@ func assembleLines(gs []glyph) []line {
 		}
 		return 0
 	}
-	if !sortedNoNaN(gs, byY, func(g glyph) float64 { return g.y }) {
+	if !sortedByY(gs) {
 		slices.SortStableFunc(gs, byY)
 	}
 
@@ -134,7 +134,7 @@ func assembleLines(gs []glyph) []line {
 	for i := 1; i <= len(gs); i++ {
 		if i < len(gs) {
 			first := gs[start]
-			if math.Abs(first.y-gs[i].y) <= 0.4*math.Max(first.size, 1) {
+			if math.Abs(first.y-gs[i].y) <= 0.4*fmax(first.size, 1) {
 				continue
 			}
 		}
@@ -154,14 +154,14 @@ func assembleLines(gs []glyph) []line {
 			}
 			return int(a.streamSeq - b.streamSeq)
 		}
-		if !sortedNoNaN(grp, byX, func(g glyph) float64 { return g.x }) {
+		if !sortedByX(grp) {
 			slices.SortStableFunc(grp, byX)
 		}
 		start := 0
 		for i := 1; i <= len(grp); i++ {
 			if i < len(grp) {
 				prev, g := grp[i-1], grp[i]
-				if prev.w <= 0 || g.x-(prev.x+prev.w) <= gutterGap*math.Max(prev.size, 1) {
+				if prev.w <= 0 || g.x-(prev.x+prev.w) <= gutterGap*fmax(prev.size, 1) {
 					continue
 				}
 			}
@@ -175,15 +175,32 @@ func assembleLines(gs []glyph) []line {
 	return orderColumns(lines, 0)
 }
 
-// sortedNoNaN tells whether gs is already in the order of cmp and key
-// has no NaN: then a stable sort would leave it as it is (most pages draw
-// their lines from the top and each line from the left), and moving the
-// glyphs is saved. With a NaN the order is no strict weak order, and only
-// the sort itself tells where glyphs end up.
-func sortedNoNaN(gs []glyph, cmp func(a, b glyph) int, key func(glyph) float64) bool {
+// sortedByY tells whether gs is already in the order assembleLines sorts
+// it in (y falling) with no NaN y: then a stable sort would leave it as it
+// is (most pages draw their lines from the top), and moving the glyphs is
+// saved. With a NaN the order is no strict weak order, and only the sort
+// itself tells where glyphs end up.
+func sortedByY(gs []glyph) bool {
 	for i := range gs {
-		if math.IsNaN(key(gs[i])) || (i > 0 && cmp(gs[i], gs[i-1]) < 0) {
+		if math.IsNaN(gs[i].y) || (i > 0 && gs[i].y > gs[i-1].y) {
 			return false
+		}
+	}
+	return true
+}
+
+// sortedByX is sortedByY for the order of a baseline's glyphs: x rising,
+// then stream order.
+func sortedByX(gs []glyph) bool {
+	for i := range gs {
+		if math.IsNaN(gs[i].x) {
+			return false
+		}
+		if i > 0 {
+			a, b := gs[i], gs[i-1]
+			if a.x < b.x || (a.x == b.x && a.streamSeq < b.streamSeq) {
+				return false
+			}
 		}
 	}
 	return true
@@ -205,7 +222,7 @@ const gutterGap = 0.6
 func orderColumns(lines []line, depth int) []line {
 	left := math.Inf(1)
 	for _, l := range lines {
-		left = math.Min(left, l.x)
+		left = fmin(left, l.x)
 	}
 	for i := range lines {
 		lines[i].colLeft = left
@@ -225,10 +242,10 @@ func orderColumns(lines []line, depth int) []line {
 		t := math.Inf(-1)
 		for _, ln := range lines {
 			if (side && ln.x1 <= gx) || (!side && ln.x >= gx) {
-				t = math.Max(t, ln.y)
+				t = fmax(t, ln.y)
 			}
 		}
-		top = math.Min(top, t)
+		top = fmin(top, t)
 	}
 	out := make([]line, 0, len(lines))
 	var l, r []line
@@ -243,7 +260,7 @@ func orderColumns(lines []line, depth int) []line {
 	}
 	for _, ln := range lines {
 		switch {
-		case ln.y > top+1.2*math.Max(ln.size, 1):
+		case ln.y > top+1.2*fmax(ln.size, 1):
 			flush()
 			out = append(out, ln)
 		case ln.x1 <= gx:
@@ -291,11 +308,11 @@ func findGutter(lines []line) (float64, bool) {
 			case ln.x1 <= gx:
 				nl++
 				cl += len(ln.text)
-				lTop, lBot = math.Max(lTop, ln.y), math.Min(lBot, ln.y)
+				lTop, lBot = fmax(lTop, ln.y), fmin(lBot, ln.y)
 			case ln.x >= gx:
 				nr++
 				cr += len(ln.text)
-				rTop, rBot = math.Max(rTop, ln.y), math.Min(rBot, ln.y)
+				rTop, rBot = fmax(rTop, ln.y), fmin(rBot, ln.y)
 			default:
 				nc++
 			}
@@ -307,8 +324,8 @@ func findGutter(lines []line) (float64, bool) {
 		}
 		// The two sides must stand side by side: their vertical extents
 		// overlap by at least half of the shorter one.
-		overlap := math.Min(lTop, rTop) - math.Max(lBot, rBot)
-		if overlap < 0.5*math.Min(lTop-lBot, rTop-rBot) {
+		overlap := fmin(lTop, rTop) - fmax(lBot, rBot)
+		if overlap < 0.5*fmin(lTop-lBot, rTop-rBot) {
 			continue
 		}
 		score := min(nl, nr) - nc
@@ -337,7 +354,7 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	med := medianWidth(grp, scratch)
 	for i, g := range grp {
 		if i > 0 {
-			size := math.Max(prev.size, 1)
+			size := fmax(prev.size, 1)
 			if g.s == prev.s && prev.w > 0 && math.Abs(g.x-prev.x) < 0.2*size && math.Abs(g.y-prev.y) < 0.2*size {
 				continue // the same glyph drawn twice (fake bold, a shadow, a field over its label)
 			}
@@ -383,7 +400,7 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 		}
 	}
 	last := grp[len(grp)-1]
-	return line{text: text, x: grp[0].x, y: grp[0].y, x1: last.x + math.Max(last.w, 0), size: size, bold: bold}, true
+	return line{text: text, x: grp[0].x, y: grp[0].y, x1: last.x + fmax(last.w, 0), size: size, bold: bold}, true
 }
 
 type sizeCount struct {
@@ -412,14 +429,14 @@ func addSize(sizes []sizeCount, size float64, n int) []sizeCount {
 func wordGap(prev glyph, size, med float64) float64 {
 	t := 0.22 * size
 	if prev.space > 0 {
-		t = math.Min(t, math.Max(0.5*prev.space, 0.25*med))
+		t = fmin(t, fmax(0.5*prev.space, 0.25*med))
 	}
 	if prev.invisible {
 		// An OCR layer places each word where the scan has it, its
 		// glyphs stretched to touch: no kerning to mistake for a space,
 		// and word gaps as narrow as the print's (0.1 em, pdftotext's
 		// own threshold, is kept between words).
-		t = math.Min(t, 0.1*size)
+		t = fmin(t, 0.1*size)
 	}
 	return t
 }
@@ -437,8 +454,40 @@ func medianWidth(grp []glyph, scratch *[]float64) float64 {
 	if len(ws) == 0 {
 		return 0
 	}
-	slices.Sort(ws)
-	return ws[len(ws)/2]
+	return nth(ws, len(ws)/2)
+}
+
+// nth is the k-th smallest of ws (from 0), the value ws[k] has once ws is
+// sorted, found by selection (Hoare's partition) instead of a sort; ws
+// is reordered and must hold no NaN.
+func nth(ws []float64, k int) float64 {
+	lo, hi := 0, len(ws)-1
+	for lo < hi {
+		p := ws[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for ws[i] < p {
+				i++
+			}
+			for ws[j] > p {
+				j--
+			}
+			if i <= j {
+				ws[i], ws[j] = ws[j], ws[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return ws[k]
+		}
+	}
+	return ws[k]
 }
 
 // cleanASCII tells whether cleanLine would return s as it is: printable
@@ -490,4 +539,28 @@ func normaliseLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// fmax is math.Max with the common case, two ordered different numbers,
+// answered by a comparison that inlines; equal numbers (±0) and NaNs go
+// to math.Max, so every result is the same.
+func fmax(x, y float64) float64 {
+	if x > y {
+		return x
+	}
+	if y > x {
+		return y
+	}
+	return math.Max(x, y)
+}
+
+// fmin is math.Min as fmax is math.Max.
+func fmin(x, y float64) float64 {
+	if x < y {
+		return x
+	}
+	if y < x {
+		return y
+	}
+	return math.Min(x, y)
 }

@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -239,4 +242,47 @@ func TestCleanLineShortcut(t *testing.T) {
 		}
 	}
 	try("", 5)
+}
+
+// TestNth holds nth to a sort: on seeded random slices with repeated
+// values and infinities, every k gives what sorting gives.
+func TestNth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n <= 70; n++ {
+		for round := 0; round < 20; round++ {
+			ws := make([]float64, n)
+			for i := range ws {
+				switch rng.IntN(6) {
+				case 0:
+					ws[i] = math.Inf(1)
+				case 1:
+					ws[i] = 4.5 // repeats
+				default:
+					ws[i] = float64(rng.IntN(40)) / 4
+				}
+			}
+			sorted := slices.Sorted(slices.Values(ws))
+			for k := range n {
+				if got := nth(slices.Clone(ws), k); got != sorted[k] {
+					t.Fatalf("nth(%v, %d) = %v, want %v", ws, k, got, sorted[k])
+				}
+			}
+		}
+	}
+}
+
+// TestFmaxFmin holds fmax and fmin to math.Max and math.Min, bit for bit,
+// on every pair of signed zeros, infinities, NaN and ordinary numbers.
+func TestFmaxFmin(t *testing.T) {
+	vs := []float64{0, math.Copysign(0, -1), 1, -1, 2.5, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for _, x := range vs {
+		for _, y := range vs {
+			if got, want := fmax(x, y), math.Max(x, y); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("fmax(%v, %v) = %v, want %v", x, y, got, want)
+			}
+			if got, want := fmin(x, y), math.Min(x, y); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("fmin(%v, %v) = %v, want %v", x, y, got, want)
+			}
+		}
+	}
 }
