@@ -34,6 +34,30 @@ func (m mat) then(n mat) mat {
 	}
 }
 
+// advance is mat{1, 0, 0, 1, tx, 0}.then(n), the move of a text matrix
+// along its baseline, with the products by the constant 1s left out and
+// those by the 0s kept: the same result, bit for bit, for less work.
+func advance(tx float64, n mat) mat {
+	return mat{
+		n[0] + 0*n[2], n[1] + 0*n[3],
+		0*n[0] + n[2], 0*n[1] + n[3],
+		tx*n[0] + 0*n[2] + n[4], tx*n[1] + 0*n[3] + n[5],
+	}
+}
+
+// renderMatrix is the text rendering matrix of the next glyph,
+// mat{Tfs·Th, 0, 0, Tfs, 0, Ts}.then(tm).then(ctm), the first product
+// written out as in advance.
+func renderMatrix(g *textState) mat {
+	a, d, n := g.size*g.scale, g.size, g.tm
+	t := mat{
+		a*n[0] + 0*n[2], a*n[1] + 0*n[3],
+		0*n[0] + d*n[2], 0*n[1] + d*n[3],
+		0*n[0] + g.rise*n[2] + n[4], 0*n[1] + g.rise*n[3] + n[5],
+	}
+	return t.then(g.ctm)
+}
+
 func (m mat) apply(x, y float64) (float64, float64) {
 	return m[0]*x + m[2]*y + m[4], m[1]*x + m[3]*y + m[5]
 }
@@ -71,7 +95,11 @@ type font struct {
 	glyphs  *glyphRunes       // Type0 TrueType font read by its embedded program's cmap
 	cmapLen bool              // Type0 font whose code lengths follow the CMap's codespace
 	decoded map[string]string // code → text, filled as codes appear
-	space   float64           // width of the font's space glyph, glyph space units (0: none)
+	// byteText and byteDone hold the text of one-byte codes, the codes of
+	// every simple font, as they appear (decoded holds longer codes).
+	byteText [256]string
+	byteDone [256]bool
+	space    float64 // width of the font's space glyph, glyph space units (0: none)
 }
 
 // maxFontCodes bounds the decode cache of one font.
@@ -266,6 +294,9 @@ func (f *font) width(code string) float64 {
 // decode returns the text of one glyph code: by /ToUnicode, else by the
 // simple font's encoding, else as UCS-2; "" when the font does not tell.
 func (f *font) decode(code string) string {
+	if len(code) == 1 && f.byteDone[code[0]] {
+		return f.byteText[code[0]]
+	}
 	if s, ok := f.decoded[code]; ok {
 		return s
 	}
@@ -288,6 +319,10 @@ func (f *font) decode(code string) string {
 		s = f.glyphs.lookup(codeValue(code))
 	}
 	s = strings.ReplaceAll(s, "\ufffd", "")
+	if len(code) == 1 {
+		f.byteText[code[0]], f.byteDone[code[0]] = s, true
+		return s
+	}
 	if len(f.decoded) < maxFontCodes {
 		f.decoded[code] = s
 	}
@@ -345,10 +380,10 @@ func (f *pdfFile) pageGlyphs(pg pdf.Page) (gs []glyph, undecoded int) {
 	// The glyph buffer is reused from page to page: lines keep no glyphs.
 	in := &interpreter{f: f, seen: map[uint64]bool{}, limit: maxGlyphsPerPage, glyphs: f.glyphBuf[:0]}
 	defer func() { f.glyphBuf = in.glyphs[:0] }()
-	res := inherited(pg.V, "Resources")
+	res := f.inherited(pg.V, "Resources")
 	in.run(pg.V.Key("Contents"), res, identity)
 	in.annotations(pg.V, res)
-	box, ok := pageBox(pg.V)
+	box, ok := f.pageBox(pg.V)
 	return visible(in.glyphs, box, ok), in.undecoded
 }
 
@@ -443,7 +478,7 @@ func daFontSize(da string) float64 {
 
 // pageBox is the visible area of a page: its CropBox, else its MediaBox
 // (both inherited through the page tree), as x0, y0, x1, y1.
-func pageBox(pg pdf.Value) (box [4]float64, ok bool) {
+func (f *pdfFile) pageBox(pg pdf.Value) (box [4]float64, ok bool) {
 	for _, key := range []string{"CropBox", "MediaBox"} {
 		v := pg
 		for depth := 0; depth < 32 && v.Kind() == pdf.Dict; depth++ {
@@ -451,7 +486,7 @@ func pageBox(pg pdf.Value) (box [4]float64, ok bool) {
 				x0, y0, x1, y1 := b.Index(0).Float64(), b.Index(1).Float64(), b.Index(2).Float64(), b.Index(3).Float64()
 				return [4]float64{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)}, x1 != x0 && y1 != y0
 			}
-			v = v.Key("Parent")
+			v = f.key(v, "Parent")
 		}
 	}
 	return box, false
@@ -557,9 +592,9 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 	}
 	g := textState{ctm: ctm, scale: 1, tm: identity, tlm: identity}
 	var stack []textState
-	fonts := res.Key("Font")
+	fonts := in.f.key(res, "Font")
 	byName := map[string]*font{} // resolving a font resource parses it from the file
-	lx := &cmapLexer{b: contentBytes(strm)}
+	lx := &cmapLexer{b: contentBytes(strm), noNumText: true}
 	var args []cmapToken
 	for {
 		t, ok := lx.next()
@@ -616,7 +651,7 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 			if len(args) == 2 && args[0].kind == tokName {
 				ft, ok := byName[args[0].s]
 				if !ok {
-					ft = in.f.font(fonts.Key(args[0].s))
+					ft = in.f.font(in.f.key(fonts, args[0].s))
 					byName[args[0].s] = ft
 				}
 				g.font = ft
@@ -660,11 +695,11 @@ func (in *interpreter) run(strm, res pdf.Value, ctm mat) {
 					continue
 				}
 				tx := -x.num() / 1000 * g.size * g.scale
-				g.tm = mat{1, 0, 0, 1, tx, 0}.then(g.tm)
+				g.tm = advance(tx, g.tm)
 			}
 		case "Do":
 			if len(args) == 1 && args[0].kind == tokName {
-				x := res.Key("XObject").Key(args[0].s)
+				x := in.f.key(in.f.key(res, "XObject"), args[0].s)
 				if x.Key("Subtype").Name() == "Form" {
 					in.form(x, res, g.ctm)
 				}
@@ -688,18 +723,19 @@ func (in *interpreter) show(g *textState, s string) {
 		code := s[i : i+n]
 		i += n
 		w0 := f.width(code) * f.scale
-		trm := mat{g.size * g.scale, 0, 0, g.size, 0, g.rise}.then(g.tm).then(g.ctm)
+		trm := renderMatrix(g)
 		text := f.decode(code)
 		if text == "" {
 			in.undecoded++
 		}
 		if text != "" && len(in.glyphs) < in.limit {
 			x, y := trm[4], trm[5]
-			size := math.Hypot(trm[2], trm[3])
+			size := hypot(trm[2], trm[3])
+			adv := hypot(trm[0], trm[1])
 			in.glyphs = append(in.glyphs, glyph{
 				s: text, x: x, y: y, size: size,
-				w:     w0 * math.Hypot(trm[0], trm[1]),
-				space: f.space * f.scale * math.Hypot(trm[0], trm[1]),
+				w:     w0 * adv,
+				space: f.space * f.scale * adv,
 				dx:    trm[0], dy: trm[1],
 				bold:      f.bold,
 				invisible: g.render == 3 || g.render == 7,
@@ -709,8 +745,21 @@ func (in *interpreter) show(g *textState, s string) {
 		if n == 1 && code == " " {
 			tx += g.wordSpace
 		}
-		g.tm = mat{1, 0, 0, 1, tx * g.scale, 0}.then(g.tm)
+		g.tm = advance(tx*g.scale, g.tm)
 	}
+}
+
+// hypot is math.Hypot(a, b), without its work when the text is upright
+// (one of the two is 0, the other is the result, exactly as math.Hypot
+// computes it).
+func hypot(a, b float64) float64 {
+	switch {
+	case b == 0 && !math.IsNaN(a):
+		return math.Abs(a)
+	case a == 0 && !math.IsNaN(b):
+		return math.Abs(b)
+	}
+	return math.Hypot(a, b)
 }
 
 // font returns the decoded font of a font dictionary, loading it once per

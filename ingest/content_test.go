@@ -3,9 +3,13 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -328,5 +332,121 @@ func TestSplitRealOutline(t *testing.T) {
 	unmatched := strings.Join(res.Notes, "\n")
 	if !strings.Contains(unmatched, "matches no city") || strings.Contains(unmatched, "Grundbegriffe\"") {
 		t.Errorf("notes = %q, want the other chapters reported and chapter 1 not", res.Notes)
+	}
+}
+
+// TestMaybeNumber holds maybeNumber to its contract: every string
+// strconv.ParseFloat accepts passes it. All strings of up to four bytes
+// over an alphabet of number syntax, letters and operator characters are
+// tried.
+func TestMaybeNumber(t *testing.T) {
+	alphabet := "0159.+-_eExXpPiInNfFaAtTyY*'\"dq"
+	var try func(prefix []byte, n int)
+	try = func(prefix []byte, n int) {
+		if _, err := strconv.ParseFloat(string(prefix), 64); err == nil && !maybeNumber(prefix) {
+			t.Errorf("maybeNumber(%q) = false, but ParseFloat accepts it", prefix)
+		}
+		if n == 0 {
+			return
+		}
+		for i := 0; i < len(alphabet); i++ {
+			try(append(prefix, alphabet[i]), n-1)
+		}
+	}
+	try(nil, 4)
+	for _, w := range []string{"Infinity", "-inf", "+NaN", "1_000", "0x1p-2", "1e-3"} {
+		if _, err := strconv.ParseFloat(w, 64); err == nil && !maybeNumber([]byte(w)) {
+			t.Errorf("maybeNumber(%q) = false, but ParseFloat accepts it", w)
+		}
+	}
+}
+
+// TestLexerTokens checks the lexer's tokens, numbers with and without
+// their text, and literal strings with and without escapes.
+func TestLexerTokens(t *testing.T) {
+	content := `BT /F1 12 Tf -3.5 .5 Td (plain) Tj (a\)b) Tj (x(y)z) Tj [(A) -250 (B)] TJ nan n inf T* ET (open`
+	for _, noNumText := range []bool{false, true} {
+		want := []string{"kw BT", "name F1", "num 12 12", "kw Tf", "num -3.5 -3.5", "num .5 0.5", "kw Td",
+			"str plain", "kw Tj", "str a)b", "kw Tj", "str x(y)z", "kw Tj", "arr [str A, num -250 -250, str B]",
+			"kw TJ", "num nan 0", "kw n", "num inf 0", "kw T*", "kw ET", "str open"}
+		var show func(tok cmapToken) string
+		show = func(tok cmapToken) string {
+			switch tok.kind {
+			case tokKeyword:
+				return "kw " + tok.s
+			case tokName:
+				return "name " + tok.s
+			case tokString:
+				return "str " + tok.s
+			case tokNumber:
+				return fmt.Sprintf("num %s %g", tok.s, tok.num())
+			}
+			var parts []string
+			for _, e := range tok.arr {
+				parts = append(parts, show(e))
+			}
+			return "arr [" + strings.Join(parts, ", ") + "]"
+		}
+		if noNumText {
+			for i, w := range want {
+				if f := strings.Fields(w); f[0] == "num" {
+					want[i] = "num  " + f[2]
+				}
+			}
+			want[13] = "arr [str A, num  -250, str B]"
+		}
+		var got []string
+		lx := &cmapLexer{b: []byte(content), noNumText: noNumText}
+		for {
+			tok, ok := lx.next()
+			if !ok {
+				break
+			}
+			got = append(got, show(tok))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("noNumText %v: tokens\n%q\nwant\n%q", noNumText, got, want)
+		}
+	}
+}
+
+// TestMatrixShortcuts holds advance and renderMatrix to the general
+// product they write out: the same bits (any NaN for a NaN), on matrices
+// with negative zeros, infinities, NaNs and products that overflow.
+func TestMatrixShortcuts(t *testing.T) {
+	inf, nan, neg0 := math.Inf(1), math.NaN(), math.Copysign(0, -1)
+	ms := []mat{
+		identity,
+		{neg0, 0, 0, neg0, 0, 0},
+		{0, 1, -1, 0, 300, 400},
+		{12, neg0, neg0, 12, 72.5, 700.25},
+		{1e300, 1e300, -1e300, 1e300, 1e308, -1e308},
+		{inf, 0, 0, 1, 0, 0},
+		{1, nan, 0, 1, 5, 5},
+		{0.1, 0.2, 0.3, 0.4, 0.5, 0.6},
+	}
+	same := func(a, b mat) bool {
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, n := range ms {
+		for _, tx := range []float64{0, neg0, 3.75, -1e308, inf, nan} {
+			if got, want := advance(tx, n), (mat{1, 0, 0, 1, tx, 0}).then(n); !same(got, want) {
+				t.Errorf("advance(%v, %v) = %v, want %v", tx, n, got, want)
+			}
+		}
+		for _, ctm := range ms {
+			for _, size := range []float64{neg0, 10, 1e200} {
+				g := &textState{ctm: ctm, tm: n, size: size, scale: 0.9, rise: -2}
+				want := (mat{g.size * g.scale, 0, 0, g.size, 0, g.rise}).then(g.tm).then(g.ctm)
+				if got := renderMatrix(g); !same(got, want) {
+					t.Errorf("renderMatrix(tm %v, ctm %v, size %v) = %v, want %v", n, ctm, size, got, want)
+				}
+			}
+		}
 	}
 }

@@ -220,19 +220,16 @@ const (
 
 type cmapToken struct {
 	kind tokKind
-	s    string
+	s    string      // a number's text is left out when the lexer is told (noNumText)
 	arr  []cmapToken // elements of an array
+	f    float64     // value of a number
 }
 
 func (t cmapToken) num() float64 {
-	if t.kind != tokNumber {
+	if t.kind != tokNumber || math.IsNaN(t.f) || math.IsInf(t.f, 0) {
 		return 0
 	}
-	v, err := strconv.ParseFloat(t.s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0
-	}
-	return v
+	return t.f
 }
 
 // cmapLexer cuts the PostScript-like syntax of CMaps and Type 1 font
@@ -241,6 +238,10 @@ type cmapLexer struct {
 	b     []byte
 	i     int
 	depth int // arrays open
+	// noNumText leaves the text of number tokens out (their value is in
+	// f): a content stream's interpreter wants only the value, and most of
+	// its tokens are numbers.
+	noNumText bool
 }
 
 // maxLexDepth bounds nested arrays; deeper brackets are skipped.
@@ -307,20 +308,70 @@ func (lx *cmapLexer) next() (cmapToken, bool) {
 				lx.i++
 				continue
 			}
-			w := string(b[lx.i:j])
+			w := b[lx.i:j]
 			lx.i = j
-			if _, err := strconv.ParseFloat(w, 64); err == nil {
-				return cmapToken{kind: tokNumber, s: w}, true
+			if maybeNumber(w) {
+				if v, err := strconv.ParseFloat(string(w), 64); err == nil {
+					t := cmapToken{kind: tokNumber, f: v}
+					if !lx.noNumText {
+						t.s = string(w)
+					}
+					return t, true
+				}
 			}
-			return cmapToken{kind: tokKeyword, s: w}, true
+			if op, ok := operators[string(w)]; ok {
+				return cmapToken{kind: tokKeyword, s: op}, true
+			}
+			return cmapToken{kind: tokKeyword, s: string(w)}, true
 		}
 	}
 	return cmapToken{}, false
 }
 
+// operators are the content stream operators and the common CMap and
+// Type 1 keywords, kept once so that a keyword token allocates nothing.
+var operators = func() map[string]string {
+	m := map[string]string{}
+	for _, op := range strings.Fields(`b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y ' "
+		begincodespacerange endcodespacerange beginbfchar endbfchar beginbfrange endbfrange begincidrange endcidrange
+		begincmap endcmap def dup put readonly array for dict begin end findresource defineresource pop usecmap`) {
+		m[op] = op
+	}
+	return m
+}()
+
+// maybeNumber tells whether strconv.ParseFloat could accept w: it
+// starts, after a sign, with a digit or a point, or is long enough for
+// "inf" or "nan". Keywords fail this cheaply instead of making an error.
+func maybeNumber(w []byte) bool {
+	if len(w) > 0 && (w[0] == '+' || w[0] == '-') {
+		w = w[1:]
+	}
+	if len(w) == 0 {
+		return false
+	}
+	switch c := w[0]; {
+	case c >= '0' && c <= '9', c == '.':
+		return true
+	case c == 'i', c == 'I', c == 'n', c == 'N':
+		return len(w) >= 3
+	}
+	return false
+}
+
 func (lx *cmapLexer) literal() string {
 	b := lx.b
 	lx.i++ // (
+	// The common case, no escape and no nested parenthesis, is a copy.
+	for j := lx.i; j < len(b); j++ {
+		if c := b[j]; c == ')' {
+			s := string(b[lx.i:j])
+			lx.i = j + 1
+			return s
+		} else if c == '\\' || c == '(' {
+			break
+		}
+	}
 	var out []byte
 	depth := 1
 	for lx.i < len(b) {

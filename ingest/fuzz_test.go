@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -87,14 +89,34 @@ func FuzzParseCMap(f *testing.F) {
 			}
 			m.codeLen(code, 1)
 		}
-		lx := &cmapLexer{b: data}
+		// The content interpreter's lexer (noNumText) cuts the same tokens,
+		// its numbers without their text; a keyword is never something
+		// strconv.ParseFloat reads as a number (maybeNumber's shortcut),
+		// and a number's value is what ParseFloat makes of its text.
+		lx, clx := &cmapLexer{b: data}, &cmapLexer{b: data, noNumText: true}
 		for i := 0; i <= len(data)+1; i++ {
 			tok, ok := lx.next()
+			ctok, cok := clx.next()
+			if ok != cok || tok.kind != ctok.kind || (tok.kind != tokNumber && tok.s != ctok.s) || len(tok.arr) != len(ctok.arr) {
+				t.Fatalf("token %d: %+v, with noNumText %+v", i, tok, ctok)
+			}
 			if !ok {
 				return
 			}
+			switch tok.kind {
+			case tokKeyword:
+				if _, err := strconv.ParseFloat(tok.s, 64); err == nil {
+					t.Fatalf("keyword %q is a number", tok.s)
+				}
+			case tokNumber:
+				if v, err := strconv.ParseFloat(tok.s, 64); err != nil || math.Float64bits(v) != math.Float64bits(tok.f) || ctok.s != "" ||
+					math.Float64bits(ctok.f) != math.Float64bits(tok.f) {
+					t.Fatalf("number %q: value %v, with noNumText %+v", tok.s, tok.f, ctok)
+				}
+			}
 			if tok.kind == tokKeyword && tok.s == "BI" {
 				lx.skipInlineImage()
+				clx.skipInlineImage()
 			}
 		}
 		t.Fatalf("lexer made more tokens than the %d input bytes", len(data))

@@ -61,7 +61,7 @@ type page struct {
 // first.
 func orientedLines(gs []glyph) []line {
 	quarter := func(g glyph) int {
-		if g.dx == 0 && g.dy == 0 {
+		if g.dy == 0 && g.dx >= 0 { // upright (Atan2 of ±0 and a positive x is ±0)
 			return 0
 		}
 		return int(math.Round(math.Atan2(g.dy, g.dx)/(math.Pi/2))+4) % 4
@@ -114,7 +114,18 @@ func assembleLines(gs []glyph) []line {
 	for i := range gs {
 		gs[i].streamSeq = int32(i)
 	}
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].y > gs[j].y })
+	byY := func(a, b glyph) int {
+		if a.y > b.y {
+			return -1
+		}
+		if b.y > a.y {
+			return 1
+		}
+		return 0
+	}
+	if !sortedByY(gs) {
+		slices.SortStableFunc(gs, byY)
+	}
 
 	// Cluster by baseline: a glyph joins the current line when its baseline
 	// is within 40% of the font size of the line's first baseline.
@@ -123,7 +134,7 @@ func assembleLines(gs []glyph) []line {
 	for i := 1; i <= len(gs); i++ {
 		if i < len(gs) {
 			first := gs[start]
-			if math.Abs(first.y-gs[i].y) <= 0.4*math.Max(first.size, 1) {
+			if math.Abs(first.y-gs[i].y) <= 0.4*fmax(first.size, 1) {
 				continue
 			}
 		}
@@ -134,17 +145,23 @@ func assembleLines(gs []glyph) []line {
 	lines := make([]line, 0, len(groups))
 	var widths []float64 // scratch for the median glyph width of each line
 	for gi, grp := range groups {
-		sort.SliceStable(grp, func(i, j int) bool {
-			if grp[i].x != grp[j].x {
-				return grp[i].x < grp[j].x
+		byX := func(a, b glyph) int {
+			if a.x != b.x {
+				if a.x < b.x {
+					return -1
+				}
+				return 1 // b.x < a.x, or a NaN (sort.SliceStable's less said false)
 			}
-			return grp[i].streamSeq < grp[j].streamSeq
-		})
+			return int(a.streamSeq - b.streamSeq)
+		}
+		if !sortedByX(grp) {
+			slices.SortStableFunc(grp, byX)
+		}
 		start := 0
 		for i := 1; i <= len(grp); i++ {
 			if i < len(grp) {
 				prev, g := grp[i-1], grp[i]
-				if prev.w <= 0 || g.x-(prev.x+prev.w) <= gutterGap*math.Max(prev.size, 1) {
+				if prev.w <= 0 || g.x-(prev.x+prev.w) <= gutterGap*fmax(prev.size, 1) {
 					continue
 				}
 			}
@@ -156,6 +173,37 @@ func assembleLines(gs []glyph) []line {
 		}
 	}
 	return orderColumns(lines, 0)
+}
+
+// sortedByY tells whether gs is already in the order assembleLines sorts
+// it in (y falling) with no NaN y: then a stable sort would leave it as it
+// is (most pages draw their lines from the top), and moving the glyphs is
+// saved. With a NaN the order is no strict weak order, and only the sort
+// itself tells where glyphs end up.
+func sortedByY(gs []glyph) bool {
+	for i := range gs {
+		if math.IsNaN(gs[i].y) || (i > 0 && gs[i].y > gs[i-1].y) {
+			return false
+		}
+	}
+	return true
+}
+
+// sortedByX is sortedByY for the order of a baseline's glyphs: x rising,
+// then stream order.
+func sortedByX(gs []glyph) bool {
+	for i := range gs {
+		if math.IsNaN(gs[i].x) {
+			return false
+		}
+		if i > 0 {
+			a, b := gs[i], gs[i-1]
+			if a.x < b.x || (a.x == b.x && a.streamSeq < b.streamSeq) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // gutterGap is the horizontal gap, in font sizes, that cuts a baseline
@@ -174,7 +222,7 @@ const gutterGap = 0.6
 func orderColumns(lines []line, depth int) []line {
 	left := math.Inf(1)
 	for _, l := range lines {
-		left = math.Min(left, l.x)
+		left = fmin(left, l.x)
 	}
 	for i := range lines {
 		lines[i].colLeft = left
@@ -194,10 +242,10 @@ func orderColumns(lines []line, depth int) []line {
 		t := math.Inf(-1)
 		for _, ln := range lines {
 			if (side && ln.x1 <= gx) || (!side && ln.x >= gx) {
-				t = math.Max(t, ln.y)
+				t = fmax(t, ln.y)
 			}
 		}
-		top = math.Min(top, t)
+		top = fmin(top, t)
 	}
 	out := make([]line, 0, len(lines))
 	var l, r []line
@@ -212,7 +260,7 @@ func orderColumns(lines []line, depth int) []line {
 	}
 	for _, ln := range lines {
 		switch {
-		case ln.y > top+1.2*math.Max(ln.size, 1):
+		case ln.y > top+1.2*fmax(ln.size, 1):
 			flush()
 			out = append(out, ln)
 		case ln.x1 <= gx:
@@ -260,11 +308,11 @@ func findGutter(lines []line) (float64, bool) {
 			case ln.x1 <= gx:
 				nl++
 				cl += len(ln.text)
-				lTop, lBot = math.Max(lTop, ln.y), math.Min(lBot, ln.y)
+				lTop, lBot = fmax(lTop, ln.y), fmin(lBot, ln.y)
 			case ln.x >= gx:
 				nr++
 				cr += len(ln.text)
-				rTop, rBot = math.Max(rTop, ln.y), math.Min(rBot, ln.y)
+				rTop, rBot = fmax(rTop, ln.y), fmin(rBot, ln.y)
 			default:
 				nc++
 			}
@@ -276,8 +324,8 @@ func findGutter(lines []line) (float64, bool) {
 		}
 		// The two sides must stand side by side: their vertical extents
 		// overlap by at least half of the shorter one.
-		overlap := math.Min(lTop, rTop) - math.Max(lBot, rBot)
-		if overlap < 0.5*math.Min(lTop-lBot, rTop-rBot) {
+		overlap := fmin(lTop, rTop) - fmax(lBot, rBot)
+		if overlap < 0.5*fmin(lTop-lBot, rTop-rBot) {
 			continue
 		}
 		score := min(nl, nr) - nc
@@ -290,7 +338,15 @@ func findGutter(lines []line) (float64, bool) {
 
 func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	var b strings.Builder
-	sizes := map[float64]int{}
+	n := 0
+	for _, g := range grp {
+		n += len(g.s) + 1
+	}
+	b.Grow(n)
+	// sizes counts the letters of each font size (to the half point); a
+	// line has one or a few, so a slice searched in order does.
+	var sizesBuf [4]sizeCount
+	sizes := sizesBuf[:0]
 	bold := true
 	visible := 0
 	runStart := grp[0].x
@@ -298,7 +354,7 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	med := medianWidth(grp, scratch)
 	for i, g := range grp {
 		if i > 0 {
-			size := math.Max(prev.size, 1)
+			size := fmax(prev.size, 1)
 			if g.s == prev.s && prev.w > 0 && math.Abs(g.x-prev.x) < 0.2*size && math.Abs(g.y-prev.y) < 0.2*size {
 				continue // the same glyph drawn twice (fake bold, a shadow, a field over its label)
 			}
@@ -326,7 +382,7 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 		b.WriteString(g.s)
 		if strings.TrimSpace(g.s) != "" {
 			visible++
-			sizes[math.Round(g.size*2)/2] += utf8.RuneCountInString(g.s)
+			sizes = addSize(sizes, math.Round(g.size*2)/2, utf8.RuneCountInString(g.s))
 			if !g.bold {
 				bold = false
 			}
@@ -338,13 +394,30 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 	}
 	var size float64
 	best := -1
-	for s, n := range sizes {
-		if n > best || (n == best && s > size) {
-			size, best = s, n
+	for _, sc := range sizes {
+		if sc.n > best || (sc.n == best && sc.size > size) {
+			size, best = sc.size, sc.n
 		}
 	}
 	last := grp[len(grp)-1]
-	return line{text: text, x: grp[0].x, y: grp[0].y, x1: last.x + math.Max(last.w, 0), size: size, bold: bold}, true
+	return line{text: text, x: grp[0].x, y: grp[0].y, x1: last.x + fmax(last.w, 0), size: size, bold: bold}, true
+}
+
+type sizeCount struct {
+	size float64
+	n    int
+}
+
+// addSize adds n letters of font size to sizes. Sizes are compared as map
+// keys are: NaN is never equal, so each NaN has its own entry.
+func addSize(sizes []sizeCount, size float64, n int) []sizeCount {
+	for i := range sizes {
+		if sizes[i].size == size {
+			sizes[i].n += n
+			return sizes
+		}
+	}
+	return append(sizes, sizeCount{size, n})
 }
 
 // wordGap is the smallest gap after glyph prev that separates words: 0.22
@@ -356,14 +429,14 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 func wordGap(prev glyph, size, med float64) float64 {
 	t := 0.22 * size
 	if prev.space > 0 {
-		t = math.Min(t, math.Max(0.5*prev.space, 0.25*med))
+		t = fmin(t, fmax(0.5*prev.space, 0.25*med))
 	}
 	if prev.invisible {
 		// An OCR layer places each word where the scan has it, its
 		// glyphs stretched to touch: no kerning to mistake for a space,
 		// and word gaps as narrow as the print's (0.1 em, pdftotext's
 		// own threshold, is kept between words).
-		t = math.Min(t, 0.1*size)
+		t = fmin(t, 0.1*size)
 	}
 	return t
 }
@@ -381,13 +454,71 @@ func medianWidth(grp []glyph, scratch *[]float64) float64 {
 	if len(ws) == 0 {
 		return 0
 	}
-	slices.Sort(ws)
-	return ws[len(ws)/2]
+	return nth(ws, len(ws)/2)
+}
+
+// nth is the k-th smallest of ws (from 0), the value ws[k] has once ws is
+// sorted, found by selection (Hoare's partition) instead of a sort; ws
+// is reordered and must hold no NaN.
+func nth(ws []float64, k int) float64 {
+	lo, hi := 0, len(ws)-1
+	for lo < hi {
+		p := ws[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for ws[i] < p {
+				i++
+			}
+			for ws[j] > p {
+				j--
+			}
+			if i <= j {
+				ws[i], ws[j] = ws[j], ws[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return ws[k]
+		}
+	}
+	return ws[k]
+}
+
+// cleanASCII tells whether cleanLine would return s as it is: printable
+// ASCII, which NFKC keeps, with single spaces between words only.
+func cleanASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+		if c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // cleanLine normalises a line: NFKC (ligatures, compatibility forms), soft
 // hyphens and control characters removed, runs of spaces collapsed.
 func cleanLine(s string) string {
+	if cleanASCII(s) {
+		return s
+	}
+	return normaliseLine(s)
+}
+
+// normaliseLine is cleanLine without its shortcut for clean ASCII.
+func normaliseLine(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	space := false
@@ -408,4 +539,28 @@ func cleanLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// fmax is math.Max with the common case, two ordered different numbers,
+// answered by a comparison that inlines; equal numbers (±0) and NaNs go
+// to math.Max, so every result is the same.
+func fmax(x, y float64) float64 {
+	if x > y {
+		return x
+	}
+	if y > x {
+		return y
+	}
+	return math.Max(x, y)
+}
+
+// fmin is math.Min as fmax is math.Max.
+func fmin(x, y float64) float64 {
+	if x < y {
+		return x
+	}
+	if y < x {
+		return y
+	}
+	return math.Min(x, y)
 }

@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -218,5 +221,68 @@ func TestParagraphFontSize(t *testing.T) {
 				t.Errorf("blocks = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCleanLineShortcut holds cleanLine's shortcut for clean ASCII to the
+// full normalisation: on every string of up to five bytes over spaces,
+// letters, controls and non-ASCII, both give the same text.
+func TestCleanLineShortcut(t *testing.T) {
+	alphabet := []string{" ", "a", "Z", "~", "\t", "\x7f", "\u00ad", "ﬁ", "\x01"}
+	var try func(s string, n int)
+	try = func(s string, n int) {
+		if got, want := cleanLine(s), normaliseLine(s); got != want {
+			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, a := range alphabet {
+			try(s+a, n-1)
+		}
+	}
+	try("", 5)
+}
+
+// TestNth holds nth to a sort: on seeded random slices with repeated
+// values and infinities, every k gives what sorting gives.
+func TestNth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n <= 70; n++ {
+		for round := 0; round < 20; round++ {
+			ws := make([]float64, n)
+			for i := range ws {
+				switch rng.IntN(6) {
+				case 0:
+					ws[i] = math.Inf(1)
+				case 1:
+					ws[i] = 4.5 // repeats
+				default:
+					ws[i] = float64(rng.IntN(40)) / 4
+				}
+			}
+			sorted := slices.Sorted(slices.Values(ws))
+			for k := range n {
+				if got := nth(slices.Clone(ws), k); got != sorted[k] {
+					t.Fatalf("nth(%v, %d) = %v, want %v", ws, k, got, sorted[k])
+				}
+			}
+		}
+	}
+}
+
+// TestFmaxFmin holds fmax and fmin to math.Max and math.Min, bit for bit,
+// on every pair of signed zeros, infinities, NaN and ordinary numbers.
+func TestFmaxFmin(t *testing.T) {
+	vs := []float64{0, math.Copysign(0, -1), 1, -1, 2.5, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for _, x := range vs {
+		for _, y := range vs {
+			if got, want := fmax(x, y), math.Max(x, y); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("fmax(%v, %v) = %v, want %v", x, y, got, want)
+			}
+			if got, want := fmin(x, y), math.Min(x, y); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("fmin(%v, %v) = %v, want %v", x, y, got, want)
+			}
+		}
 	}
 }

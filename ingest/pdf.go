@@ -31,6 +31,11 @@ type pdfFile struct {
 	// tree (the library's Reader.Page walks it from the root per call).
 	leaves []pdf.Value
 	fonts  map[uint64]*font
+	// objs holds objects resolved through key, by object number: the
+	// library parses an object from the file at every reference, and
+	// every page refers to its page-tree node (in a flat tree one node
+	// lists every page: quadratic in pages), its resources and fonts.
+	objs map[uint64]pdf.Value
 	// glyphBuf is the glyph slice of the last page, reused for the next.
 	glyphBuf []glyph
 	// repaired tells that the cross-reference data was rebuilt by
@@ -119,7 +124,7 @@ func openPrepared(p prepared, password string) (*pdfFile, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	f := &pdfFile{r: r, fonts: map[uint64]*font{}, repaired: p.repaired, repairNote: p.why}
+	f := &pdfFile{r: r, fonts: map[uint64]*font{}, objs: map[uint64]pdf.Value{}, repaired: p.repaired, repairNote: p.why}
 	f.ids, f.leaves = pageTree(r.Trailer().Key("Root").Key("Pages"))
 	f.pages = len(f.leaves)
 	if f.pages == 0 {
@@ -378,12 +383,58 @@ func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
 // inherited returns key of a page dictionary or of its nearest ancestor
 // that has it, following at most 32 /Parent links (the library's
 // Page.Resources follows them without end, and a /Parent may loop).
-func inherited(v pdf.Value, key string) pdf.Value {
+func (f *pdfFile) inherited(v pdf.Value, key string) pdf.Value {
 	for depth := 0; depth < 32 && v.Kind() == pdf.Dict; depth++ {
-		if x := v.Key(key); !x.IsNull() {
+		if x := f.key(v, key); !x.IsNull() {
 			return x
 		}
-		v = v.Key("Parent")
+		v = f.key(v, "Parent")
 	}
 	return pdf.Value{}
+}
+
+// maxCachedObjs bounds the objects key keeps per file.
+const maxCachedObjs = 1 << 16
+
+// key is v.Key(k), an indirect object resolved once per file: resolving
+// reads the same bytes every time, so the value is the same.
+func (f *pdfFile) key(v pdf.Value, k string) pdf.Value {
+	id := refID(v, k)
+	if id == 0 {
+		return v.Key(k)
+	}
+	if x, ok := f.objs[id]; ok {
+		return x
+	}
+	x := v.Key(k)
+	if len(f.objs) < maxCachedObjs {
+		f.objs[id] = x
+	}
+	return x
+}
+
+// refID is the object number and generation of the indirect reference
+// under key in dictionary v, without resolving it (0 when the entry is
+// missing or direct). Like objID, it reads the library's unexported value
+// by reflection.
+func refID(v pdf.Value, key string) uint64 {
+	d := reflect.ValueOf(v).FieldByName("data")
+	if d.Kind() == reflect.Interface {
+		d = d.Elem()
+	}
+	if d.Kind() != reflect.Map || d.Type().Key().Kind() != reflect.String {
+		return 0
+	}
+	x := d.MapIndex(reflect.ValueOf(key).Convert(d.Type().Key()))
+	if x.Kind() == reflect.Interface {
+		x = x.Elem()
+	}
+	if x.Kind() != reflect.Struct || x.Type().Name() != "objptr" {
+		return 0
+	}
+	id, gen := x.FieldByName("id"), x.FieldByName("gen")
+	if !id.IsValid() || !gen.IsValid() {
+		return 0
+	}
+	return id.Uint()<<16 | gen.Uint()
 }

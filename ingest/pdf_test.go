@@ -200,3 +200,38 @@ func TestSharedPDFs(t *testing.T) {
 	}
 	t.Logf("outcomes: %v", counts)
 }
+
+// TestRefID checks that refID reads the object a /Parent reference names
+// without resolving it: the same object the library resolves, and 0 for a
+// missing key or a direct value.
+func TestRefID(t *testing.T) {
+	data := bookPDF(t, []string{"Melton", "Espoo"}, 2)
+	f, err := openPDF(bytes.NewReader(data), int64(len(data)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, leaf := range f.leaves {
+		tests := []struct {
+			key  string
+			want uint64
+		}{
+			{"Parent", objID(leaf.Key("Parent"))},
+			{"NoSuchKey", 0},
+			{"MediaBox", 0}, // fpdf writes each page's box as a direct array
+		}
+		for _, tt := range tests {
+			if got := refID(leaf, tt.key); got != tt.want {
+				t.Errorf("page %d: refID(%q) = %d, want %d", i+1, tt.key, got, tt.want)
+			}
+		}
+		if refID(leaf, "Parent") == 0 {
+			t.Errorf("page %d: refID(Parent) = 0, want the page tree node", i+1)
+		}
+		if got, want := objID(f.key(leaf, "Parent")), objID(leaf.Key("Parent")); got != want {
+			t.Errorf("page %d: parent = object %d, want %d", i+1, got, want)
+		}
+	}
+	if len(f.objs) != 1 {
+		t.Errorf("%d page-tree nodes cached, want the one node of fpdf's flat tree", len(f.objs))
+	}
+}
