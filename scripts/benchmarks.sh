@@ -351,6 +351,9 @@ bash -c "$agree_cmd" > "$work/agree.txt"
 EOF
 } >&3
 
+# Measured by hand (its commands are in the section).
+kept "Extraction speed (issues 17 and 19)" "see issues 17 and 19" >&3
+
 # ---------------------------------------------------------------- ingest anchors
 echo "benchmarks: ingest against pdftotext and PyMuPDF" >&2
 {
