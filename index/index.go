@@ -670,16 +670,18 @@ const facetSize = 50
 
 // FacetHitsMax is the most hits whose facets are counted from the hits'
 // stored fields; above it, or above 1/facetHitsShare of the passages,
-// from Bleve's doc values. Both count the same; the limit is a matter of
-// speed: doc values are compressed in chunks of 1,024 passages, so facets
-// from them decompress a chunk of every facet field for nearly every
-// chunk the hits fall in (on 400 generated 40-page reports that was half
-// the CPU time of a whole `lcity search` for a word in 906 of 167,000
-// passages), where a hit's stored fields are one small block. A variable
-// for tests.
+// from doc values. Both count the same; the limit is a matter of speed.
+// Doc values are compressed in chunks of 1,024 passages, so facets from
+// them decompress a chunk of every facet field for nearly every chunk the
+// hits fall in: a cost that grows with the index, not the hits (on 400
+// generated 40-page reports, 167,000 passages, half the CPU time of a
+// whole `lcity search` for a word in 906 of them). Reading a hit's stored
+// fields costs about as much as 100 passages' doc values there (the two
+// broke even near 1,500 hits; 5,035 hits took 230–310 ms of CPU against
+// 145–160). A variable for tests.
 var FacetHitsMax uint64 = 20000
 
-var facetHitsShare uint64 = 16 // a variable for tests
+var facetHitsShare uint64 = 100 // a variable for tests
 
 // facets counts the facet fields' terms over every hit of q (total hits
 // in all): exact counts over all shards, each term once per hit, cut to
