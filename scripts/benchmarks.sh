@@ -365,7 +365,7 @@ What limits the figures:
 
 * Memory grows far more slowly than the corpus because documents stream through a
   bounded pool and a single sink, the analysis keeps per-city counts only, the index is
-  written as shards of 50,000 passages, and figures of more than 150 cities show regions.
+  written as shards of 20,000 passages, and figures of more than 150 cities show regions.
 * Ingest, coding and indexing are linear in the corpus, and so, at a fixed number of
   permutations, is the analysis since issue 19 (see "Analysis that scales (issue 19)"):
   only the city × city similarity matrix and the clustering's distance table (8 bytes
