@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	"github.com/blevesearch/vellum/regexp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -714,15 +715,24 @@ func (x *Index) facets(ctx context.Context, q query.Query, total uint64) (map[st
 		counts[f] = map[string]int{}
 	}
 	if total > FacetHitsMax || total*facetHitsShare > docs {
-		for _, sh := range x.shards {
-			req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-			for _, f := range FacetFields {
-				req.AddFacet(f, bleve.NewFacetRequest(f, math.MaxInt32))
-			}
-			res, err := sh.SearchInContext(ctx, req)
-			if err != nil {
-				return nil, err
-			}
+		// The shards in parallel, as the alias searches them.
+		results := make([]*bleve.SearchResult, len(x.shards))
+		var g errgroup.Group
+		for i, sh := range x.shards {
+			g.Go(func() error {
+				req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+				for _, f := range FacetFields {
+					req.AddFacet(f, bleve.NewFacetRequest(f, math.MaxInt32))
+				}
+				var err error
+				results[i], err = sh.SearchInContext(ctx, req)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for _, res := range results {
 			for f, fr := range res.Facets {
 				for _, t := range fr.Terms.Terms() {
 					counts[f][t.Term] += t.Count
