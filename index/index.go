@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	"github.com/blevesearch/vellum/regexp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -183,8 +186,15 @@ func Build(ctx context.Context, dir string, passages []corpus.Passage, codes map
 // Bleve indexes (shard-0000, shard-0001, … under the index folder) searched
 // together through an index alias: the writer closes each shard when it is
 // full, so the memory Bleve needs for building (its segment merges touch
-// whole segments) is that of one shard, whatever the corpus size.
-var ShardSize = 50000
+// whole segments, and the merged segments' mapped files stay resident) is
+// that of one shard, whatever the corpus size. 20,000 rather than 50,000:
+// `lcity run` on 100 → 1,600 generated 10-page reports (10,356 → 165,725
+// passages) then peaked at 154 → 182 MB instead of 146 → 201 MB, the
+// index alone at 144 instead of 158 MB, no more CPU in building, and
+// 12–25 % more CPU in a whole `lcity search` over 9 shards instead of 4
+// (165,000 passages: 94–99 → 105–114 ms; 167,000 in 400 40-page
+// reports: 90–92 → 112–118 ms; each shard is opened and queried).
+var ShardSize = 20000
 
 // Writer builds an index passage by passage, in batches of BatchSize,
 // into dir.tmp; Commit moves it to dir, Abort removes it. A Writer is not
@@ -601,9 +611,6 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.Highlight.AddField("text")
 		req.SortBy([]string{"-_score", "_id"})
 	}
-	for _, f := range FacetFields {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
-	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		// A wildcard or fuzzy term that expands to too many terms is the
@@ -617,6 +624,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if err := x.checkFilters(ctx, q); err != nil {
 			return nil, err
 		}
+	}
+	facets, err := x.facets(ctx, req.Query, res.Total)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: facets: %w", q.Q, err)
 	}
 	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
 	for _, h := range res.Hits {
@@ -647,12 +658,9 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		out.Hits = append(out.Hits, hit)
 	}
 	for _, f := range FacetFields {
-		fr, ok := res.Facets[f]
-		counts := []FacetCount{}
-		if ok && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
-			}
+		counts := facets[f]
+		if counts == nil {
+			counts = []FacetCount{}
 		}
 		sort.SliceStable(counts, func(i, j int) bool {
 			if counts[i].Count != counts[j].Count {
@@ -663,6 +671,121 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		out.Facets[f] = counts
 	}
 	return out, nil
+}
+
+// facetSize is the number of terms each facet keeps.
+const facetSize = 50
+
+// FacetHitsMax is the most hits whose facets are counted from the hits'
+// stored fields; above it, or above 1/facetHitsShare of the passages,
+// from doc values. Both count the same; the limit is a matter of speed.
+// Doc values are compressed in chunks of 1,024 passages, so facets from
+// them decompress a chunk of every facet field for nearly every chunk the
+// hits fall in: a cost that grows with the index, not the hits (on 400
+// generated 40-page reports, 167,000 passages, half the CPU time of a
+// whole `lcity search` for a word in 906 of them). Reading a hit's stored
+// fields costs about as much as 100 passages' doc values there (the two
+// broke even near 1,500 hits; 5,035 hits took 230–310 ms of CPU against
+// 145–160). A variable for tests.
+var FacetHitsMax uint64 = 20000
+
+var facetHitsShare uint64 = 100 // a variable for tests
+
+// facets counts the facet fields' terms over every hit of q (total hits
+// in all): exact counts over all shards, each term once per hit, cut to
+// the facetSize terms with most hits (ties by term). With few hits it
+// reads each hit's stored fields; otherwise it asks each shard for all
+// its terms' counts. It does not leave the shards' facets to Bleve's index
+// alias, which cuts each shard's list to the facet size before summing
+// and, as of bleve v2.6.3, loses what later shards count for a term the
+// first shard to answer had cut (TermFacets keeps cut terms in its
+// lookup), so that a facet with more terms than its size changed with the
+// order in which the shards answered.
+func (x *Index) facets(ctx context.Context, q query.Query, total uint64) (map[string][]FacetCount, error) {
+	out := map[string][]FacetCount{}
+	if total == 0 {
+		return out, nil
+	}
+	docs, err := x.idx.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]map[string]int{} // field → term → hits
+	for _, f := range FacetFields {
+		counts[f] = map[string]int{}
+	}
+	if total > FacetHitsMax || total*facetHitsShare > docs {
+		// The shards in parallel, as the alias searches them.
+		results := make([]*bleve.SearchResult, len(x.shards))
+		var g errgroup.Group
+		for i, sh := range x.shards {
+			g.Go(func() error {
+				req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+				for _, f := range FacetFields {
+					req.AddFacet(f, bleve.NewFacetRequest(f, math.MaxInt32))
+				}
+				var err error
+				results[i], err = sh.SearchInContext(ctx, req)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for _, res := range results {
+			for f, fr := range res.Facets {
+				for _, t := range fr.Terms.Terms() {
+					counts[f][t.Term] += t.Count
+				}
+			}
+		}
+	} else {
+		req := bleve.NewSearchRequestOptions(q, int(total), 0, false)
+		req.Fields = FacetFields
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		var terms []string
+		for _, h := range res.Hits {
+			for _, f := range FacetFields {
+				terms = terms[:0]
+				switch v := h.Fields[f].(type) {
+				case string:
+					terms = append(terms, v)
+				case []any:
+					for _, e := range v {
+						if s, ok := e.(string); ok && !slices.Contains(terms, s) {
+							terms = append(terms, s)
+						}
+					}
+				}
+				for _, t := range terms {
+					counts[f][t]++
+				}
+			}
+		}
+	}
+	for _, f := range FacetFields {
+		out[f] = topTerms(counts[f])
+	}
+	return out, nil
+}
+
+// topTerms is the facetSize terms of counts with most hits, ties broken
+// by term.
+func topTerms(counts map[string]int) []FacetCount {
+	list := make([]FacetCount, 0, len(counts))
+	for t, n := range counts {
+		list = append(list, FacetCount{Term: t, Count: n})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].Count != list[j].Count {
+			return list[i].Count > list[j].Count
+		}
+		return list[i].Term < list[j].Term
+	})
+	return list[:min(len(list), facetSize)]
 }
 
 // PlainSnippet renders a snippet for a terminal: with ANSI bold yellow

@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -278,6 +280,9 @@ func scanReviewed(out string, m *workspace.Manifest, r *reviewer, fn func(p corp
 // (so its codes, the --code filter and the code facet, miss the newest
 // decisions), and "" when it is up to date or cannot be told.
 func IndexReviewNote(ctx context.Context, out string) string {
+	if noReview(out) {
+		return ""
+	}
 	m, err := workspace.ReadManifest(out)
 	if err != nil || len(m.StageOutputs(workspace.StageIndex)) == 0 {
 		return ""
@@ -295,4 +300,37 @@ func IndexReviewNote(ctx context.Context, out string) string {
 	default:
 		return "note: the index's codes rest on another state of review.sqlite than the one in the workspace; `lcity analyze` (or `lcity index`) brings them up to date"
 	}
+}
+
+// noReview reports whether workspace out certainly has neither review
+// decisions nor a record of any in run.json, telling it without decoding
+// run.json (which lists every output, 530 KB at 1,600 reports, and cost
+// `lcity search` more than the search itself): there is no review.sqlite,
+// and no key of run.json can be "review", because the word occurs nowhere
+// in the file in any case and no \u escape could spell it. Otherwise the
+// caller reads the manifest.
+func noReview(out string) bool {
+	if _, err := os.Stat((&Config{Out: out}).reviewPath()); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	data, err := os.ReadFile(filepath.Join(out, workspace.RunFile))
+	if err != nil {
+		return false
+	}
+	return !bytes.Contains(data, []byte(`\u`)) && !containsFold(data, "review")
+}
+
+// containsFold reports whether data holds word (lower-case ASCII) in any
+// mix of cases, as encoding/json matches object keys to field names.
+func containsFold(data []byte, word string) bool {
+	for i := 0; i+len(word) <= len(data); i++ {
+		j := 0
+		for j < len(word) && data[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package pipeline
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/review"
+	"github.com/lcity/lcity/workspace"
 )
 
 // testReviewer is a reviewer of log over the codable codes a.x, a.y, a.z.
@@ -145,4 +149,54 @@ func BenchmarkReviewerApply(b *testing.B) {
 		r.finish()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/passage")
+}
+
+// TestIndexReviewNoteWithoutStore: with no review.sqlite, the note comes
+// from run.json alone, and the shortcut that skips decoding it (noReview)
+// must not hide a recorded review state, however its key is spelt.
+func TestIndexReviewNoteWithoutStore(t *testing.T) {
+	const another = "note: the index's codes rest on another state of review.sqlite"
+	tests := []struct {
+		name     string
+		review   bool // run.json records a review state for the index
+		rewrite  func(string) string
+		want     string // prefix of the note; "" for none
+		shortcut bool   // noReview answers without decoding run.json
+	}{
+		{name: "no review recorded", shortcut: true},
+		{name: "review recorded", review: true, want: another},
+		{name: "key in capitals", review: true, rewrite: func(s string) string { return strings.Replace(s, `"review"`, `"REVIEW"`, 1) }, want: another},
+		{name: "key escaped", review: true, rewrite: func(s string) string { return strings.Replace(s, `"review"`, `"\u0072eview"`, 1) }, want: another},
+		{name: "word elsewhere only", rewrite: func(s string) string { return strings.Replace(s, `"tool"`, `"notice": "Review", "tool"`, 1) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			m := &workspace.Manifest{Tool: "lcity", Outputs: []workspace.Output{workspace.IndexOutput()}}
+			m.Outputs[0].Stage = workspace.StageIndex
+			if tt.review {
+				m.SetReview(workspace.StageIndex, workspace.ReviewRecord{Decisions: 2, LastSeq: 2, SHA256: "ab"})
+			}
+			if err := m.Save(out); err != nil {
+				t.Fatal(err)
+			}
+			if tt.rewrite != nil {
+				path := filepath.Join(out, workspace.RunFile)
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(tt.rewrite(string(data))), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := noReview(out); got != tt.shortcut {
+				t.Errorf("noReview = %v, want %v", got, tt.shortcut)
+			}
+			got := IndexReviewNote(context.Background(), out)
+			if !strings.HasPrefix(got, tt.want) || (tt.want == "") != (got == "") {
+				t.Errorf("IndexReviewNote = %q, want a note starting %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -9,12 +9,17 @@
 #   index   vs a bare Bleve batch indexer of the same passages and codes
 #           with lcity's mapping (benchtools barebleve)
 # Each stage and its anchor run as whole processes, alternated, REPS times
-# (default 3); the medians count.
+# (default 3); the medians count. On every size, one query (QUERY, default
+# festival) with `lcity search` against `grep -rli QUERY texts/` over the
+# workspace's texts (issue 19: at most 2×), each a loop of SEARCHES (10)
+# whole processes, the loops alternated REPS times; wall and CPU (user +
+# system) per process, medians.
 # Needs Go, pdftotext (poppler-utils) and GNU time (/usr/bin/time).
 # Prints Markdown tables, each after the provenance line BENCHMARKS.md
 # requires; scripts/benchmarks.sh runs it for its Scale section.
 #
-#   scripts/bench.sh [--append] [N ...]      (default N: 100 400 1600; PAGES=40, REPS=3)
+#   scripts/bench.sh [--append] [N ...]      (default N: 100 400 1600; PAGES=40, REPS=3,
+#                                             QUERY=festival, SEARCHES=10)
 #
 # --append also appends the tables, under a heading of their own, to
 # BENCHMARKS.md.
@@ -28,13 +33,15 @@ sizes=("$@")
 pages=${PAGES:-40}
 workers=${WORKERS:-$(nproc)}
 reps=${REPS:-3}
+query=${QUERY:-festival}
+searches=${SEARCHES:-10}
 work=${WORK:-/tmp/lcity-bench}
 mkdir -p "$work"
 command -v pdftotext >/dev/null || { echo "bench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
 
 # The command as a reader reruns it, with the settings that shape the figures.
-command_line="PAGES=$pages WORKERS=$workers REPS=$reps scripts/bench.sh ${sizes[*]}"
+command_line="PAGES=$pages WORKERS=$workers REPS=$reps QUERY=$query SEARCHES=$searches scripts/bench.sh ${sizes[*]}"
 started=$(provenance "$command_line")
 load_start=$(load)
 
@@ -49,6 +56,14 @@ timed() {
 	rss_mb=$((rss / 1024))
 }
 
+# timedcpu CMD...: like timed, and sets cpu (user + system seconds of CMD
+# and the processes it waited for).
+timedcpu() {
+	/usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@" > "$work/cmd.out" 2>&1 || { cat "$work/cmd.out" >&2; return 1; }
+	read -r secs user sys < "$work/time.out"
+	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{print u + s}')
+}
+
 # median: the median of the numbers on stdin, one a line.
 median() {
 	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
@@ -56,6 +71,8 @@ median() {
 
 runs="$work/runs.txt"
 : > "$runs"
+searchrows="$work/search.txt"
+: > "$searchrows"
 first=1
 for n in "${sizes[@]}"; do
 	corpus="$work/g$n-p$pages"
@@ -64,6 +81,25 @@ for n in "${sizes[@]}"; do
 	rm -rf "$ws"
 	timed "$work/lcity" run --corpus "$corpus" --out "$ws" --workers "$workers"
 	echo "$n $((n * pages)) $secs $rss_mb" >> "$runs"
+	# One query, lcity search against grep -rli, as whole processes:
+	# SEARCHES of each in a loop, the loops alternated (lcity first on odd
+	# rounds); ms per process, medians of the rounds.
+	: > "$work/t.search"; : > "$work/c.search"; : > "$work/t.grepl"; : > "$work/c.grepl"
+	for r in $(seq "$reps"); do
+		for side in $( ((r % 2)) && echo "lcity grep" || echo "grep lcity"); do
+			case $side in
+			lcity)
+				timedcpu sh -c "for i in \$(seq $searches); do '$work/lcity' search --out '$ws' '$query' > '$work/search.out' || exit 1; done"
+				echo "$secs" >> "$work/t.search"; echo "$cpu" >> "$work/c.search" ;;
+			grep)
+				timedcpu sh -c "for i in \$(seq $searches); do grep -rli '$query' '$ws/texts/' > '$work/grep.out' || exit 1; done"
+				echo "$secs" >> "$work/t.grepl"; echo "$cpu" >> "$work/c.grepl" ;;
+			esac
+		done
+	done
+	files=$(wc -l < "$work/grep.out")
+	hits=$("$work/lcity" search --out "$ws" --json --limit 1 "$query" | awk '/"total"/ {gsub(/[^0-9]/, ""); print; exit}')
+	echo "$n $(median < "$work/t.search") $(median < "$work/c.search") $(median < "$work/t.grepl") $(median < "$work/c.grepl") $hits $files" >> "$searchrows"
 	if [ $first = 1 ]; then
 		first=0
 		ratio_n=$n
@@ -132,6 +168,12 @@ table="$work/table.md"
 		printf "\nGoals, on the last step: time at most ×%.1f (1.1× the growth in reports): %s; peak RSS\n", 1.1 * k, (tg <= 1.1 * k ? "met" : "not met")
 		printf "at most ×1.2 and under 500 MB: %s.\n", (mg <= 1.2 && m < 500 ? "met" : "not met")
 	}' "$runs"
+	# Issue 19's goals, from 100 to 1,600 reports: time at most ×17, peak
+	# RSS at most ×1.3.
+	awk 'NR == 1 { n = $1; s = $3; m = $4 } END {
+		if (n != 100 || $1 != 1600) exit
+		printf "\nIssue 19, 100 → 1600 reports: time ×%.2f (goal <= 17: %s), peak RSS ×%.2f (goal <= 1.3: %s).\n", $3 / s, ($3 / s <= 17 ? "met" : "not met"), $4 / m, ($4 / m <= 1.3 ? "met" : "not met")
+	}' "$runs"
 	echo
 	echo "Stages on the $ratio_n-report corpus ($((ratio_n * pages)) pages, $mb MB of text, $passages passages), same run,"
 	echo "each against its anchor as whole processes, alternated, median of $reps:"
@@ -144,6 +186,15 @@ table="$work/table.md"
 	echo
 	echo "lcity code and index include reading the workspace files and writing theirs; pdftotext"
 	echo "output goes to /dev/null; grep's $grep_matches matches are counted with \`wc -l\`, so it reads the whole text."
+	echo
+	echo "One query, \`lcity search --out WS $query\` (top 10 hits with snippets, facets, the"
+	echo "review note) against \`grep -rli $query WS/texts/\` (the names of the texts that hold the"
+	echo "word), each as a whole process, $searches in a loop, the loops alternated, median of $reps; ms per"
+	echo "process, CPU = user + system:"
+	echo
+	echo "| reports | lcity search, wall ms | CPU ms | grep -rli, wall ms | CPU ms | ratio, wall (goal <= 2) | hits | texts grep lists |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+	awk -v k="$searches" '{printf "| %d | %.0f | %.0f | %.0f | %.0f | %.2f | %d | %d |\n", $1, 1000*$2/k, 1000*$3/k, 1000*$4/k, 1000*$5/k, $2/$4, $6, $7}' "$searchrows"
 } > "$table"
 cat "$table"
 if [ $append = 1 ]; then

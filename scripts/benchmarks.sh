@@ -280,6 +280,9 @@ kept "Coding as a single pass (issue 19)" "see issue 19" >&3
 kept "Analysis that scales (issue 19)" "see issue 19" >&3
 # Measured by hand too (BenchmarkSegment, BenchmarkBuild, pdfagree.sh).
 kept "Segmentation and indexing (issue 19)" "see issue 19" >&3
+# Measured by hand too (its commands are in the section); scripts/bench.sh
+# repeats the search row in the Scale section when SCALE is set.
+kept "Memory and search at scale (issue 19)" "see issue 19" >&3
 
 # ---------------------------------------------------------------- extraction
 echo "benchmarks: extraction against pdftotext" >&2
@@ -381,7 +384,7 @@ What limits the figures:
 
 * Memory grows far more slowly than the corpus because documents stream through a
   bounded pool and a single sink, the analysis keeps per-city counts only, the index is
-  written as shards of 50,000 passages, and figures of more than 150 cities show regions.
+  written as shards of 20,000 passages, and figures of more than 150 cities show regions.
 * Ingest, coding and indexing are linear in the corpus, and so, at a fixed number of
   permutations, is the analysis since issue 19 (see "Analysis that scales (issue 19)"):
   only the city × city similarity matrix and the clustering's distance table (8 bytes
@@ -446,7 +449,6 @@ kept "Supervision overhead (issue 15)" "see issue 15" >&3
 cat >&3 <<'EOF'
 ## Not yet measured
 
-* `grep -F` against `lcity search`.
 * The 40-page scale corpora at 1,600 reports since the analysis became linear in cities
   (`SCALE="100 1600"`; too long for the shared machine this file was last written on).
 

