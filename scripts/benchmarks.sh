@@ -390,8 +390,9 @@ What limits the figures:
   only the city × city similarity matrix and the clustering's distance table (8 bytes
   per pair of cities each) grow with the square of the cities.
 * Ingest against pdftotext: on long generated reports the time goes to extraction itself
-  and to prose's sentence segmenter (loading its model once per input file, then
-  segmenting), which pdftotext does not do.
+  (see "Extraction speed (issues 17 and 19)"), to prose's sentence segmenter (its model is
+  loaded once per process, in each worker), which pdftotext does not do, and to sending
+  each file's passages back from its worker process.
 * Coding against grep: grep scans bytes for fixed strings; lcity tokenises, stems, matches
   phrases and NEAR rules, reads passages.jsonl and writes every match with its offsets to
   codings.csv. The generated text is denser in terms than the sample's.
@@ -449,8 +450,10 @@ kept "Supervision overhead (issue 15)" "see issue 15" >&3
 cat >&3 <<'EOF'
 ## Not yet measured
 
-* The 40-page scale corpora at 1,600 reports since the analysis became linear in cities
-  (`SCALE="100 1600"`; too long for the shared machine this file was last written on).
+* Search at 400 40-page reports on an idle machine (`SCALE="100 400 1600"`); the figures
+  in "Memory and search at scale (issue 19)" were taken on a shared one.
+* PyMuPDF in `scripts/bench.sh`'s stage table; it is measured on one long book by
+  `scripts/ingestbench.sh` instead.
 
 ## History
 
