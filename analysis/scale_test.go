@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 // sampleResult reads testdata/sample/profiles.csv, the profiles.csv of a
@@ -298,7 +299,7 @@ func BenchmarkAnalyzeScale(b *testing.B) {
 		s := scaleSummary(n, 1)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(n * len(s.Codes) * 8))
-			cpuLoop(b, func() {
+			testenv.CPULoop(b, func() {
 				if _, err := AnalyzeSummary(s, Options{Seed: DefaultSeed}); err != nil {
 					b.Fatal(err)
 				}
@@ -317,7 +318,7 @@ func BenchmarkRegionTest(b *testing.B) {
 		r.Options.Permutations = 1000
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(n * 25 * 8))
-			cpuLoop(b, func() { r.regionTest() })
+			testenv.CPULoop(b, func() { r.regionTest() })
 		})
 	}
 }
@@ -328,7 +329,7 @@ func BenchmarkContrasts(b *testing.B) {
 		r.Options.Permutations = 1000
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(n * 25 * 8))
-			cpuLoop(b, func() {
+			testenv.CPULoop(b, func() {
 				r.Contrasts = nil
 				r.contrasts()
 			})
@@ -341,7 +342,7 @@ func BenchmarkLinkage(b *testing.B) {
 		sim := generatedResult(n, 25, 1).Similarity
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(n * 25 * 8))
-			cpuLoop(b, func() { AverageLinkage(sim) })
+			testenv.CPULoop(b, func() { AverageLinkage(sim) })
 		})
 	}
 }
@@ -358,7 +359,7 @@ func BenchmarkRegionTestPairs(b *testing.B) {
 		r.Options.Permutations = 1000
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(n * 25 * 8))
-			cpuLoop(b, func() { regionTestPairs(r) })
+			testenv.CPULoop(b, func() { regionTestPairs(r) })
 		})
 	}
 }
@@ -368,22 +369,7 @@ func BenchmarkLinkageDirect(b *testing.B) {
 		sim := generatedResult(n, 25, 1).Similarity
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(n * 25 * 8))
-			cpuLoop(b, func() { directLinkage(sim) })
+			testenv.CPULoop(b, func() { directLinkage(sim) })
 		})
-	}
-}
-
-// cpuLoop runs f under b.Loop and reports its process CPU time per
-// operation (user + system, all threads) as cpu-ns/op beside the wall
-// time: on a machine shared with other work the wall time grows with the
-// load, the CPU time much less.
-func cpuLoop(b *testing.B, f func()) {
-	start, n := cpuTime(), 0
-	for b.Loop() {
-		f()
-		n++
-	}
-	if start > 0 && n > 0 {
-		b.ReportMetric(float64(cpuTime()-start)/float64(n), "cpu-ns/op")
 	}
 }

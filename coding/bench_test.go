@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 // benchText is the embedded sample's case studies (written by the lcity
@@ -113,7 +114,7 @@ func BenchmarkCode(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
-			cpu0, ok := cpuTime()
+			cpu0, ok := testenv.CPUTime()
 			for b.Loop() {
 				n := 0
 				for _, p := range ps {
@@ -123,7 +124,7 @@ func BenchmarkCode(b *testing.B) {
 					b.Fatal("no codings")
 				}
 			}
-			if cpu1, _ := cpuTime(); ok {
+			if cpu1, _ := testenv.CPUTime(); ok {
 				b.ReportMetric(float64(cpu1-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 			}
 		})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/lcity/lcity/coding"
 	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/ingest"
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 // benchCorpus is the sample's passages, copied under new IDs and city
@@ -53,15 +53,6 @@ func benchCorpus(tb testing.TB, n int) ([]corpus.Passage, map[string][]string) {
 		}
 	}
 	return ps, codes
-}
-
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // bareIndex indexes docs into a new Bleve index at path with mapping m in
@@ -116,11 +107,12 @@ func BenchmarkBuild(b *testing.B) {
 	// system, Bleve's background merging included), which a loaded
 	// machine disturbs less than wall time.
 	var cpu0 time.Duration
-	start := func(b *testing.B) { cpu0 = cpuTime(b) }
+	start := func(b *testing.B) { cpu0, _ = testenv.CPUTime() }
 	report := func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportMetric(float64(len(ps))*float64(b.N)/b.Elapsed().Seconds(), "passages/s")
-		b.ReportMetric(float64((cpuTime(b)-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+		cpu1, _ := testenv.CPUTime()
+		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 	run := 0
 	dir := func(b *testing.B) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,15 +110,7 @@ func facetTestIndex(t *testing.T) (*Index, []corpus.Passage, map[string][]string
 		}
 		ps = append(ps, p)
 	}
-	dir := filepath.Join(t.TempDir(), DirName)
-	if err := Build(context.Background(), dir, ps, codes); err != nil {
-		t.Fatal(err)
-	}
-	x, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
+	x := buildOpen(t, ps, codes, 1)
 	if len(x.shards) != 4 {
 		t.Fatalf("%d shards, want 4", len(x.shards))
 	}

@@ -23,13 +23,19 @@ func buildTest(t testing.TB) *Index {
 			Text: "Suwon's e-learning portal opens courses to every resident."},
 	}
 	codes := map[string][]string{"cork-2015-p0001": {"charter.celebration", "charter.inclusion"}, "okayama-2017-p0001": {"keyfeatures.families-communities"}}
+	// Building twice: building again replaces the index.
+	return buildOpen(t, ps, codes, 2)
+}
+
+// buildOpen builds an index of ps and codes in a new folder, times times
+// over the same folder, opens it and closes it when t ends.
+func buildOpen(t testing.TB, ps []corpus.Passage, codes map[string][]string, times int) *Index {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), DirName)
-	if err := Build(context.Background(), dir, ps, codes); err != nil {
-		t.Fatal(err)
-	}
-	// Building again replaces the index.
-	if err := Build(context.Background(), dir, ps, codes); err != nil {
-		t.Fatal(err)
+	for range times {
+		if err := Build(context.Background(), dir, ps, codes); err != nil {
+			t.Fatal(err)
+		}
 	}
 	x, err := Open(dir)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/lcity/lcity/corpus"
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 // BenchmarkSampleBook measures extraction, cleaning, splitting and
@@ -28,27 +29,12 @@ func BenchmarkSampleBook(b *testing.B) {
 	}
 	b.SetBytes(st.Size())
 	b.ReportAllocs()
-	cpuLoop(b, func() {
+	testenv.CPULoop(b, func() {
 		res := File(context.Background(), c.FS, in, Options{})
 		if len(res.Failures) > 0 || len(res.Docs) != len(in.Entries) {
 			b.Fatalf("%d docs, failures %v", len(res.Docs), res.Failures)
 		}
 	})
-}
-
-// cpuLoop runs f under b.Loop and reports the process' CPU time per
-// operation (user + system, all threads, the garbage collector's
-// included) as cpu-ns/op beside the wall time: on a machine shared with
-// other work the wall time grows with the load, the CPU time much less.
-func cpuLoop(b *testing.B, f func()) {
-	start, n := cpuTime(), 0
-	for b.Loop() {
-		f()
-		n++
-	}
-	if start > 0 && n > 0 {
-		b.ReportMetric(float64(cpuTime()-start)/float64(n), "cpu-ns/op")
-	}
 }
 
 // BenchmarkBook500 extracts a generated 500-page compilation (50 cities of
@@ -68,7 +54,7 @@ func BenchmarkBook500(b *testing.B) {
 	b.SetBytes(int64(len(pdf)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuLoop(b, func() {
+	testenv.CPULoop(b, func() {
 		res := File(context.Background(), fsys, in, Options{})
 		if len(res.Docs) != len(cities) {
 			b.Fatalf("%d docs, failures %v", len(res.Docs), res.Failures)

@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/lcity/lcity/internal/testenv"
 )
 
 // BenchmarkIngestSupervision ingests the embedded sample (two books, 17
@@ -32,7 +32,7 @@ func BenchmarkIngestSupervision(b *testing.B) {
 		b.Run(mode.name, func(b *testing.B) {
 			root := b.TempDir()
 			i := 0
-			cpu0 := cpuTime(b)
+			cpu0, _ := testenv.CPUTimeWithChildren()
 			for b.Loop() {
 				out := filepath.Join(root, strconv.Itoa(i))
 				i++
@@ -45,20 +45,8 @@ func BenchmarkIngestSupervision(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+			cpu1, _ := testenv.CPUTimeWithChildren()
+			b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 		})
 	}
-}
-
-// cpuTime is the CPU time this process and its ended children used.
-func cpuTime(b *testing.B) time.Duration {
-	var total time.Duration
-	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(who, &ru); err != nil {
-			b.Fatal(err)
-		}
-		total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
-	return total
 }
