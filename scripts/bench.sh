@@ -2,7 +2,8 @@
 # Scale benchmark (issue 8): generate corpora of N reports of PAGES pages with
 # lcity-gen, run the whole pipeline on each (seconds, peak RSS), and on the
 # first size compare each stage with its anchor in the same run:
-#   ingest  vs pdftotext over the same files, run in parallel with the same worker count
+#   ingest  vs pdftotext over the same files, run in parallel with the same worker count,
+#           and vs PyMuPDF (scripts/mupdf_text.py) where Debian's python3-fitz is installed
 #   code    vs grep -F -i -o -f over the same text with the codebooks' terms,
 #           its matches counted with wc -l (GNU grep writing to /dev/null
 #           stops at the first match, which would time nothing)
@@ -39,6 +40,8 @@ work=${WORK:-/tmp/lcity-bench}
 mkdir -p "$work"
 command -v pdftotext >/dev/null || { echo "bench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
+mupdf=0
+/usr/bin/python3 -c 'import fitz' 2>/dev/null && mupdf=1
 
 # The command as a reader reruns it, with the settings that shape the figures.
 command_line="PAGES=$pages WORKERS=$workers REPS=$reps QUERY=$query SEARCHES=$searches scripts/bench.sh ${sizes[*]}"
@@ -108,16 +111,21 @@ for n in "${sizes[@]}"; do
 		# Each stage against its anchor as whole processes, alternated
 		# (lcity first on odd rounds, the anchor first on even ones) so that
 		# a change in the machine's load falls on both; medians of $reps.
-		: > "$work/t.ingest"; : > "$work/t.pdftotext"; : > "$work/t.code"; : > "$work/t.grep"; : > "$work/t.index"; : > "$work/t.bare"
+		: > "$work/t.ingest"; : > "$work/t.pdftotext"; : > "$work/t.mupdf"; : > "$work/t.code"; : > "$work/t.grep"; : > "$work/t.index"; : > "$work/t.bare"
 		for r in $(seq "$reps"); do
 			for pair in ingest code index; do
-				for side in $( ((r % 2)) && echo "lcity anchor" || echo "anchor lcity"); do
+				sides=$( ((r % 2)) && echo "lcity anchor" || echo "anchor lcity")
+				# PyMuPDF is ingest's second anchor, where Debian's python3-fitz is installed.
+				[ $pair = ingest ] && [ $mupdf = 1 ] && sides="$sides mupdf"
+				for side in $sides; do
 					case $pair/$side in
 					ingest/lcity)
 						rm -rf "$st"
 						timed "$work/lcity" ingest --corpus "$corpus" --out "$st" --workers "$workers"; echo "$secs" >> "$work/t.ingest" ;;
 					ingest/anchor)
 						timed sh -c "find -L '$corpus' -name '*.pdf' -print0 | xargs -0 -P $workers -n 8 sh -c 'for f; do pdftotext -q \"\$f\" - ; done' sh > /dev/null"; echo "$secs" >> "$work/t.pdftotext" ;;
+					ingest/mupdf)
+						timed sh -c "find -L '$corpus' -name '*.pdf' -print0 | xargs -0 -P $workers -n 8 /usr/bin/python3 scripts/mupdf_text.py > /dev/null"; echo "$secs" >> "$work/t.mupdf" ;;
 					code/lcity)
 						timed "$work/lcity" code --out "$st" --workers "$workers"; echo "$secs" >> "$work/t.code" ;;
 					code/anchor)
@@ -133,6 +141,7 @@ for n in "${sizes[@]}"; do
 			done
 		done
 		ingest_s=$(median < "$work/t.ingest"); pdftotext_s=$(median < "$work/t.pdftotext")
+		[ $mupdf = 1 ] && mupdf_s=$(median < "$work/t.mupdf")
 		code_s=$(median < "$work/t.code"); grep_s=$(median < "$work/t.grep")
 		index_s=$(median < "$work/t.index"); bare_s=$(median < "$work/t.bare")
 		bytes=$(cat "$st"/texts/*.txt | wc -c)
@@ -181,11 +190,14 @@ table="$work/table.md"
 	echo "| stage | lcity | anchor | ratio (goal) |"
 	echo "|---|---:|---:|---:|"
 	awk -v a="$ingest_s" -v b="$pdftotext_s" -v p=$((ratio_n * pages)) 'BEGIN{printf "| ingest, pages/s | %.0f | pdftotext: %.0f | %.2f (>= 1.0) |\n", p/a, p/b, b/a}'
+	if [ $mupdf = 1 ]; then
+		awk -v a="$ingest_s" -v b="$mupdf_s" -v p=$((ratio_n * pages)) 'BEGIN{printf "| ingest, pages/s | %.0f | PyMuPDF: %.0f | %.2f (>= 1.0) |\n", p/a, p/b, b/a}'
+	fi
 	awk -v a="$code_s" -v b="$grep_s" -v m="$mb" 'BEGIN{printf "| code, MB/s | %.1f | grep -F -i -o: %.1f | %.2f (>= 0.5) |\n", m/a, m/b, b/a}'
 	awk -v a="$index_s" -v b="$bare_s" -v p="$passages" 'BEGIN{printf "| index, passages/s | %.0f | bare Bleve, same mapping: %.0f | time %.2f× (<= 1.1) |\n", p/a, p/b, a/b}'
 	echo
 	echo "lcity code and index include reading the workspace files and writing theirs; pdftotext"
-	echo "output goes to /dev/null; grep's $grep_matches matches are counted with \`wc -l\`, so it reads the whole text."
+	echo "output goes to /dev/null$([ $mupdf = 1 ] && echo "; PyMuPDF (\`scripts/mupdf_text.py\`, 8 files a process) builds every page's text and prints its length"); grep's $grep_matches matches are counted with \`wc -l\`, so it reads the whole text."
 	echo
 	echo "One query, \`lcity search --out WS $query\` (top 10 hits with snippets, facets, the"
 	echo "review note) against \`grep -rli $query WS/texts/\` (the names of the texts that hold the"

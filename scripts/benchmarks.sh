@@ -452,8 +452,6 @@ cat >&3 <<'EOF'
 
 * Search at 400 40-page reports on an idle machine (`SCALE="100 400 1600"`); the figures
   in "Memory and search at scale (issue 19)" were taken on a shared one.
-* PyMuPDF in `scripts/bench.sh`'s stage table; it is measured on one long book by
-  `scripts/ingestbench.sh` instead.
 
 ## History
 
