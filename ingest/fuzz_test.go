@@ -55,22 +55,31 @@ func FuzzFile(f *testing.F) {
 		fsys := fstest.MapFS{"in.pdf": {Data: data}}
 		in := Input{File: "in.pdf", Source: "in.pdf", Entries: []corpus.Entry{{File: "in.pdf", City: "Cork"}}}
 		res := File(context.Background(), fsys, in, Options{Timeout: 5 * time.Second})
-		if len(res.Docs)+len(res.Failures) == 0 {
-			t.Fatal("neither a document nor a failure")
-		}
-		for _, fl := range res.Failures {
-			if !slices.Contains(reasons, fl.Reason) || fl.Detail == "" {
-				t.Fatalf("failure %+v: reason outside the vocabulary or no detail", fl)
-			}
-		}
-		for _, d := range res.Docs {
-			for _, p := range d.Passages {
-				if p.Start < 0 || p.End > len(d.Text) || p.Start > p.End || d.Text[p.Start:p.End] != p.Text {
-					t.Fatalf("passage %s [%d:%d] does not match its document text", p.ID, p.Start, p.End)
-				}
-			}
-		}
+		checkResult(t, res, reasons)
 	})
+}
+
+// checkResult fails t unless res holds a document or a failure, every
+// failure has one of reasons and a detail, and every passage is the text
+// of its document between its offsets: what the fuzz targets of whole-file
+// extraction hold every input to.
+func checkResult(t *testing.T, res Result, reasons []string) {
+	t.Helper()
+	if len(res.Docs)+len(res.Failures) == 0 {
+		t.Fatal("neither a document nor a failure")
+	}
+	for _, fl := range res.Failures {
+		if !slices.Contains(reasons, fl.Reason) || fl.Detail == "" {
+			t.Fatalf("failure %+v: reason outside the vocabulary or no detail", fl)
+		}
+	}
+	for _, d := range res.Docs {
+		for _, p := range d.Passages {
+			if p.Start < 0 || p.End > len(d.Text) || p.Start > p.End || d.Text[p.Start:p.End] != p.Text {
+				t.Fatalf("passage %s [%d:%d] does not match its document text", p.ID, p.Start, p.End)
+			}
+		}
+	}
 }
 
 // FuzzParseCMap feeds arbitrary bytes to the ToUnicode CMap parser and the
