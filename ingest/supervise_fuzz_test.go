@@ -26,7 +26,7 @@ func FuzzSupervisedFile(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
 	f.Add([]byte("%PDF-1.7\n1 0 obj <</Type /Pages /Count 9999999999 /Kids [1 0 R]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"))
 	reasons := []string{corpus.ReasonEncrypted, corpus.ReasonCorrupt, corpus.ReasonNoText, corpus.ReasonTooLarge,
-		corpus.ReasonTimeout, corpus.ReasonUnsupported, corpus.ReasonCrashed, corpus.ReasonTooMuchMemory}
+		corpus.ReasonTimeout, corpus.ReasonUnsupported, corpus.ReasonUndecodableFont, corpus.ReasonCrashed, corpus.ReasonTooMuchMemory}
 	s := NewSupervisor()
 	f.Cleanup(func() { s.Close() })
 	f.Fuzz(func(t *testing.T, data []byte) {
