@@ -231,11 +231,7 @@ func Encode(m map[int][]rune) []byte {
 		end = cids[j-1] + 1
 		i = j
 	}
-	var b bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
-	zw.Write(raw)
-	zw.Close()
-	return b.Bytes()
+	return compress(raw)
 }
 
 // follows reports whether b is a with its last code point plus one.
@@ -401,6 +397,12 @@ func EncodeCMap(ordering int, cm *CMap) []byte {
 			i = j
 		}
 	}
+	return compress(raw)
+}
+
+// compress is raw zlib-compressed at the best level: the form a table is
+// embedded in.
+func compress(raw []byte) []byte {
 	var b bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
 	zw.Write(raw)
