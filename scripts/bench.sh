@@ -38,10 +38,8 @@ query=${QUERY:-festival}
 searches=${SEARCHES:-10}
 work=${WORK:-/tmp/lcity-bench}
 mkdir -p "$work"
-command -v pdftotext >/dev/null || { echo "bench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
-mupdf=0
-/usr/bin/python3 -c 'import fitz' 2>/dev/null && mupdf=1
+need_anchors bench
+mupdf=$(mupdf_installed)
 
 # The command as a reader reruns it, with the settings that shape the figures.
 command_line="PAGES=$pages WORKERS=$workers REPS=$reps QUERY=$query SEARCHES=$searches scripts/bench.sh ${sizes[*]}"

@@ -20,10 +20,8 @@ pages=${PAGES:-1000}
 reps=${REPS:-5}
 work=${WORK:-/tmp/lcity-ingestbench}
 mkdir -p "$work"
-command -v pdftotext >/dev/null || { echo "ingestbench: pdftotext not found (apt-get install poppler-utils)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "ingestbench: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
-mupdf=0
-/usr/bin/python3 -c 'import fitz' 2>/dev/null && mupdf=1
+need_anchors ingestbench
+mupdf=$(mupdf_installed)
 
 go build -o "$work/lcity" ./cmd/lcity
 go build -o "$work/lcity-gen" ./cmd/lcity-gen
