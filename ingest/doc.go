@@ -36,7 +36,12 @@
 // into the document's cleaned text; sentence spans come from prose/v2's
 // segmenter, built once per process and shared (sentences.go: prose
 // exports no way to build it once, so its constructor is linked by name and
-// checked against prose.NewDocument by a test and a fuzz target).
+// checked against prose.NewDocument by a test and a fuzz target). Its
+// Punkt model is read by a small decoder written here for the model's one
+// shape, because the library's LoadTraining (encoding/json by reflection)
+// cost 13–22 ms in every process, each worker included; anything else is
+// left to LoadTraining, and a test and a fuzz target hold the decoder to
+// it.
 //
 // HashFile hashes an input within the size limit and stops on
 // cancellation; a caller that already needs the digest (for an up-to-date
