@@ -5,8 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // missingTool is a program name no system has on PATH.
@@ -161,5 +163,36 @@ func TestFilesAndSameFiles(t *testing.T) {
 	}
 	if d := FirstDiff([]byte("x\ny\n"), []byte("x\nz\n"), "a", "b"); !strings.Contains(d, "line 2:") || !strings.Contains(d, "a: y") || !strings.Contains(d, "b: z") {
 		t.Errorf("FirstDiff = %q, want line 2 with both sides", d)
+	}
+}
+
+// TestCPUTime: CPU time grows with work this process does, and with the
+// children it waited for in CPUTimeWithChildren.
+func TestCPUTime(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		if _, ok := CPUTime(); ok {
+			t.Fatal("CPUTime reports a time where getrusage is missing")
+		}
+		return
+	}
+	before, ok := CPUTime()
+	if !ok {
+		t.Fatal("CPUTime: no CPU time on a Unix system")
+	}
+	withBefore, _ := CPUTimeWithChildren()
+	// Work until the clock moves (its resolution may be a scheduler
+	// tick), for at most 10 s of wall time on a busy machine.
+	x, after := 1.0, before
+	for deadline := time.Now().Add(10 * time.Second); after <= before && time.Now().Before(deadline); after, _ = CPUTime() {
+		for i := 0; i < 100000; i++ {
+			x = x*1.0000001 + 1e-9
+		}
+	}
+	withAfter, _ := CPUTimeWithChildren()
+	if after <= before {
+		t.Errorf("CPUTime did not grow in 10 s of work: %v then %v (x=%g)", before, after, x)
+	}
+	if withAfter < after || withAfter <= withBefore {
+		t.Errorf("CPUTimeWithChildren %v then %v, CPUTime %v", withBefore, withAfter, after)
 	}
 }
