@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"testing"
 	"testing/fstest"
 
@@ -41,7 +42,14 @@ func BenchmarkSampleBook(b *testing.B) {
 // 10 pages, running headers, page numbers, an outline) as one book split
 // by its outline: the size of a real UIL volume and more. MB/s is PDF
 // bytes per second; pages/s is reported too.
-func BenchmarkBook500(b *testing.B) {
+func BenchmarkBook500(b *testing.B) { benchBook500(b, 1) }
+
+// BenchmarkBook500Parallel is BenchmarkBook500 with the pages read by one
+// goroutine per CPU (Options.PageWorkers), as a run of one book does:
+// time/op falls, cpu-ns/op shows what the extra font loading costs.
+func BenchmarkBook500Parallel(b *testing.B) { benchBook500(b, runtime.GOMAXPROCS(0)) }
+
+func benchBook500(b *testing.B, pageWorkers int) {
 	cities := make([]string, 50)
 	entries := make([]corpus.Entry, 50)
 	for i := range cities {
@@ -55,7 +63,7 @@ func BenchmarkBook500(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	testenv.CPULoop(b, func() {
-		res := File(context.Background(), fsys, in, Options{})
+		res := File(context.Background(), fsys, in, Options{PageWorkers: pageWorkers})
 		if len(res.Docs) != len(cities) {
 			b.Fatalf("%d docs, failures %v", len(res.Docs), res.Failures)
 		}

@@ -172,7 +172,7 @@ func pageTexts(t *testing.T, file string) ([]string, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)))
+	return PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
 }
 
 // TestRealWorldText checks the extracted text of chosen real-world PDFs,

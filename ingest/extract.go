@@ -19,8 +19,8 @@ import (
 // output, for comparison with other extractors such as pdftotext. Errors
 // wrap the corpus.Err* sentinels; a panic inside the PDF library becomes
 // corpus.ErrCorrupt. An encrypted file is opened with the empty user
-// password.
-func PageTexts(ctx context.Context, r io.ReaderAt, size int64) (texts []string, err error) {
+// password. Up to workers pages are read at once (Options.PageWorkers).
+func PageTexts(ctx context.Context, r io.ReaderAt, size int64, workers int) (texts []string, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			texts, err = nil, fmt.Errorf("%w: pdf library panic: %v", corpus.ErrCorrupt, x)
@@ -30,14 +30,18 @@ func PageTexts(ctx context.Context, r io.ReaderAt, size int64) (texts []string, 
 	if err != nil {
 		return nil, err
 	}
+	nums := make([]int, f.pages)
+	for i := range nums {
+		nums[i] = i + 1
+	}
+	pages, errs := f.extractPages(ctx, nums, workers)
 	texts = make([]string, 0, f.pages)
-	for n := 1; n <= f.pages; n++ {
-		p, err := f.page(ctx, n)
-		if err != nil {
+	for i, p := range pages {
+		if err := errs[i]; err != nil {
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n)
+				return nil, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, nums[i])
 			}
-			p = page{number: n}
+			p = page{number: nums[i]}
 		}
 		var b strings.Builder
 		for _, bl := range blocks([]page{p}) {

@@ -91,7 +91,7 @@ func TestFontFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data := readFixture(t, filepath.Join("testdata", "fonts", tt.file))
-			texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)))
+			texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,7 +48,7 @@ func TestFormFieldValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			texts, err := PageTexts(context.Background(), bytes.NewReader(tt.pdf), int64(len(tt.pdf)))
+			texts, err := PageTexts(context.Background(), bytes.NewReader(tt.pdf), int64(len(tt.pdf)), 1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -86,6 +86,11 @@ type Options struct {
 	// documentation for what each operating system allows); File, in
 	// process, ignores it.
 	MaxMemory int64
+	// PageWorkers is how many pages of one PDF are read at once (0 or 1:
+	// one after the other). The output does not depend on it; each extra
+	// worker loads the fonts it meets again, so it pays only when CPUs
+	// would otherwise idle: a run with fewer files than workers.
+	PageWorkers int
 }
 
 func (o Options) withDefaults() Options {
@@ -224,7 +229,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 	{
 		var notes []string
 		var err error
-		pages, outline, notes, repaired, err = extractPDF(ctx, data, size, in)
+		pages, outline, notes, repaired, err = extractPDF(ctx, data, size, in, opt.PageWorkers)
 		if opt.Fallback == FallbackPdftotext && ctx.Err() == nil && (err != nil || !hasText(pages)) {
 			if fp, ferr := pdftotextPages(ctx, data, size); ferr == nil && hasText(fp) {
 				pages, err, notes, repaired = fp, nil, nil, false
@@ -303,9 +308,10 @@ func noTextError(pages []page, r pageRange) error {
 }
 
 // extractPDF reads the pages an input needs and, for a book split by its
-// outline, the outline. Pages that fail are empty and noted. repaired
-// tells that the file's cross-reference data was rebuilt.
-func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pages []page, outline []outlineEntry, notes []string, repaired bool, err error) {
+// outline, the outline, with up to workers pages read at once. Pages that
+// fail are empty and noted. repaired tells that the file's cross-reference
+// data was rebuilt.
+func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input, workers int) (pages []page, outline []outlineEntry, notes []string, repaired bool, err error) {
 	f, err := openPDF(data, size, password(in.Entries))
 	if err != nil {
 		return nil, nil, nil, false, err
@@ -314,20 +320,22 @@ func extractPDF(ctx context.Context, data io.ReaderAt, size int64, in Input) (pa
 		notes = append(notes, fmt.Sprintf("%s: cross-reference data rebuilt by scanning the file (%s)", in.Source, f.repairNote))
 	}
 	want := neededPages(in.Entries, f.pages)
-	pages = make([]page, 0, f.pages)
+	nums := make([]int, 0, len(want))
 	for n := 1; n <= f.pages; n++ {
-		if !want[n] {
+		if want[n] {
+			nums = append(nums, n)
+		}
+	}
+	pages, errs := f.extractPages(ctx, nums, workers)
+	for i, err := range errs {
+		if err == nil {
 			continue
 		}
-		p, err := f.page(ctx, n)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, nil, nil, false, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, n)
-			}
-			notes = append(notes, fmt.Sprintf("%s: %v", in.Source, err))
-			p = page{number: n}
+		if ctx.Err() != nil {
+			return nil, nil, nil, false, fmt.Errorf("%w: stopped at page %d", corpus.ErrTimeout, nums[i])
 		}
-		pages = append(pages, p)
+		notes = append(notes, fmt.Sprintf("%s: %v", in.Source, err))
+		pages[i] = page{number: nums[i]}
 	}
 	if needsOutline(in.Entries) {
 		outline = f.outline()

@@ -8,6 +8,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ledongthuc/pdf"
 
@@ -378,6 +380,61 @@ func (f *pdfFile) page(ctx context.Context, n int) (p page, err error) {
 	}
 	gs, undecoded := f.pageGlyphs(pg)
 	return page{number: n, lines: orientedLines(gs), undecoded: undecoded}, nil
+}
+
+// extractPages extracts pages nums (1-based, any order) with up to
+// workers goroutines, returning each page's result and error at the index
+// of its number. Each goroutine works on its own copy of f's caches (fonts
+// fill their decode tables as codes appear, and the object cache grows),
+// so a font used on pages read by two goroutines is loaded twice; the
+// text of a page depends only on the file, never on which goroutine read
+// it or on what a cache held before, so the output is the same for any
+// worker count (TestPagesParallel). A panic fails its page alone.
+func (f *pdfFile) extractPages(ctx context.Context, nums []int, workers int) ([]page, []error) {
+	pages := make([]page, len(nums))
+	errs := make([]error, len(nums))
+	workers = min(workers, len(nums))
+	if workers <= 1 {
+		for i, n := range nums {
+			pages[i], errs[i] = f.page(ctx, n)
+			if errs[i] != nil && ctx.Err() != nil {
+				break
+			}
+		}
+		return pages, errs
+	}
+	// The copies are made before any goroutine uses f.
+	files := []*pdfFile{f}
+	for range workers - 1 {
+		files = append(files, f.forWorker())
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for _, wf := range files {
+		wg.Go(func() {
+			// page turns a panic into its error: none escapes here.
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(nums) {
+					return
+				}
+				pages[i], errs[i] = wf.page(ctx, nums[i])
+			}
+		})
+	}
+	wg.Wait()
+	return pages, errs
+}
+
+// forWorker is a copy of f with caches of its own, for a goroutine of
+// extractPages: the PDF library's Reader is not changed after it is
+// opened, and its bytes are read with ReadAt only.
+func (f *pdfFile) forWorker() *pdfFile {
+	c := *f
+	c.fonts = map[uint64]*font{}
+	c.objs = map[uint64]pdf.Value{}
+	c.glyphBuf = nil
+	return &c
 }
 
 // inherited returns key of a page dictionary or of its nearest ancestor

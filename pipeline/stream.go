@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -100,6 +101,8 @@ type streamer struct {
 	steps  steps
 	opt    ingest.Options
 	total  int
+	// started counts the inputs workers have taken, for pageWorkers.
+	started atomic.Int64
 	// sup extracts in worker processes; nil extracts in process
 	// (IngestConfig.InProcess).
 	sup *ingest.Supervisor
@@ -249,13 +252,16 @@ func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork, err 
 		key = cacheKey(in, s.opt)
 		res, hit = cached(s.cfg.Out, key)
 	}
+	left := s.total - int(s.started.Add(1)) + 1
 	if !hit {
+		opt := s.opt
+		opt.PageWorkers = pageWorkers(s.cfg.workers(), left)
 		if s.sup != nil {
-			if res, err = s.sup.File(ctx, s.corpus.FS, in, s.opt); err != nil {
+			if res, err = s.sup.File(ctx, s.corpus.FS, in, opt); err != nil {
 				return fileWork{}, fmt.Errorf("%w (--in-process extracts without worker processes)", err)
 			}
 		} else {
-			res = ingest.File(ctx, s.corpus.FS, in, s.opt)
+			res = ingest.File(ctx, s.corpus.FS, in, opt)
 		}
 		if key != "" && ctx.Err() == nil {
 			if err := store(s.cfg.Out, key, res); err != nil {
@@ -288,6 +294,14 @@ func (s *streamer) work(ctx context.Context, in ingest.Input) (fw fileWork, err 
 	res.Docs = docs
 	fw.res = res
 	return fw, nil
+}
+
+// pageWorkers is how many pages of an input to read at once when it is
+// taken with left inputs (itself included) still to start: the workers'
+// share of each, so that one book, or the last of a corpus, uses every
+// worker's CPU rather than one. The output does not depend on it.
+func pageWorkers(workers, left int) int {
+	return max(1, workers/max(1, min(workers, left)))
 }
 
 // code codes a document's passages; a panic is an error wrapping

@@ -272,3 +272,23 @@ func TestDeterministicNearDuplicateNames(t *testing.T) {
 		t.Errorf("compared %d files", n)
 	}
 }
+
+// TestPageWorkers checks the share of workers an input's pages get: all of
+// them for a lone book, none extra while inputs outnumber workers.
+func TestPageWorkers(t *testing.T) {
+	for _, tt := range []struct{ workers, left, want int }{
+		{1, 1, 1},
+		{2, 1, 2},
+		{2, 2, 1},
+		{2, 17, 1},
+		{8, 2, 4},
+		{8, 3, 2},
+		{8, 100, 1},
+		{3, 2, 1},
+		{0, 0, 1}, // never fewer than one
+	} {
+		if got := pageWorkers(tt.workers, tt.left); got != tt.want {
+			t.Errorf("pageWorkers(%d, %d) = %d, want %d", tt.workers, tt.left, got, tt.want)
+		}
+	}
+}

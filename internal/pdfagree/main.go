@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -206,7 +207,7 @@ func measure(file, lcity, tool, tmp string, runs int) row {
 		return r
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	texts, err := ingest.PageTexts(ctx, bytes.NewReader(data), int64(len(data)))
+	texts, err := ingest.PageTexts(ctx, bytes.NewReader(data), int64(len(data)), runtime.GOMAXPROCS(0))
 	cancel()
 	if err != nil {
 		r.note = "lcity: " + firstLine(err.Error())
@@ -366,7 +367,7 @@ func dumpPages(file string) error {
 	if err != nil {
 		return err
 	}
-	texts, err := ingest.PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)))
+	texts, err := ingest.PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), runtime.GOMAXPROCS(0))
 	if err != nil {
 		return err
 	}
