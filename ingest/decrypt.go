@@ -26,13 +26,13 @@ import (
 )
 
 // This file opens encrypted PDFs (PDF 32000-1, 7.6; ISO 32000-2 for
-// AES-256). The PDF library decrypts RC4 with 128-bit keys and AES-128
-// (V4, AESV2) itself, and newReader lets it, passing it the password. It
-// cannot open AES-256 (V5, R5/R6) files, derives the key of each object
-// wrongly for RC4 keys shorter than 128 bits (it keys RC4 with the whole
-// MD5 digest instead of its first n+5 bytes, so 40-bit files decrypt to
-// garbage and come out empty), accepts only the user password and only V4
-// files whose strings and streams share one AESV2 filter. For those files
+// AES-256). The PDF library decrypts RC4 with 128-bit keys itself, and
+// newReader lets it, passing it the password. It cannot open AES-256 (V5,
+// R5/R6) files, derives the key of each object wrongly for RC4 keys
+// shorter than 128 bits (it keys RC4 with the whole MD5 digest instead of
+// its first n+5 bytes, so 40-bit files decrypt to garbage and come out
+// empty), accepts only the user password, and opens AES-128 (V4, AESV2)
+// files but leaves the padding on their strings. For all of those files
 // decryptPDF writes an unencrypted copy of the file in memory, which the
 // library then reads: every "N G obj" is parsed (objects.go), its strings
 // and stream data decrypted, object streams unpacked, and a new
@@ -71,19 +71,15 @@ func newReader(p prepared, password string) (*pdf.Reader, error) {
 }
 
 // libraryDecrypts reports whether the PDF library decrypts a file with
-// this encryption dictionary correctly: it is absent, or RC4 (V1, V2) with
-// a 128-bit key, or V4 (the library refuses the V4 files it cannot read).
+// this encryption dictionary correctly: it is absent, or RC4 (V2) with a
+// 128-bit key. The library opens V4 (AESV2) files too, but leaves AES's
+// padding on every string it decrypts: a CID font's /Ordering, a form
+// field's value, a bookmark title (TestEncryptedStrings).
 func libraryDecrypts(enc pdf.Value) bool {
 	if enc.IsNull() {
 		return true
 	}
-	switch enc.Key("V").Int64() {
-	case 2:
-		return enc.Key("Length").Int64() == 128
-	case 4:
-		return true
-	}
-	return false
+	return enc.Key("V").Int64() == 2 && enc.Key("Length").Int64() == 128
 }
 
 // cryptMethod is how strings or streams are encrypted.

@@ -193,6 +193,49 @@ func TestEncryptedFiles(t *testing.T) {
 	}
 }
 
+// TestEncryptedStrings reads the bookmark title of each encrypted
+// fixture, a string, which the security handler encrypts apart from the
+// streams, and the text of a CID font's page encrypted with AES-128. The
+// PDF library left AES's padding on strings: the title read "Espoo city"
+// and six bytes of value 6 (which the outline's cleaning hid), and the
+// font's /Ordering "Japan1" so padded named no collection: the page had
+// no text at all.
+func TestEncryptedStrings(t *testing.T) {
+	for _, fx := range encryptedFixtures {
+		t.Run(fx.file, func(t *testing.T) {
+			data := readFixture(t, filepath.Join("testdata", "encrypted", fx.file))
+			password := ""
+			if strings.Contains(fx.file, "-user") {
+				password = fixtureOwner
+			}
+			f, err := openPDF(bytes.NewReader(data), int64(len(data)), password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title := f.r.Trailer().Key("Root").Key("Outlines").Key("First").Key("Title").RawString()
+			if title != "Espoo city" {
+				t.Errorf("bookmark title %q, want %q", title, "Espoo city")
+			}
+		})
+	}
+	t.Run("cid-japan1 AES-128", func(t *testing.T) {
+		qpdf := testenv.Tool(t, "qpdf", "qpdf")
+		out := filepath.Join(t.TempDir(), "enc.pdf")
+		args := qpdfArgs([]string{"--encrypt", "", fixtureOwner, "128", "--use-aes=y"}, filepath.Join("testdata", "fonts", "cid-japan1.pdf"), out)
+		if msg, err := exec.Command(qpdf, args...).CombinedOutput(); err != nil {
+			t.Fatalf("qpdf %q: %v\n%s", args, err, msg)
+		}
+		data := readFixture(t, out)
+		texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(texts, ""); !strings.Contains(got, "岡山市") {
+			t.Errorf("text %q, want it to hold 岡山市", got)
+		}
+	})
+}
+
 // TestObjectKeyLength checks Algorithm 1's key length: the first n+5
 // bytes of the digest, at most 16 (the PDF library uses all 16, which
 // breaks 40-bit RC4).

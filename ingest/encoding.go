@@ -359,6 +359,8 @@ func maybeNumber(w []byte) bool {
 	return false
 }
 
+// literal reads the literal string at i, its escapes and ends of line as
+// ISO 32000-1, 7.3.4.2 says (TestLiteralEscapes).
 func (lx *cmapLexer) literal() string {
 	b := lx.b
 	lx.i++ // (
@@ -368,7 +370,7 @@ func (lx *cmapLexer) literal() string {
 			s := string(b[lx.i:j])
 			lx.i = j + 1
 			return s
-		} else if c == '\\' || c == '(' {
+		} else if c == '\\' || c == '(' || c == '\r' {
 			break
 		}
 	}
@@ -389,6 +391,17 @@ func (lx *cmapLexer) literal() string {
 					out = append(out, '\r')
 				case 't':
 					out = append(out, '\t')
+				case 'b':
+					out = append(out, '\b')
+				case 'f':
+					out = append(out, '\f')
+				case '\r':
+					// A backslash before an end of line continues the
+					// string on the next line: both are dropped.
+					if lx.i < len(b) && b[lx.i] == '\n' {
+						lx.i++
+					}
+				case '\n':
 				case '0', '1', '2', '3', '4', '5', '6', '7':
 					v := int(e - '0')
 					for k := 0; k < 2 && lx.i < len(b) && b[lx.i] >= '0' && b[lx.i] <= '7'; k++ {
@@ -409,6 +422,13 @@ func (lx *cmapLexer) literal() string {
 				return string(out)
 			}
 			out = append(out, c)
+		case '\r':
+			// An end of line in a string is one line feed, whatever
+			// its bytes (ISO 32000-1, 7.3.4.2).
+			if lx.i < len(b) && b[lx.i] == '\n' {
+				lx.i++
+			}
+			out = append(out, '\n')
 		default:
 			out = append(out, c)
 		}

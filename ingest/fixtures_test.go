@@ -93,10 +93,19 @@ func checkFixture(t *testing.T, path string, want []byte) {
 }
 
 // encryptedPlain is the unencrypted PDF the encrypted fixtures are made
-// from: one page of Helvetica text.
+// from: one page of Helvetica text, and a bookmark "Espoo city" to it, so that
+// each fixture has a string the security handler encrypts.
 func encryptedPlain() []byte {
 	content := "BT /F1 12 Tf 72 760 Td (The learning festival of Espoo) Tj 0 -16 Td (brings libraries and schools together.) Tj ET"
-	return onePage([]fixtureObj{obj("<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding>>")}, content)
+	return fixturePDF([]fixtureObj{
+		obj("<</Type /Catalog /Pages 2 0 R /Outlines 6 0 R>>"),
+		obj("<</Type /Pages /Kids [3 0 R] /Count 1>>"),
+		obj("<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 4 0 R>>>> /Contents 5 0 R>>"),
+		obj("<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding>>"),
+		stm("", content),
+		obj("<</Type /Outlines /First 7 0 R /Last 7 0 R /Count 1>>"),
+		obj("<</Title (Espoo city) /Parent 6 0 R /Dest [3 0 R /XYZ 0 842 0]>>"),
+	})
 }
 
 func readFixture(t *testing.T, path string) []byte {

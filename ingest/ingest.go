@@ -51,8 +51,12 @@ import (
 // paragraphs; a one-line page does not continue onto the next; a file not
 // there fails as missing; a filled-in text field whose appearance shows
 // nothing is read from its value; fonts with predefined CJK CMaps other
-// than Identity (90ms-RKSJ-H, UniGB-UTF16-H …) give text.
-const Version = "12"
+// than Identity (90ms-RKSJ-H, UniGB-UTF16-H …) give text. 13: the
+// escapes \b and \f, a backslash before an end of line, and an end of
+// line in a literal string are read as ISO 32000-1 says (files rewritten
+// by qpdf --qdf or PyMuPDF's clean save lost letters); the strings of
+// AES-128 files lose their padding (a CID font's page had no text).
+const Version = "13"
 
 // Extractor names recorded in documents.jsonl.
 const (

@@ -1,0 +1,62 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestLiteralEscapes checks that literal strings are read by the escapes
+// of ISO 32000-1, 7.3.4.2. qpdf --qdf and PyMuPDF's clean save write
+// control codes as \b and \f; these were read as the letters b and f, so
+// a font whose codes 8 and 12 are "p" and "l" gave "isbum dofor" for
+// "ipsum dolor".
+func TestLiteralEscapes(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{`(plain)`, "plain"},
+		{`(\n\r\t\b\f)`, "\n\r\t\b\f"},
+		{`(\(\)\\)`, `()\`},
+		{`(\101\60\0053)`, "A0\x053"},
+		{"(one\\\ntwo)", "onetwo"},
+		{"(one\\\r\ntwo)", "onetwo"},
+		{"(one\\\rtwo)", "onetwo"},
+		{"(a\rb)", "a\nb"},
+		{"(a\r\nb)", "a\nb"},
+		{"(a\nb)", "a\nb"},
+		{`(nested (paren) ok)`, "nested (paren) ok"},
+		{`(\q)`, "q"}, // an unknown escape: the backslash is dropped
+		{`(open`, "open"},
+	} {
+		lx := cmapLexer{b: []byte(tt.in)}
+		if got := lx.literal(); got != tt.want {
+			t.Errorf("literal(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestControlCodesInStrings reads a page whose font maps the codes that
+// have escapes of their own (8 \b, 9 \t, 10 \n, 12 \f, 13 \r) to
+// letters, as a subset font numbering its glyphs from 1 does, with the
+// codes written as qpdf writes them.
+func TestControlCodesInStrings(t *testing.T) {
+	cmap := "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n" +
+		"1 begincodespacerange <00> <FF> endcodespacerange\n" +
+		"6 beginbfchar <08> <0070> <09> <0069> <0A> <0073> <0C> <006C> <0D> <0075> <0E> <006D> endbfchar\n" +
+		"1 beginbfrange <41> <5A> <0041> endbfrange\n" +
+		"endcmap CMapName currentdict /CMap defineresource pop end end"
+	font := []fixtureObj{
+		obj("<</Type /Font /Subtype /TrueType /BaseFont /AAAAAA+Sub /FirstChar 0 /LastChar 255 /Widths 6 0 R /ToUnicode 5 0 R>>"),
+		stm("", cmap),
+		obj("[" + strings.Repeat("500 ", 256) + "]"),
+	}
+	// "ipsum" is \t \b \n \r \016; "LUM" continues on a second line.
+	data := onePage(font, "BT /F1 12 Tf 72 700 Td (\\t\\b\\n\\r\\016 \\fLU\\\nM) Tj ET")
+	texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(strings.Join(texts, "")); got != "ipsum lLUM" {
+		t.Errorf("text %q, want %q", got, "ipsum lLUM")
+	}
+}
