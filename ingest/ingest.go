@@ -55,7 +55,8 @@ import (
 // escapes \b and \f, a backslash before an end of line, and an end of
 // line in a literal string are read as ISO 32000-1 says (files rewritten
 // by qpdf --qdf or PyMuPDF's clean save lost letters); the strings of
-// AES-128 files lose their padding (a CID font's page had no text).
+// AES-128 files lose their padding (a CID font's page had no text); word
+// gaps in a condensed font are measured in the em of its width.
 const Version = "13"
 
 // Extractor names recorded in documents.jsonl.

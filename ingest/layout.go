@@ -361,7 +361,17 @@ func buildLine(grp []glyph, scratch *[]float64) (line, bool) {
 			var gap float64
 			if prev.w > 0 {
 				gap = g.x - (prev.x + prev.w)
-				if gap > wordGap(prev, size, med) {
+				// A font condensed by Tz or by a text matrix scaled less
+				// in x than in y (as cairo writes one) sets its words
+				// closer: the gap is measured in the em of its width.
+				// One stretched wider keeps the em of its height, whose
+				// 0.22 is still above a kern (under 0.1 em) while the
+				// stretch is below 2.2.
+				em := size
+				if h := hypot(prev.dx, prev.dy); h > 0 && h < size {
+					em = h
+				}
+				if gap > wordGap(prev, em, med) {
 					b.WriteByte(' ')
 				}
 			} else if g.x != prev.x {
@@ -420,8 +430,8 @@ func addSize(sizes []sizeCount, size float64, n int) []sizeCount {
 	return append(sizes, sizeCount{size, n})
 }
 
-// wordGap is the smallest gap after glyph prev that separates words: 0.22
-// of the font size, or less in a font with a narrow space (a slide
+// wordGap is the smallest gap after glyph prev, in a font size em wide,
+// that separates words: 0.22 em, or less in a font with a narrow space (a slide
 // export's words stand 0.85 of a 0.23 em space apart): half the font's
 // space, but never below a quarter of the line's median glyph width, so
 // that kerning inside the words of typeset text (under 0.1 em) does not

@@ -60,3 +60,31 @@ func TestControlCodesInStrings(t *testing.T) {
 		t.Errorf("text %q, want %q", got, "ipsum lLUM")
 	}
 }
+
+// TestCondensedWordGaps reads words set apart by TJ gaps, without space
+// glyphs, in a font condensed to 60 % by Tz and by a text matrix scaled
+// less in x than in y (as pdftocairo writes every page): the gaps, a
+// quarter of the font's width of an em, are under 0.22 of its height and
+// were read as no gap ("Learningcities").
+func TestCondensedWordGaps(t *testing.T) {
+	// A subset font: lower-case letters only, so no space width to go by.
+	font := []fixtureObj{obj("<</Type /Font /Subtype /Type1 /BaseFont /AAAAAA+Sub /FirstChar 97 /LastChar 122 /Widths [" +
+		strings.Repeat("500 ", 26) + "] /Encoding /WinAnsiEncoding>>")}
+	tj := "[(learning)-250(cities)-250(in)-250(espoo)] TJ"
+	for _, tt := range []struct{ name, content string }{
+		{"Tz 60", "BT /F1 12 Tf 60 Tz 72 700 Td " + tj + " ET"},
+		{"text matrix", "BT /F1 1 Tf 7.2 0 0 12 72 700 Tm " + tj + " ET"},
+		{"upright, for contrast", "BT /F1 12 Tf 72 700 Td [(learning)-300(cities)-300(in)-300(espoo)] TJ ET"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := onePage(font, tt.content)
+			texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.TrimSpace(strings.Join(texts, "")), "learning cities in espoo"; got != want {
+				t.Errorf("text %q, want %q", got, want)
+			}
+		})
+	}
+}
