@@ -37,6 +37,7 @@ func TestHostile(t *testing.T) {
 		{file: "xref-wrong-offsets.pdf", words: []string{"shifted", "scanning"}, repaired: true},
 		{file: "xref-missing.pdf", words: []string{"without", "rebuilt"}, repaired: true},
 		{file: "xref-and-trailer-none.pdf", words: []string{"neither", "catalog"}, repaired: true},
+		{file: "size-too-small.pdf", words: []string{"first", "merged", "second", "beyond"}, repaired: true},
 		{file: "count-9999999999.pdf", words: []string{"absurd", "single"}},
 		{file: "pagetree-cycle.pdf", words: []string{"loops", "page"}},
 		{file: "annots-objstm-10000.pdf", words: []string{"thousand", "annotations"}},

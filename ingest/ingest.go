@@ -56,7 +56,9 @@ import (
 // line in a literal string are read as ISO 32000-1 says (files rewritten
 // by qpdf --qdf or PyMuPDF's clean save lost letters); the strings of
 // AES-128 files lose their padding (a CID font's page had no text); word
-// gaps in a condensed font are measured in the em of its width.
+// gaps in a condensed font are measured in the em of its width; a file
+// whose trailer /Size is below the objects its table lists is rebuilt
+// (pdfunite's output lost its last pages).
 const Version = "13"
 
 // Extractor names recorded in documents.jsonl.

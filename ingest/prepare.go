@@ -239,6 +239,18 @@ func readXref(data []byte, limit int64) (xrefData, error) {
 	if x.trailer.dict == nil {
 		return x, errors.New("no trailer")
 	}
+	// The library reads no object numbered /Size or above: a file whose
+	// table lists more (pdfunite writes such files) would lose them,
+	// pages among them, without a word.
+	size, top := x.trailer.key("Size").n, int64(-1)
+	for n, l := range x.objs {
+		if n >= size && l.off != -1 {
+			top = max(top, n)
+		}
+	}
+	if top >= 0 {
+		return x, fmt.Errorf("trailer /Size %d, but the cross-reference data lists object %d", size, top)
+	}
 	return x, nil
 }
 

@@ -48,6 +48,7 @@ func main() {
 		"no-text.pdf":               noText(),
 		"predictor-columns.pdf":     hugeColumns(),
 		"annots-objstm-rc4.pdf":     annotsInObjStmEncrypted(),
+		"size-too-small.pdf":        sizeTooSmall(),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
@@ -375,6 +376,21 @@ func noXrefNoTrailer() []byte {
 func xrefStreamHugeSize() []byte {
 	d := onePage(text("A cross-reference stream claims ten billion objects."), "", "")
 	return d.xrefStream(0, 0, "9999999999")
+}
+
+// sizeTooSmall is a two-page document whose trailer /Size stops short of
+// the second page's objects, which the table lists (pdfunite writes such
+// files): the library reads no object numbered /Size or above.
+func sizeTooSmall() []byte {
+	d := onePage(text("The first page of a merged report."), "", "")
+	d.objs[1] = "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>"
+	d.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >>")
+	d.add(stream("", text("The second page lies beyond the trailer size.")))
+	b, offs := d.body()
+	start := len(b)
+	b = append(b, xrefTable(1, offs, 0)...)
+	b = append(b, fmt.Sprintf("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", start)...)
+	return b
 }
 
 func prevLoop() []byte {
