@@ -26,13 +26,14 @@ import (
 )
 
 // This file opens encrypted PDFs (PDF 32000-1, 7.6; ISO 32000-2 for
-// AES-256). The PDF library decrypts RC4 with 128-bit keys itself, and
-// newReader lets it, passing it the password. It cannot open AES-256 (V5,
-// R5/R6) files, derives the key of each object wrongly for RC4 keys
-// shorter than 128 bits (it keys RC4 with the whole MD5 digest instead of
-// its first n+5 bytes, so 40-bit files decrypt to garbage and come out
-// empty), accepts only the user password, and opens AES-128 (V4, AESV2)
-// files but leaves the padding on their strings. For all of those files
+// AES-256). The PDF library decrypts RC4 and AES-128 itself, but cannot
+// open AES-256 (V5, R5/R6) files, derives the key of each object wrongly
+// for RC4 keys shorter than 128 bits (it keys RC4 with the whole MD5
+// digest instead of its first n+5 bytes, so 40-bit files decrypt to
+// garbage and come out empty), accepts only the user password, leaves the
+// padding on the strings of AES-128 (V4, AESV2) files
+// (TestEncryptedStrings), and decrypts streams as it reads them, so that
+// prepare never sees their plain bytes. For every encrypted file
 // decryptPDF writes an unencrypted copy of the file in memory, which the
 // library then reads: every "N G obj" is parsed (objects.go), its strings
 // and stream data decrypted, object streams unpacked, and a new
@@ -57,9 +58,9 @@ func newReader(p prepared, password string) (*pdf.Reader, error) {
 		return password
 	})
 	switch {
-	case err == nil && !libraryDecrypts(r.Trailer().Key("Encrypt")):
-	case err == nil:
+	case err == nil && r.Trailer().Key("Encrypt").IsNull():
 		return r, nil
+	case err == nil:
 	case !errors.Is(err, pdf.ErrInvalidPassword) && !bytes.Contains(bytes.ToLower([]byte(err.Error())), []byte("encrypt")):
 		return nil, err
 	}
@@ -67,19 +68,13 @@ func newReader(p prepared, password string) (*pdf.Reader, error) {
 	if derr != nil {
 		return nil, derr
 	}
-	return pdf.NewReader(bytes.NewReader(plain), int64(len(plain)))
-}
-
-// libraryDecrypts reports whether the PDF library decrypts a file with
-// this encryption dictionary correctly: it is absent, or RC4 (V2) with a
-// 128-bit key. The library opens V4 (AESV2) files too, but leaves AES's
-// padding on every string it decrypts: a CID font's /Ordering, a form
-// field's value, a bookmark title (TestEncryptedStrings).
-func libraryDecrypts(enc pdf.Value) bool {
-	if enc.IsNull() {
-		return true
+	// The plain copy is checked like any file, and its streams in filters
+	// the library lacks decoded (prepare).
+	pp, perr := prepare(plain, false)
+	if perr != nil {
+		return nil, perr
 	}
-	return enc.Key("V").Int64() == 2 && enc.Key("Length").Int64() == 128
+	return pdf.NewReader(pp, pp.size())
 }
 
 // cryptMethod is how strings or streams are encrypted.

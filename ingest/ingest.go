@@ -58,7 +58,10 @@ import (
 // AES-128 files lose their padding (a CID font's page had no text); word
 // gaps in a condensed font are measured in the em of its width; a file
 // whose trailer /Size is below the objects its table lists is rebuilt
-// (pdfunite's output lost its last pages).
+// (pdfunite's output lost its last pages); streams in ASCIIHexDecode,
+// LZWDecode, RunLengthDecode, abbreviated filter names or with predictors
+// other than PNG Up are decoded (they gave no text); a Type0 font's own
+// /Encoding CMap maps its codes to CIDs.
 const Version = "13"
 
 // Extractor names recorded in documents.jsonl.

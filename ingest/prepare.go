@@ -136,12 +136,16 @@ func prepare(data []byte, force bool) (prepared, error) {
 		}
 	}
 	p.encryptedStreams = encrypted && hasStreams
-	if !p.repaired && (!hasStreams || encrypted) {
+	decode := !encrypted && mayNeedDecoding(p.data)
+	if !p.repaired && !decode && (!hasStreams || encrypted) {
 		return p, nil
 	}
 	var tail bytes.Buffer
 	if !encrypted {
 		unpackStreams(p.data, x, int64(len(p.data)), &tail)
+	}
+	if decode {
+		decodeForLibrary(p.data, x, int64(len(p.data)), &tail)
 	}
 	if x.trailer.key("Root").kind != rawRef {
 		root, ok := findCatalog(p.data, tail.Bytes(), x)
@@ -685,6 +689,96 @@ func unpackStreams(data []byte, x xrefData, base int64, tail *bytes.Buffer) {
 			tail.Write(obj)
 			tail.WriteString("\nendobj\n")
 		}
+	}
+}
+
+// filterMarks are the bytes of a file that may have a stream the PDF
+// library cannot decode (needsDecoding): the names of filters it lacks, in
+// full or abbreviated (followed by a delimiter: "/Fl" also begins
+// "/FlateDecode"), and predictors.
+var filterMarks = []string{"/ASCIIHexDecode", "/LZWDecode", "/RunLengthDecode", "/AHx", "/A85", "/LZW", "/RL", "/Fl", "/Predictor"}
+
+// mayNeedDecoding tells whether data has one of filterMarks as a whole
+// name, a /Predictor other than 12 (the library's one): only then is
+// every stream's dictionary read (decodeForLibrary).
+func mayNeedDecoding(data []byte) bool {
+	for _, m := range filterMarks {
+		for i := 0; ; {
+			k := bytes.Index(data[i:], []byte(m))
+			if k < 0 {
+				break
+			}
+			i += k + len(m)
+			if i < len(data) && !isWhite(data[i]) && !isDelim(data[i]) {
+				continue // a longer name
+			}
+			if m != "/Predictor" {
+				return true
+			}
+			lx := &rawLexer{b: data, i: i}
+			if n, ok := lx.integer(); ok && n > 1 && n != 12 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// decodeForLibrary appends to tail (which follows data at base) a decoded
+// copy of each stream object of data whose filters the PDF library cannot
+// undo (needsDecoding), without /Filter and /DecodeParms, and points x at
+// the copies. Within maxStreamDecoded each and maxDecodedTotal in all; a
+// stream that does not decode is left as it is.
+func decodeForLibrary(data []byte, x xrefData, base int64, tail *bytes.Buffer) {
+	nums := make([]int64, 0, len(x.objs))
+	for n, l := range x.objs {
+		if l.stm == 0 && l.off > 0 && l.off < int64(len(data)) {
+			nums = append(nums, n)
+		}
+	}
+	sort.Slice(nums, func(i, j int) bool { return nums[i] < nums[j] })
+	budget := int64(maxDecodedTotal)
+	for _, n := range nums {
+		l := x.objs[n]
+		lx := &rawLexer{b: data, i: int(l.off)}
+		if _, _, ok := lx.objHeader(); !ok {
+			continue
+		}
+		d, ok := lx.value(0)
+		if !ok || d.kind != rawDict || !needsDecoding(d) {
+			continue
+		}
+		raw, ok := lx.streamData(d, func(r rawValue) int64 { return directLength(data, x, r) })
+		if !ok || budget <= 0 {
+			continue
+		}
+		plain, err := decodeStream(d, raw, min(maxStreamDecoded, budget))
+		if err != nil {
+			continue
+		}
+		budget -= int64(len(plain))
+		keys := make([]string, 0, len(d.dict))
+		plainKeys := true
+		for k := range d.dict {
+			if k != "Filter" && k != "DecodeParms" && k != "Length" {
+				keys = append(keys, k)
+			}
+			for i := 0; i < len(k); i++ {
+				plainKeys = plainKeys && k[i] > ' ' && k[i] < 0x7f && k[i] != '#' && !isDelim(k[i])
+			}
+		}
+		if !plainKeys {
+			continue // a key to write escaped: not worth it
+		}
+		sort.Strings(keys)
+		x.objs[n] = objLoc{off: base + int64(tail.Len()), gen: l.gen}
+		fmt.Fprintf(tail, "%d %d obj\n<<", n, l.gen)
+		for _, k := range keys {
+			fmt.Fprintf(tail, "/%s %s\n", k, d.dict[k].raw)
+		}
+		fmt.Fprintf(tail, "/Length %d>>\nstream\n", len(plain))
+		tail.Write(plain)
+		tail.WriteString("\nendstream\nendobj\n")
 	}
 }
 
