@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"embed"
 	"encoding/binary"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -214,6 +216,32 @@ func loadPredefinedCMap(name string) *predefinedCMap {
 		run := cmapRun{code: ends[n] + uint32(v[1]), n: uint32(v[2]), cid: uint32(v[3])}
 		m.runs[n] = append(m.runs[n], run)
 		ends[n] = run.code + run.n
+	}
+	return m
+}
+
+// embeddedCMap is the CMap of a Type0 font's /Encoding stream as a
+// predefinedCMap without a collection (the caller sets it): its codespace
+// ranges and its cidchar and cidrange entries, sorted by code, a run that
+// overlaps an earlier one dropped. nil when it maps no code.
+func embeddedCMap(data []byte) *predefinedCMap {
+	c := parseCMap(data)
+	m := &predefinedCMap{spaces: c.spaces}
+	empty := true
+	for n, runs := range c.cids {
+		slices.SortStableFunc(runs, func(a, b cmapRun) int { return cmp.Compare(a.code, b.code) })
+		end := uint32(0)
+		for i, r := range runs {
+			if i > 0 && r.code < end {
+				continue
+			}
+			m.runs[n] = append(m.runs[n], r)
+			end = r.code + r.n
+			empty = false
+		}
+	}
+	if empty {
+		return nil
 	}
 	return m
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // This file interprets page content streams into positioned glyphs. The
@@ -137,6 +138,28 @@ func loadFont(v pdf.Value) *font {
 				f.glyphs = embeddedGlyphs(desc)
 			}
 		}
+		if e := v.Key("Encoding"); e.Kind() == pdf.Stream {
+			// The font's own CMap (Ghostscript writes one-byte
+			// codes so): its codes give CIDs, whose text is the
+			// collection's, else the embedded program's.
+			if m := embeddedCMap(readStream(e)); m != nil {
+				m.cids = collectionCIDs(desc)
+				f.pcmap = m
+				if f.toUni == nil && m.cids == nil {
+					f.glyphs = embeddedGlyphs(desc)
+				}
+				if f.toUni == nil && m.cids == nil && f.glyphs == nil && oneByteCodes(m.spaces) {
+					// Nothing names the glyphs: the codes are those of
+					// the simple font Ghostscript converted (its
+					// pdfwrite keeps them, in a OneByteIdentityH CMap),
+					// read as WinAnsiEncoding, as pdftotext reads them
+					// (Latin-1).
+					var t [256]string
+					fillCharmap(&t, charmap.Windows1252)
+					f.simple = &t
+				}
+			}
+		}
 		if fd := desc.Key("FontDescriptor"); !fd.IsNull() {
 			f.bold = f.bold || fd.Key("FontWeight").Float64() >= 600
 		}
@@ -200,6 +223,16 @@ func (f *font) spaceWidth() float64 {
 	}
 	slices.Sort(codes)
 	return f.width(codes[0])
+}
+
+// oneByteCodes tells whether every codespace range is of one-byte codes.
+func oneByteCodes(spaces [][2][]byte) bool {
+	for _, sp := range spaces {
+		if len(sp[0]) != 1 {
+			return false
+		}
+	}
+	return len(spaces) > 0
 }
 
 // collectionCIDs returns the CID → Unicode table of a descendant CID font
@@ -313,6 +346,9 @@ func (f *font) decode(code string) string {
 		s = utf16Text(code)
 	case f.pcmap != nil:
 		s = f.pcmap.text(code)
+		if cid, ok := f.pcmap.cid(code); ok && s == "" && f.glyphs != nil {
+			s = f.glyphs.lookup(cid)
+		}
 	case f.cids != nil:
 		s = f.cids.text(codeValue(code))
 	case f.glyphs != nil:

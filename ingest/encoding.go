@@ -43,6 +43,9 @@ type cmap struct {
 	spaces [][2][]byte // codespace ranges, lo and hi of equal length
 	chars  map[string]string
 	ranges []cmapRange
+	// cids are the cidchar and cidrange entries of a CMap that maps codes
+	// to CIDs (a Type0 font's embedded /Encoding), by code length.
+	cids [5][]cmapRun
 }
 
 type cmapRange struct {
@@ -50,8 +53,8 @@ type cmapRange struct {
 	dst    []string // one text per code, or a single start text
 }
 
-// parseCMap reads the codespace ranges, bfchar and bfrange entries of a
-// CMap; anything else in it is skipped.
+// parseCMap reads the codespace ranges, bfchar, bfrange, cidchar and
+// cidrange entries of a CMap; anything else in it is skipped.
 func parseCMap(data []byte) *cmap {
 	m := &cmap{chars: map[string]string{}}
 	var stack []cmapToken
@@ -80,6 +83,23 @@ func parseCMap(data []byte) *cmap {
 				if stack[i].kind == tokString && stack[i+1].kind == tokString {
 					m.chars[stack[i].s] = utf16Text(stack[i+1].s)
 				}
+			}
+		case "endcidchar", "endcidrange":
+			step := 3
+			if t.s == "endcidchar" {
+				step = 2
+			}
+			for i := 0; i+step-1 < len(stack); i += step {
+				lo, hi, cid := stack[i], stack[i], stack[i+step-1]
+				if step == 3 {
+					hi = stack[i+1]
+				}
+				if lo.kind != tokString || hi.kind != tokString || cid.kind != tokNumber || len(lo.s) != len(hi.s) ||
+					len(lo.s) == 0 || len(lo.s) > 4 || cid.f < 0 || cid.f > 0xffff || lo.s > hi.s {
+					continue
+				}
+				a, b := uint32(codeValue(lo.s)), uint32(codeValue(hi.s))
+				m.cids[len(lo.s)] = append(m.cids[len(lo.s)], cmapRun{code: a, n: b - a + 1, cid: uint32(cid.f)})
 			}
 		case "endbfrange":
 			for i := 0; i+2 < len(stack); i += 3 {

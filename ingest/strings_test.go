@@ -88,3 +88,43 @@ func TestCondensedWordGaps(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedEncodingCMap reads Type0 fonts whose /Encoding is a CMap
+// stream of their own, which maps one-byte codes to CIDs, without
+// /ToUnicode: Ghostscript's pdfwrite writes a simple TrueType font so
+// (OneByteIdentityH), and a CMap may map codes into an Adobe collection.
+// Such fonts gave no text at all (the codes were read two bytes at a time
+// and as CIDs of nothing).
+func TestEmbeddedEncodingCMap(t *testing.T) {
+	cmapOf := func(ordering, ranges string) string {
+		return "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n" +
+			"/CIDSystemInfo 3 dict dup begin /Registry (Adobe) def /Ordering (" + ordering + ") def /Supplement 0 def end def\n" +
+			"/CMapName /OneByteIdentityH def /CMapType 1 def\n" +
+			"1 begincodespacerange <00> <FF> endcodespacerange\n" + ranges +
+			"endcmap CMapName currentdict /CMap defineresource pop end end"
+	}
+	for _, tt := range []struct {
+		name, ordering, ranges, content, want string
+	}{
+		{"OneByteIdentityH, codes read as WinAnsi", "Identity", "1 begincidrange <00> <FF> 0 endcidrange\n",
+			"(Learning city \\223Espoo\\224)", "Learning city \u201cEspoo\u201d"},
+		{"codes to Adobe-Japan1 CIDs", "Japan1", "2 begincidrange <20> <20> 1 <41> <5A> 34 endcidrange\n1 begincidchar <61> 34 endcidchar\n",
+			"(ESPOO aCITY)", "ESPOO ACITY"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			font := []fixtureObj{
+				obj("<</Type /Font /Subtype /Type0 /BaseFont /AAAAAA+Sans /Encoding 5 0 R /DescendantFonts [6 0 R]>>"),
+				stm("/Type /CMap /CMapName /OneByteIdentityH", cmapOf(tt.ordering, tt.ranges)),
+				obj("<</Type /Font /Subtype /CIDFontType2 /BaseFont /AAAAAA+Sans /CIDSystemInfo <</Registry (Adobe) /Ordering (" + tt.ordering + ") /Supplement 0>> /DW 500>>"),
+			}
+			data := onePage(font, "BT /F1 12 Tf 72 700 Td "+tt.content+" Tj ET")
+			texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(strings.Join(texts, "")); got != tt.want {
+				t.Errorf("text %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
