@@ -281,3 +281,37 @@ func lzwEarly(b []byte) []byte {
 
 func bufioReader(b []byte) *bufio.Reader     { return bufio.NewReader(bytes.NewReader(b)) }
 func bufioReader2(r io.Reader) *bufio.Reader { return bufio.NewReader(r) }
+
+// FuzzDecodeStream feeds arbitrary stream data under every text filter
+// and predictor to decodeStart, and arbitrary CMaps to embeddedCMap: they
+// must return within their bounds, never panic, and the CMap's runs must
+// be sorted and apart, as cid's binary search needs.
+func FuzzDecodeStream(f *testing.F) {
+	f.Add([]byte("48656c6c6f>"), uint8(0), []byte("1 begincodespacerange <00> <FF> endcodespacerange 1 begincidrange <00> <FF> 0 endcidrange"))
+	f.Add([]byte("\x02abc\xfdx\x80"), uint8(3), []byte("2 begincidrange <41> <5A> 34 <30> <45> 7 endcidrange 1 begincidchar <20> 1 endcidchar"))
+	f.Add(lzwEarly([]byte("BT /F1 12 Tf (learning) Tj ET")), uint8(4), []byte(""))
+	f.Add([]byte("<~87cURD]i,\"Ebo80~>"), uint8(2), []byte("begincidrange <0000> <FFFF> 65535 endcidrange"))
+	filters := []string{"/AHx", "/RL", "/A85", "/LZW", "[/AHx /LZW]", "/Fl /DecodeParms <</Predictor 12 /Columns 4>>",
+		"/LZW /DecodeParms <</Predictor 2 /Columns 3 /EarlyChange 0>>", "[/A85 /Fl] /DecodeParms [null <</Predictor 15 /Columns 9999999>>]"}
+	f.Fuzz(func(t *testing.T, data []byte, which uint8, cmapData []byte) {
+		dict := "<</Filter " + filters[int(which)%len(filters)] + ">>"
+		d, ok := (&rawLexer{b: []byte(dict)}).value(0)
+		if !ok {
+			t.Fatalf("test dictionary %s does not parse", dict)
+		}
+		if out, err := decodeStream(d, data, 1<<20); err == nil && len(out) > 1<<20 {
+			t.Fatalf("%d bytes decoded, limit %d", len(out), 1<<20)
+		}
+		if m := embeddedCMap(cmapData); m != nil {
+			for n, runs := range m.runs {
+				for i := 1; i < len(runs); i++ {
+					if runs[i].code < runs[i-1].code+runs[i-1].n {
+						t.Fatalf("runs of length %d overlap: %+v", n, runs)
+					}
+				}
+			}
+			m.cid("\x41")
+			m.cid("\x00\x41")
+		}
+	})
+}
