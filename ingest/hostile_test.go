@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lcity/lcity/corpus"
 )
@@ -120,4 +121,36 @@ func TestRepairBrokenStartxref(t *testing.T) {
 	if strings.Contains(res.Docs[0].Text, "Test Book of Learning Cities") {
 		t.Errorf("running header kept:\n%s", res.Docs[0].Text)
 	}
+}
+
+// TestFailureDetailsOneLine cuts real PDFs short, as an interrupted
+// download does, and checks that every failure's detail and every note is
+// one line of valid UTF-8: the PDF library's panics quote the bytes they
+// choke on, and those went into failures.csv as they were (binary, line
+// breaks and all).
+func TestFailureDetailsOneLine(t *testing.T) {
+	var inputs [][]byte
+	for _, f := range append(sharedPDFs(t), "testdata/fonts/word-gaps-ocr.pdf", "testdata/fonts/type3-a.pdf") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pct := range []int{10, 50, 90} {
+			inputs = append(inputs, data[:len(data)*pct/100])
+		}
+	}
+	for i, data := range inputs {
+		res := hostileFile(t, data)
+		for _, f := range res.Failures {
+			if !utf8.ValidString(f.Detail) || strings.ContainsAny(f.Detail, "\n\r\x00") {
+				t.Errorf("input %d: detail %q", i, f.Detail)
+			}
+		}
+		for _, n := range res.Notes {
+			if !utf8.ValidString(n) || strings.ContainsAny(n, "\n\r\x00") {
+				t.Errorf("input %d: note %q", i, n)
+			}
+		}
+	}
+	t.Logf("%d cut files", len(inputs))
 }

@@ -190,7 +190,7 @@ func File(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
 	}()
 	select {
 	case res := <-done:
-		return res
+		return cleanMessages(res)
 	case <-ctx.Done():
 		err := ctx.Err()
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -198,6 +198,19 @@ func File(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
 		}
 		return failAll(in, "", err)
 	}
+}
+
+// cleanMessages puts each failure's detail and each note on one line of
+// valid UTF-8 (corpus.CleanDetail): the PDF library's panics quote the
+// file's bytes.
+func cleanMessages(res Result) Result {
+	for i := range res.Failures {
+		res.Failures[i].Detail = corpus.CleanDetail(res.Failures[i].Detail)
+	}
+	for i := range res.Notes {
+		res.Notes[i] = corpus.CleanDetail(res.Notes[i])
+	}
+	return res
 }
 
 // failAll fails every entry of in. sum is the file's digest if it was
@@ -212,7 +225,7 @@ func failAll(in Input, sum string, err error) Result {
 		if len(in.Entries) > 1 {
 			detail = e.City + ": " + detail
 		}
-		res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(err), Detail: detail})
+		res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(err), Detail: corpus.CleanDetail(detail)})
 	}
 	return res
 }

@@ -168,7 +168,7 @@ func WriteFailures(w io.Writer, fs []corpus.Failure) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"source", "reason", "detail"})
 	for _, f := range fs {
-		cw.Write([]string{f.Source, f.Reason, f.Detail})
+		cw.Write([]string{f.Source, f.Reason, corpus.CleanDetail(f.Detail)})
 	}
 	cw.Flush()
 	return cw.Error()
