@@ -28,6 +28,18 @@ type block struct {
 
 var pageNumberRE = regexp.MustCompile(`^(?i)(page\s*)?[-–—(\[]?\s*([0-9]{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(\s*(of|/)\s*[0-9]{1,4})?$`)
 
+// browserHeaderRE and browserFooterRE match the lines a web browser
+// prints at the edges of each page of a saved page, whatever the page
+// count (one page has nothing to repeat): the date and time, then the
+// page's title ("11/26/26, 3:27 PM Title", Chromium; "26/11/2026, 10:15");
+// the page's address with the page counter ("https://… 1/2"), or a local
+// file's or a blank page's address alone. A body line never starts with a
+// date and a clock time, or is only a file:// address.
+var (
+	browserHeaderRE = regexp.MustCompile(`^\d{1,2}[./-]\d{1,2}[./-]\d{2,4},? \d{1,2}:\d{2}(:\d{2})?( ?[AaPp]\.? ?[Mm]\.?)?( |$)`)
+	browserFooterRE = regexp.MustCompile(`^(file://\S+|about:blank|(https?://\S+|about:blank) \d{1,4} ?/ ?\d{1,4})( \d{1,4} ?/ ?\d{1,4})?$`)
+)
+
 // furnitureKey is the form in which candidate running headers and footers
 // are compared across pages: digits folded, so "Page 3" equals "Page 4".
 func furnitureKey(s string) string {
@@ -49,9 +61,10 @@ func furnitureKey(s string) string {
 // among the first two and last two lines of each page, a line that is a bare
 // page number, or a line not larger than body text whose digit-folded form
 // recurs at the top or bottom of at least 3 pages and 30% of the pages (of
-// both pages of a two-page document). A
-// page whose every line would go keeps those that are not bare page
-// numbers: they are its text, not its furniture.
+// both pages of a two-page document) or is a browser's print header or
+// footer (browserHeaderRE, browserFooterRE). A page whose every line would
+// go keeps those that are not bare page numbers: they are its text, not
+// its furniture.
 func removeFurniture(pages []page) []page {
 	const edge = 2
 	st := measure(pages)
@@ -85,7 +98,8 @@ func removeFurniture(pages []page) []page {
 		drop := map[int]bool{}
 		for _, i := range edgeIndexes(p.lines, edge) {
 			l := p.lines[i]
-			if pageNumberRE.MatchString(l.text) || (isCandidate(l) && count[furnitureKey(l.text)] >= min) {
+			if pageNumberRE.MatchString(l.text) || (isCandidate(l) && (count[furnitureKey(l.text)] >= min ||
+				browserHeaderRE.MatchString(l.text) || browserFooterRE.MatchString(l.text))) {
 				drop[i] = true
 			}
 		}

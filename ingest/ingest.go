@@ -61,7 +61,8 @@ import (
 // (pdfunite's output lost its last pages); streams in ASCIIHexDecode,
 // LZWDecode, RunLengthDecode, abbreviated filter names or with predictors
 // other than PNG Up are decoded (they gave no text); a Type0 font's own
-// /Encoding CMap maps its codes to CIDs.
+// /Encoding CMap maps its codes to CIDs; a browser's print header and
+// footer go from a page whatever the page count.
 const Version = "13"
 
 // Extractor names recorded in documents.jsonl.

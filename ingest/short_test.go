@@ -72,6 +72,64 @@ func browserPrintPDF(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// TestBrowserPrintOnePage: a web page printed by Chromium on one page
+// has nothing to repeat, but its header (date, time, title) and footer
+// (address, page counter) are no text of it either; a body line with an
+// address or a date stays. Such lines were passages of their own, or the
+// first words of the first passage.
+func TestBrowserPrintOnePage(t *testing.T) {
+	for _, tt := range []struct{ header, footer string }{
+		{"11/26/26, 3:27 PM", "file:///home/researcher/saved/cork.html 1/1"},
+		{"26.11.2026, 15:27", "https://www.example.org/cities/cork 1/1"},
+		{"11/26/26, 3:27 PM", "https://www.example.org/cities/cork 1 / 1"},
+	} {
+		t.Run(tt.footer, func(t *testing.T) {
+			p := fpdf.New("P", "pt", "A5", "")
+			p.SetCreationDate(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+			p.AddPage()
+			p.SetFont("Helvetica", "", 7)
+			p.Text(20, 20, tt.header)
+			p.Text(200, 20, "Cork - learning city")
+			p.Text(20, 580, tt.footer)
+			p.SetFont("Helvetica", "", 10.5)
+			body := []string{
+				"Cork became a learning city in 2002, when its first festival",
+				"was held in the libraries and community centres of the city.",
+				"",
+				"The programme is at https://www.example.org/festival and the",
+				"next festival opens on 1/4/2027, at 10:00 in the city hall.",
+			}
+			y := 70.0
+			for _, l := range body {
+				if l != "" {
+					p.Text(30, y, l)
+				}
+				y += 14
+			}
+			var buf bytes.Buffer
+			if err := p.Output(&buf); err != nil {
+				t.Fatal(err)
+			}
+			fsys := fstest.MapFS{"cork.pdf": {Data: buf.Bytes()}}
+			res := File(context.Background(), fsys, Input{File: "cork.pdf", Source: "cork.pdf", Entries: []corpus.Entry{{File: "cork.pdf", City: "Cork"}}}, Options{})
+			if len(res.Docs) != 1 {
+				t.Fatalf("%d documents, failures %+v", len(res.Docs), res.Failures)
+			}
+			text := res.Docs[0].Text
+			for _, furniture := range []string{tt.header, "Cork - learning city", "cities/cork", "1/1", "1 / 1"} {
+				if strings.Contains(text, furniture) {
+					t.Errorf("text keeps %q of the header or footer:\n%s", furniture, text)
+				}
+			}
+			for _, body := range []string{"Cork became a learning city", "https://www.example.org/festival", "1/4/2027, at 10:00"} {
+				if !strings.Contains(text, body) {
+					t.Errorf("text lost %q:\n%s", body, text)
+				}
+			}
+		})
+	}
+}
+
 // TestBrowserPrint: the running header and footer of a two-page document
 // are not text of it, and the paragraph cut by the page break is one
 // passage, from page 1 to page 2.
