@@ -143,7 +143,15 @@ func loadFont(v pdf.Value) *font {
 			// codes so): its codes give CIDs, whose text is the
 			// collection's, else the embedded program's.
 			if m := embeddedCMap(readStream(e)); m != nil {
-				m.cids = collectionCIDs(desc)
+				// The CMap's CIDs are those of its collection even in
+				// an embedded TrueType font (Ghostscript embeds a
+				// predefined CMap so, the program's glyphs in CID
+				// order), unlike an Identity-H font's (collectionCIDs).
+				si := e.Key("CIDSystemInfo")
+				if si.Kind() != pdf.Dict {
+					si = desc.Key("CIDSystemInfo")
+				}
+				m.cids = cidTableFor(nameOrString(si.Key("Registry")), nameOrString(si.Key("Ordering")))
 				f.pcmap = m
 				if f.toUni == nil && m.cids == nil {
 					f.glyphs = embeddedGlyphs(desc)

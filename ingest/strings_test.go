@@ -105,17 +105,27 @@ func TestEmbeddedEncodingCMap(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, ordering, ranges, content, want string
+		embedded                              bool // a TrueType program with an identity /CIDToGIDMap
 	}{
 		{"OneByteIdentityH, codes read as WinAnsi", "Identity", "1 begincidrange <00> <FF> 0 endcidrange\n",
-			"(Learning city \\223Espoo\\224)", "Learning city \u201cEspoo\u201d"},
+			"(Learning city \\223Espoo\\224)", "Learning city \u201cEspoo\u201d", false},
 		{"codes to Adobe-Japan1 CIDs", "Japan1", "2 begincidrange <20> <20> 1 <41> <5A> 34 endcidrange\n1 begincidchar <61> 34 endcidchar\n",
-			"(ESPOO aCITY)", "ESPOO ACITY"},
+			"(ESPOO aCITY)", "ESPOO ACITY", false},
+		// Ghostscript embeds a predefined CMap (here a piece of one) and
+		// a TrueType program whose glyphs are in CID order: the CIDs are
+		// still the collection's.
+		{"codes to Adobe-Japan1 CIDs, TrueType embedded", "Japan1", "1 begincidrange <01> <1A> 34 endcidrange\n",
+			"(\\005\\023\\020\\017\\017)", "ESPOO", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			font := []fixtureObj{
 				obj("<</Type /Font /Subtype /Type0 /BaseFont /AAAAAA+Sans /Encoding 5 0 R /DescendantFonts [6 0 R]>>"),
 				stm("/Type /CMap /CMapName /OneByteIdentityH", cmapOf(tt.ordering, tt.ranges)),
 				obj("<</Type /Font /Subtype /CIDFontType2 /BaseFont /AAAAAA+Sans /CIDSystemInfo <</Registry (Adobe) /Ordering (" + tt.ordering + ") /Supplement 0>> /DW 500>>"),
+			}
+			if tt.embedded {
+				font[2] = obj("<</Type /Font /Subtype /CIDFontType2 /BaseFont /AAAAAA+Sans /CIDSystemInfo <</Registry (Adobe) /Ordering (" + tt.ordering + ") /Supplement 0>> /DW 500 /CIDToGIDMap /Identity /FontDescriptor 7 0 R>>")
+				font = append(font, obj("<</Type /FontDescriptor /FontName /AAAAAA+Sans /Flags 4 /FontFile2 8 0 R>>"), stm("", "not a font program"))
 			}
 			data := onePage(font, "BT /F1 12 Tf 72 700 Td "+tt.content+" Tj ET")
 			texts, err := PageTexts(context.Background(), bytes.NewReader(data), int64(len(data)), 1)
