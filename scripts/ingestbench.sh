@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ingest against its anchors (issues 17 and 19), whole processes, alternated:
 #   lcity ingest (supervised, as users run it) and lcity ingest --in-process
+#   lcity's extractor alone (internal/pdfagree -dump: page texts, no passages)
 #   pdftotext FILE /dev/null, one process per file
 #   PyMuPDF (python3-fitz), one process for all files, when installed
 # on two inputs: the embedded sample books and one generated long book
@@ -25,6 +26,7 @@ mupdf=$(mupdf_installed)
 
 go build -o "$work/lcity" ./cmd/lcity
 go build -o "$work/lcity-gen" ./cmd/lcity-gen
+go build -o "$work/pdfagree" ./internal/pdfagree
 long="$work/long$pages"
 [ -f "$long/corpus.yaml" ] || "$work/lcity-gen" --docs 1 --pages "$pages" --out "$long" >&2
 sample="$work/sample"
@@ -35,13 +37,18 @@ provenance "PAGES=$pages REPS=$reps scripts/ingestbench.sh"
 echo "One-minute load average at the start: $(load) (the machine may be shared with other work)."
 echo
 
-# timed NAME CMD...: runs CMD, appends "wall cpu" to $work/t.NAME.
+# timed NAME CMD...: runs CMD $loops times in a row (GNU time counts in
+# hundredths of a second: a run of the sample takes a few), appends "wall
+# cpu" of one run to $work/t.NAME. Each run of a command that writes a
+# workspace starts without one ($work/ws removed, inside the timing).
 timed() {
 	local name=$1
 	shift
-	/usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@" > /dev/null 2> "$work/cmd.err" || { cat "$work/cmd.err" >&2; return 1; }
-	awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$work/time.out" >> "$work/t.$name"
+	/usr/bin/time -f "%e %U %S" -o "$work/time.out" sh -c 'n=$1; shift; for i in $(seq "$n"); do rm -rf "$WS"; "$@" || exit 1; done' sh "$loops" "$@" \
+		> /dev/null 2> "$work/cmd.err" || { cat "$work/cmd.err" >&2; return 1; }
+	awk -v k="$loops" '{ printf "%.4f %.4f\n", $1 / k, ($2 + $3) / k }' "$work/time.out" >> "$work/t.$name"
 }
+export WS="$work/ws"
 
 # median COLUMN NAME: the median of a column of $work/t.NAME.
 median() {
@@ -59,18 +66,22 @@ for input in sample long; do
 		n=$((n + $(pdfinfo "$f" | awk '/^Pages:/ { print $2 }')))
 	done
 	corpus_flag=(--corpus "$dir")
-	[ $input = sample ] && corpus_flag=() # the embedded sample, as `lcity ingest` runs it
-	sides=(lcity inproc pdftotext)
+	loops=1
+	if [ $input = sample ]; then
+		corpus_flag=() # the embedded sample, as `lcity ingest` runs it
+		loops=10
+	fi
+	sides=(lcity inproc extract pdftotext)
 	[ $mupdf = 1 ] && sides+=(mupdf)
 	for s in "${sides[@]}"; do : > "$work/t.$s"; done
 	for r in $(seq "$reps"); do
 		# Rotate the order each round so a change in load falls on every side.
 		for i in $(seq 0 $((${#sides[@]} - 1))); do
 			s=${sides[$(((i + r) % ${#sides[@]}))]}
-			rm -rf "$work/ws"
 			case $s in
 			lcity) timed $s "$work/lcity" ingest "${corpus_flag[@]}" --out "$work/ws" ;;
 			inproc) timed $s "$work/lcity" ingest --in-process "${corpus_flag[@]}" --out "$work/ws" ;;
+			extract) timed $s "$work/pdfagree" -dump "${files[@]}" ;;
 			pdftotext) timed $s sh -c 'for f; do pdftotext -q "$f" /dev/null; done' sh "${files[@]}" ;;
 			mupdf) timed $s /usr/bin/python3 scripts/mupdf_text.py "${files[@]}" ;;
 			esac
@@ -83,6 +94,7 @@ for input in sample long; do
 		case $s in
 		lcity) what='`lcity ingest`' ;;
 		inproc) what='`lcity ingest --in-process`' ;;
+		extract) what="lcity's extractor alone, one process (\`pdfagree -dump\`)" ;;
 		pdftotext) what='`pdftotext FILE /dev/null` per file' ;;
 		mupdf) what='PyMuPDF `page.get_text()`, one process' ;;
 		esac
@@ -93,7 +105,9 @@ for input in sample long; do
 	done
 done
 echo
-echo "Medians of $reps alternated runs; CPU is user + system time of the process and of the"
-echo "workers it waited for. \`lcity ingest\` also cleans the text, splits it by city, cuts"
-echo "passages, segments sentences and writes the workspace; the anchors only extract."
+echo "Medians of $reps alternated runs (on the sample, each run is ten in a row, divided by ten);"
+echo "CPU is user + system time of the process and of the workers it waited for. \`lcity"
+echo "ingest\` also cleans the text, splits it by city, cuts passages, segments sentences and"
+echo "writes the workspace; the anchors and lcity's extractor alone (\`go run ./internal/pdfagree"
+echo "-dump FILE...\`: each page's text, read with one goroutine per CPU, printed) only extract."
 [ $mupdf = 1 ] || echo "PyMuPDF was not installed (apt-get install python3-fitz), so it has no row."
