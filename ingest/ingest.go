@@ -62,7 +62,9 @@ import (
 // LZWDecode, RunLengthDecode, abbreviated filter names or with predictors
 // other than PNG Up are decoded (they gave no text); a Type0 font's own
 // /Encoding CMap maps its codes to CIDs; a browser's print header and
-// footer go from a page whatever the page count.
+// footer go from a page whatever the page count; sentences are segmented
+// per document, 256 passages at a time (a document's last sentence no
+// longer depends on the next document's first word).
 const Version = "13"
 
 // Extractor names recorded in documents.jsonl.
@@ -244,7 +246,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 		return failAll(in, sum, err)
 	}
 	if k != kindPDF {
-		return extractStructured(data, size, in, sum, k)
+		return extractStructured(data, size, in, sum, k, opt.PageWorkers)
 	}
 	var pages []page
 	var outline []outlineEntry
@@ -302,7 +304,7 @@ func extractFile(ctx context.Context, fsys fs.FS, in Input, opt Options) Result 
 		}
 		res.Docs = append(res.Docs, Doc{Document: doc, Passages: ps})
 	}
-	segmentDocs(res.Docs)
+	segmentDocs(res.Docs, opt.PageWorkers)
 	return res
 }
 

@@ -98,14 +98,15 @@ func FuzzSegmenterMatchesProse(f *testing.F) {
 }
 
 // TestSegmenterConcurrent: workers segment different documents at the
-// same time through the one shared segmenter and get what one goroutine
-// gets; run under -race it shows the segmenter is safe to share.
+// same time through the one shared segmenter, each with one to three
+// goroutines of its own, and get what one goroutine gets; run under -race
+// it shows the segmenter is safe to share.
 func TestSegmenterConcurrent(t *testing.T) {
 	files := samplePassages(t)
 	var want [][]Doc
 	for _, docs := range files {
 		d := withoutSentences(docs)
-		segmentDocs(d)
+		segmentDocs(d, 1)
 		want = append(want, d)
 	}
 	const rounds = 3
@@ -114,7 +115,7 @@ func TestSegmenterConcurrent(t *testing.T) {
 	for i := range got {
 		wg.Go(func() {
 			d := withoutSentences(files[i%len(files)])
-			segmentDocs(d)
+			segmentDocs(d, 1+i%3)
 			got[i] = d
 		})
 	}
@@ -189,7 +190,7 @@ func BenchmarkSegment(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, docs := range files {
-				segmentDocs(withoutSentences(docs))
+				segmentDocs(withoutSentences(docs), 1)
 			}
 		}
 	})
@@ -211,4 +212,40 @@ func BenchmarkSegment(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSegmentChunks segments one document of more passages than a chunk
+// holds (the sample's passages, over and over) with one to five
+// goroutines: the spans are the same for every count, every passage has
+// sentences, and each span lies inside its passage.
+func TestSegmentChunks(t *testing.T) {
+	var long Doc
+	for len(long.Passages) < 3*segmentChunk+17 {
+		for _, docs := range samplePassages(t) {
+			for _, d := range docs {
+				long.Passages = append(long.Passages, d.Passages...)
+			}
+		}
+	}
+	want := withoutSentences([]Doc{long})
+	segmentDocs(want, 1)
+	for workers := 2; workers <= 5; workers++ {
+		got := withoutSentences([]Doc{long})
+		segmentDocs(got, workers)
+		for k, p := range got[0].Passages {
+			if !slices.Equal(p.Sentences, want[0].Passages[k].Sentences) {
+				t.Fatalf("%d goroutines, passage %d: sentences %v, want %v", workers, k, p.Sentences, want[0].Passages[k].Sentences)
+			}
+		}
+	}
+	for k, p := range want[0].Passages {
+		if len(p.Sentences) == 0 {
+			t.Fatalf("passage %d has no sentence", k)
+		}
+		for _, sp := range p.Sentences {
+			if sp.Start < p.Start || sp.End > p.End || sp.Start >= sp.End {
+				t.Fatalf("passage %d [%d, %d): sentence %v outside it", k, p.Start, p.End, sp)
+			}
+		}
+	}
 }

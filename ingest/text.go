@@ -34,9 +34,10 @@ type structured struct {
 // (k from sniff). Entries with pages: take the blocks of those pages (a
 // text file's pages are parted by form feeds; a web page or Word file is
 // page 1); an entry with outline: fails, as these files have no outline.
-func extractStructured(data io.ReaderAt, size int64, in Input, sum string, k kind) Result {
+// Up to workers chunks of passages are segmented at once (segmentDocs).
+func extractStructured(data io.ReaderAt, size int64, in Input, sum string, k kind, workers int) Result {
 	res := structuredResult(data, size, in, sum, k)
-	segmentDocs(res.Docs)
+	segmentDocs(res.Docs, workers)
 	return res
 }
 
