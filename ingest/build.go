@@ -2,8 +2,6 @@ package ingest
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"github.com/lcity/lcity/corpus"
@@ -107,27 +105,7 @@ func segmentDocs(docs []Doc, workers int) {
 		}()
 		segment(ps)
 	}
-	workers = min(max(workers, 1), len(chunks))
-	if workers <= 1 {
-		for _, c := range chunks {
-			run(c)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(chunks) {
-					return
-				}
-				run(chunks[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(chunks), workers, func(i int) { run(chunks[i]) })
 }
 
 // countWords counts runs of letters or digits.

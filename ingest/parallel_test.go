@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,13 +20,8 @@ import (
 // race detector then sees it too).
 func TestPagesParallel(t *testing.T) {
 	files := map[string][]byte{}
-	c := corpus.Sample()
-	for _, in := range Inputs(c) {
-		data, err := fs.ReadFile(c.FS, in.File)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files["sample/"+in.File] = data
+	for _, s := range samplePDFs(t) {
+		files["sample/"+s.name] = s.data
 	}
 	paths := sharedPDFs(t)
 	for _, dir := range []string{"testdata/fonts", "testdata/hostile", "testdata/extraction"} {

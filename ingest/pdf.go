@@ -8,8 +8,6 @@ import (
 	"io"
 	"reflect"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ledongthuc/pdf"
 
@@ -403,26 +401,18 @@ func (f *pdfFile) extractPages(ctx context.Context, nums []int, workers int) ([]
 		}
 		return pages, errs
 	}
-	// The copies are made before any goroutine uses f.
-	files := []*pdfFile{f}
+	// Each goroutine reads the pages of its own copy of f, made before
+	// any goroutine uses f; page turns a panic into its error.
+	files := make(chan *pdfFile, workers)
+	files <- f
 	for range workers - 1 {
-		files = append(files, f.forWorker())
+		files <- f.forWorker()
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for _, wf := range files {
-		wg.Go(func() {
-			// page turns a panic into its error: none escapes here.
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(nums) {
-					return
-				}
-				pages[i], errs[i] = wf.page(ctx, nums[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(nums), workers, func(i int) {
+		wf := <-files
+		pages[i], errs[i] = wf.page(ctx, nums[i])
+		files <- wf
+	})
 	return pages, errs
 }
 

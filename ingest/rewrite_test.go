@@ -3,14 +3,12 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/lcity/lcity/corpus"
 	"github.com/lcity/lcity/internal/testenv"
 )
 
@@ -18,21 +16,18 @@ import (
 // as it was (the structure inside the file changes: uncompressed and
 // normalised content, object streams, a linearised file, AES encryption)
 // and checks that lcity reads each rewrite exactly as the original. It is
-// the repository's part of a sweep that found five defects at once
+// the repository's part of a sweep that found seven defects at once
 // (scripts/rewritesweep.sh, BENCHMARKS.md "Rewritten PDFs"): \b and \f in
-// strings read as letters after qpdf --qdf, AES-128 strings left padded,
-// and, with mutool and Ghostscript, filters and CMaps the PDF library
-// lacks.
+// strings read as letters after qpdf --qdf and AES-128 strings left
+// padded, which this test covers, and, with other tools, a trailer /Size
+// too small, filters the PDF library lacks, a font's own CMap, a CMap's
+// collection, and word gaps in condensed fonts, each covered by a test of
+// its own.
 func TestRewrittenPDFs(t *testing.T) {
 	qpdf := testenv.Tool(t, "qpdf", "qpdf")
 	files := map[string][]byte{}
-	c := corpus.Sample()
-	for _, in := range Inputs(c) {
-		data, err := fs.ReadFile(c.FS, in.File)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[in.File] = data
+	for _, s := range samplePDFs(t) {
+		files[s.name] = s.data
 	}
 	shared := filepath.Dir(sharedPDFs(t)[0])
 	for _, p := range []string{
