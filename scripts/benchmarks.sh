@@ -393,9 +393,9 @@ echo "benchmarks: rewritten PDFs" >&2
 * Found by this sweep and mended in issue 17 (each with a test): `\b` and `\f` in strings
   (qpdf --qdf), AES-128 strings left padded by the PDF library (qpdf --encrypt … 128),
   a trailer /Size below the objects listed (pdfunite), the filters the PDF library lacks
-  (mutool clean -a), a Type0 font's own CMap (Ghostscript), word gaps in condensed fonts
-  (pdftocairo). `ingest.TestRewrittenPDFs` holds the qpdf rewrites of the sample books and
-  five other files to an identical text.
+  (mutool clean -a), a Type0 font's own CMap and the collection of an embedded predefined
+  CMap (Ghostscript), word gaps in condensed fonts (pdftocairo). `ingest.TestRewrittenPDFs`
+  holds the qpdf rewrites of the sample books and five other files to an identical text.
 
 EOF2
 } >&3
