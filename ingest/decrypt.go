@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ledongthuc/pdf"
 	"golang.org/x/text/secure/precis"
 	"golang.org/x/text/unicode/norm"
 
@@ -33,49 +31,19 @@ import (
 // garbage and come out empty), accepts only the user password, leaves the
 // padding on the strings of AES-128 (V4, AESV2) files
 // (TestEncryptedStrings), and decrypts streams as it reads them, so that
-// prepare never sees their plain bytes. For every encrypted file
-// decryptPDF writes an unencrypted copy of the file in memory, which the
-// library then reads: every "N G obj" is parsed (objects.go), its strings
-// and stream data decrypted, object streams unpacked, and a new
-// cross-reference table written.
+// prepare never sees their plain bytes (nor unpacks the object streams,
+// which the library would decrypt and parse again for every object it
+// reads from one). So for every encrypted file (prepare's p.encrypted)
+// openPDF has decryptPDF write an unencrypted copy of the file in memory,
+// prepares it and hands that to the library: every "N G obj" is parsed
+// (objects.go), its strings and stream data decrypted, object streams
+// unpacked, and a new cross-reference table written.
 
 // Errors of a file that cannot be decrypted; both wrap corpus.ErrEncrypted.
 var (
 	errPasswordRequired = fmt.Errorf("%w: password required", corpus.ErrEncrypted)
 	errWrongPassword    = fmt.Errorf("%w: wrong password", corpus.ErrEncrypted)
 )
-
-// newReader opens a PDF with the PDF library, decrypting it with password
-// (or the empty user password) when it is encrypted. Errors of encrypted
-// files wrap corpus.ErrEncrypted; others are the library's.
-func newReader(p prepared, password string) (*pdf.Reader, error) {
-	tried := false
-	r, err := pdf.NewReaderEncrypted(p, p.size(), func() string {
-		if tried {
-			return ""
-		}
-		tried = true
-		return password
-	})
-	switch {
-	case err == nil && r.Trailer().Key("Encrypt").IsNull():
-		return r, nil
-	case err == nil:
-	case !errors.Is(err, pdf.ErrInvalidPassword) && !bytes.Contains(bytes.ToLower([]byte(err.Error())), []byte("encrypt")):
-		return nil, err
-	}
-	plain, derr := decryptPDF(p.bytes(), password)
-	if derr != nil {
-		return nil, derr
-	}
-	// The plain copy is checked like any file, and its streams in filters
-	// the library lacks decoded (prepare).
-	pp, perr := prepare(plain, false)
-	if perr != nil {
-		return nil, perr
-	}
-	return pdf.NewReader(pp, pp.size())
-}
 
 // cryptMethod is how strings or streams are encrypted.
 type cryptMethod uint8

@@ -77,10 +77,10 @@ func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", corpus.ErrCorrupt, err)
 	}
-	if p.encryptedStreams {
-		// The library would decrypt and parse an object stream again for
-		// every object it reads from it (quadratic); decrypt the whole
-		// file here, which unpacks the streams, and prepare the result.
+	if p.encrypted {
+		// Decrypt the whole file here (decrypt.go says why not the
+		// library), which also unpacks its object streams, and prepare
+		// the plain copy like any file.
 		plain, err := decryptPDF(p.data, password)
 		if err != nil {
 			return nil, err
@@ -94,7 +94,7 @@ func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error
 			p.repaired, p.why = true, why
 		}
 	}
-	f, err = openPrepared(p, password)
+	f, err = openPrepared(p)
 	if err == nil || p.repaired || errors.Is(err, corpus.ErrEncrypted) {
 		return f, err
 	}
@@ -105,7 +105,7 @@ func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error
 	if p2.why == "" {
 		p2.why = err.Error()
 	}
-	if f2, err2 := openPrepared(p2, password); err2 == nil {
+	if f2, err2 := openPrepared(p2); err2 == nil {
 		return f2, nil
 	}
 	return nil, err
@@ -113,12 +113,9 @@ func openPDF(ra io.ReaderAt, size int64, password string) (f *pdfFile, err error
 
 // openPrepared opens prepared bytes with the PDF library and finds the
 // pages by walking the page tree (its /Count is not trusted).
-func openPrepared(p prepared, password string) (*pdfFile, error) {
-	r, err := newReader(p, password)
+func openPrepared(p prepared) (*pdfFile, error) {
+	r, err := pdf.NewReader(p, p.size())
 	if err != nil {
-		if errors.Is(err, corpus.ErrEncrypted) {
-			return nil, err
-		}
 		if errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
 			return nil, fmt.Errorf("%w: %v", corpus.ErrEncrypted, err)
 		}

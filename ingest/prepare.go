@@ -55,11 +55,11 @@ type prepared struct {
 	tail     []byte // appended objects and cross-reference stream, or nil
 	repaired bool
 	why      string // why it was repaired
-	// encryptedStreams is set for an encrypted file with object
-	// streams: prepare cannot unpack them (they are encrypted), so the
-	// file is to be decrypted by lcity (decryptPDF, which unpacks them)
-	// and prepared again, not left to the library.
-	encryptedStreams bool
+	// encrypted is set for a file whose trailer names /Encrypt: prepare
+	// can neither unpack its object streams nor decode its streams (they
+	// are encrypted), so the file is to be decrypted by lcity (decryptPDF,
+	// see decrypt.go for why not by the library) and prepared again.
+	encrypted bool
 }
 
 func (p prepared) size() int64 { return int64(len(p.data) + len(p.tail)) }
@@ -135,7 +135,7 @@ func prepare(data []byte, force bool) (prepared, error) {
 			break
 		}
 	}
-	p.encryptedStreams = encrypted && hasStreams
+	p.encrypted = encrypted
 	decode := !encrypted && mayNeedDecoding(p.data)
 	if !p.repaired && !decode && (!hasStreams || encrypted) {
 		return p, nil
