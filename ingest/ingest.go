@@ -199,13 +199,13 @@ func File(ctx context.Context, fsys fs.FS, in Input, opt Options) Result {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("%w: more than %s", corpus.ErrTimeout, opt.Timeout)
 		}
-		return failAll(in, "", err)
+		return cleanMessages(failAll(in, "", err))
 	}
 }
 
 // cleanMessages puts each failure's detail and each note on one line of
 // valid UTF-8 (corpus.CleanDetail): the PDF library's panics quote the
-// file's bytes.
+// file's bytes. File and Supervisor.File apply it to what they return.
 func cleanMessages(res Result) Result {
 	for i := range res.Failures {
 		res.Failures[i].Detail = corpus.CleanDetail(res.Failures[i].Detail)
@@ -228,7 +228,7 @@ func failAll(in Input, sum string, err error) Result {
 		if len(in.Entries) > 1 {
 			detail = e.City + ": " + detail
 		}
-		res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(err), Detail: corpus.CleanDetail(detail)})
+		res.Failures = append(res.Failures, corpus.Failure{Source: in.Source, Reason: corpus.Reason(err), Detail: detail})
 	}
 	return res
 }

@@ -144,6 +144,11 @@ func (s *Supervisor) Stats() SupervisorStats {
 // started (the executable cannot be found or does not answer as a
 // worker) or the supervisor is closed.
 func (s *Supervisor) File(ctx context.Context, fsys fs.FS, in Input, opt Options) (Result, error) {
+	res, err := s.file(ctx, fsys, in, opt)
+	return cleanMessages(res), err
+}
+
+func (s *Supervisor) file(ctx context.Context, fsys fs.FS, in Input, opt Options) (Result, error) {
 	opt = opt.withDefaults()
 	if err := ctx.Err(); err != nil {
 		return failAll(in, "", err), nil

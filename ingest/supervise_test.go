@@ -199,6 +199,9 @@ func TestSupervisedFaults(t *testing.T) {
 			if len(res.Docs) != 0 || len(res.Failures) != 1 || res.Failures[0].Reason != tt.reason || !strings.Contains(res.Failures[0].Detail, tt.detail) {
 				t.Fatalf("File(%s) = %d docs, failures %+v; want one %s failure mentioning %q", tt.file, len(res.Docs), res.Failures, tt.reason, tt.detail)
 			}
+			if d := res.Failures[0].Detail; d != corpus.CleanDetail(d) {
+				t.Errorf("File(%s): detail %q is not one clean line", tt.file, d)
+			}
 			if limit := KillAfter(opt.Timeout) + 2*time.Second; took > limit {
 				t.Errorf("File(%s) took %s, want less than %s", tt.file, took, limit)
 			}
