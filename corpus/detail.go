@@ -24,7 +24,7 @@ func CleanDetail(s string) string {
 			break
 		}
 	}
-	if clean && len(s) <= MaxDetail && !strings.Contains(s, "  ") {
+	if clean && len(s) <= MaxDetail && !strings.Contains(s, "  ") && strings.TrimSpace(s) == s {
 		return s
 	}
 	var b strings.Builder

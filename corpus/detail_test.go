@@ -12,6 +12,7 @@ func TestCleanDetail(t *testing.T) {
 		{"corrupt or unreadable file: no pages", "corrupt or unreadable file: no pages"},
 		{"panic: malformed hex string o b j\n<< /Type /XRef >>\nstream\n\x00\xff\xff\x01>", "panic: malformed hex string o b j << /Type /XRef >> stream \ufffd\ufffd >"},
 		{"  lead and  inner  space\t", "lead and inner space"},
+		{" lead and trail ", "lead and trail"},
 		{"Lárissa: ünïcode stays", "Lárissa: ünïcode stays"},
 		{long, long[:MaxDetail] + "…"},
 		{"", ""},

@@ -37,7 +37,7 @@ var pageNumberRE = regexp.MustCompile(`^(?i)(page\s*)?[-–—(\[]?\s*([0-9]{1,4
 // date and a clock time, or is only a file:// address.
 var (
 	browserHeaderRE = regexp.MustCompile(`^\d{1,2}[./-]\d{1,2}[./-]\d{2,4},? \d{1,2}:\d{2}(:\d{2})?( ?[AaPp]\.? ?[Mm]\.?)?( |$)`)
-	browserFooterRE = regexp.MustCompile(`^(file://\S+|about:blank|(https?://\S+|about:blank) \d{1,4} ?/ ?\d{1,4})( \d{1,4} ?/ ?\d{1,4})?$`)
+	browserFooterRE = regexp.MustCompile(`^(file://\S+|about:blank|https?://\S+ \d{1,4} ?/ ?\d{1,4})( \d{1,4} ?/ ?\d{1,4})?$`)
 )
 
 // furnitureKey is the form in which candidate running headers and footers
