@@ -84,8 +84,7 @@ const segmentChunk = 256
 // a chunk) may end in one sentence more; on the sample, ../shared/pdfs and
 // a generated 1,000-page book, 2 of 13,158 passages were cut so when each
 // passage was read alone, and a chunk holds 256 of them. A panic in the
-// segmenter gives each passage of its chunk one sentence, the whole
-// passage.
+// segmenter fails the input, as before (parallel raises it again).
 func segmentDocs(docs []Doc, workers int) {
 	type chunk struct{ doc, from, to int }
 	var chunks []chunk
@@ -94,18 +93,10 @@ func segmentDocs(docs []Doc, workers int) {
 			chunks = append(chunks, chunk{i, a, min(a+segmentChunk, len(d.Passages))})
 		}
 	}
-	run := func(c chunk) {
-		ps := docs[c.doc].Passages[c.from:c.to]
-		defer func() {
-			if recover() != nil {
-				for i := range ps {
-					ps[i].Sentences = []corpus.Span{{Start: ps[i].Start, End: ps[i].End}}
-				}
-			}
-		}()
-		segment(ps)
-	}
-	parallel(len(chunks), workers, func(i int) { run(chunks[i]) })
+	parallel(len(chunks), workers, func(i int) {
+		c := chunks[i]
+		segment(docs[c.doc].Passages[c.from:c.to])
+	})
 }
 
 // countWords counts runs of letters or digits.

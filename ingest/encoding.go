@@ -461,15 +461,8 @@ func hexBytes(h []byte) string {
 	var hi byte
 	half := false
 	for _, c := range h {
-		var v byte
-		switch {
-		case c >= '0' && c <= '9':
-			v = c - '0'
-		case c >= 'a' && c <= 'f':
-			v = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			v = c - 'A' + 10
-		default:
+		v, ok := hexDigit(c)
+		if !ok {
 			continue
 		}
 		if half {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lcity/lcity/corpus"
@@ -81,6 +82,32 @@ func TestPagesParallelTimeout(t *testing.T) {
 		_, _, _, _, err := extractPDF(ctx, bytes.NewReader(data), int64(len(data)), in, workers)
 		if corpus.Reason(err) != corpus.ReasonTimeout {
 			t.Errorf("%d workers: err %v, want a timeout", workers, err)
+		}
+	}
+}
+
+// TestParallelPanics: a panic in one call is raised again on the calling
+// goroutine, with any worker count, so that File's recover fails the
+// input instead of the process dying; the other goroutines stop.
+func TestParallelPanics(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		var calls atomic.Int64
+		func() {
+			defer func() {
+				if x := recover(); x != "boom" {
+					t.Errorf("%d workers: recovered %v, want boom", workers, x)
+				}
+			}()
+			parallel(1000, workers, func(i int) {
+				calls.Add(1)
+				if i == 3 {
+					panic("boom")
+				}
+			})
+			t.Errorf("%d workers: no panic", workers)
+		}()
+		if n := calls.Load(); n >= 1000 {
+			t.Errorf("%d workers: %d calls after the panic, want the work stopped", workers, n)
 		}
 	}
 }
