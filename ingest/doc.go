@@ -4,24 +4,26 @@
 // files and text" below).
 //
 // A PDF is opened with github.com/ledongthuc/pdf's object parser; an
-// encrypted one with the empty user password or the manifest entry's
-// password, and what the library cannot decrypt (RC4 keys under 128 bits,
-// AES-256, owner passwords) is rewritten unencrypted in memory first
-// (decrypt.go). The content streams are interpreted here (content.go):
+// encrypted one is decrypted by lcity with the empty user password or the
+// manifest entry's password and rewritten unencrypted in memory first
+// (decrypt.go: the library cannot open AES-256 or owner passwords,
+// decrypts 40-bit RC4 wrongly and leaves AES-128's padding on strings).
+// The content streams are interpreted here (content.go):
 // fonts are decoded once per file (a /ToUnicode CMap first, else glyph
 // names over the base or built-in Type 1 or CFF encoding, numbered Type 3 glyph
 // names by their codes, CIDs of the Adobe CJK collections and the codes of
 // the predefined CJK CMaps (Shift-JIS, GBK, Big Five, UHC, UTF-16 …) by
-// tables made from poppler-data; encoding.go, cjk.go), text in form XObjects and in
+// tables made from poppler-data, and of a font's own /Encoding CMap;
+// encoding.go, cjk.go), text in form XObjects and in
 // form-field appearances is read, text outside the crop box and glyphs
 // printed twice are dropped, and rotated text is turned upright. Glyphs are
 // grouped into lines by baseline, word spaces are put back from the gaps
 // between glyphs (measured against the font's space width and the line's
-// median glyph width), and pages with two or three columns are read column by
+// median glyph width, in the em of a condensed font's width), and pages with two or three columns are read column by
 // column (a gutter found where lines stop on one side and start on the
 // other). Running headers, footers and page numbers (lines on the top or
 // bottom baselines of a page that recur across pages, or look like page
-// numbers) are dropped. Lines are then grouped into blocks: headings by
+// numbers, and a browser's print header and footer) are dropped. Lines are then grouped into blocks: headings by
 // font size or weight, paragraphs by vertical gaps, indentation and size
 // changes, with paragraphs that run across a page or column break joined
 // and end-of-line hyphens removed. Options.Fallback can hand a PDF the Go
@@ -75,6 +77,9 @@
 //     out-of-memory, not a panic). Every such number is checked against
 //     the file's size (one object per byte, at most 8 Mi objects).
 //   - It follows /Prev chains without end; a loop is detected.
+//   - It reads no object numbered at or above the trailer's /Size, though
+//     the table lists it (pdfunite writes such files, and pages were
+//     lost): such a file is rebuilt as below.
 //   - It refuses a wrong startxref, offsets that do not point at their
 //     "N G obj", a missing table or trailer, and bytes before the header.
 //     Then the table is rebuilt by scanning the file for "N G obj"
@@ -91,10 +96,15 @@
 //     64 MiB (a decompression bomb), or past 256 MiB for the file, is
 //     dropped and its objects read as null, as is an unpacked object
 //     nested more than 256 deep (the library gives up on it with a panic
-//     that costs the whole page). An encrypted file with object streams
-//     is decrypted by lcity instead of the library (decrypt.go: which
-//     unpacks its streams, bounded the same way) and the plain copy is
-//     checked again.
+//     that costs the whole page). An encrypted file is decrypted by lcity
+//     instead of the library (decrypt.go: which unpacks its streams,
+//     bounded the same way) and the plain copy is checked again.
+//   - It decodes only FlateDecode (with the PNG Up predictor alone) and
+//     ASCII85Decode, and panics on any other filter, losing the page.
+//     Streams in ASCIIHexDecode, LZWDecode, RunLengthDecode, an
+//     abbreviated name or another predictor are decoded by lcity
+//     (decode.go) into plain copies appended like the unpacked objects;
+//     a file that names none of them is not read for them.
 //   - It trusts the page tree's /Count and walks the tree without cycle
 //     detection; lcity counts the pages by its own bounded walk and never
 //     calls the library's page lookup, and follows /Parent only 32 deep.
@@ -104,6 +114,11 @@
 // the time it takes to inflate a content stream lcity reads up to 64 MiB
 // of) is bounded by the time limit and, for memory, only by running the
 // extraction in a supervised process.
+//
+// The pages of a PDF are read by Options.PageWorkers goroutines, each with
+// font and object caches of its own, and sentences segmented per document
+// 256 passages at a time as widely (parallel.go); the output does not
+// depend on the count.
 //
 // Extraction has bounded loops (content bytes, glyphs per page, form
 // nesting); fuzzing (FuzzFile, 300,000 inputs) found no input that hangs
